@@ -1,0 +1,71 @@
+// Command execution in process (parse-free): the cost of dispatch, the store and the reply.
+#include <string>
+#include <vector>
+
+#include "benchmark/benchmark.h"
+#include "server/engine.h"
+#include "store/clock.h"
+
+namespace understudy::server {
+namespace {
+
+struct Harness {
+  store::ManualClock clock;
+  Engine engine{clock, Config{}};
+  ClientState client;
+  std::string out;
+
+  void Run(const std::vector<std::string_view>& argv) {
+    out.clear();
+    resp::ReplyWriter writer(&out, client.protocol);
+    engine.Execute(client, argv, writer);
+  }
+};
+
+void BM_Set(benchmark::State& state) {
+  Harness h;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 10'000; ++i) keys.push_back("key:" + std::to_string(i));
+  size_t i = 0;
+  for (auto _ : state) {
+    h.Run({"SET", keys[i++ % keys.size()], "value"});
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Set);
+
+void BM_Get(benchmark::State& state) {
+  Harness h;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 10'000; ++i) {
+    keys.push_back("key:" + std::to_string(i));
+    h.Run({"SET", keys.back(), "value"});
+  }
+  size_t i = 0;
+  for (auto _ : state) {
+    h.Run({"GET", keys[i++ % keys.size()]});
+    benchmark::DoNotOptimize(h.out.data());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Get);
+
+void BM_Incr(benchmark::State& state) {
+  Harness h;
+  for (auto _ : state) h.Run({"INCR", "counter"});
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_Incr);
+
+void BM_SetWithTtl(benchmark::State& state) {
+  Harness h;
+  std::vector<std::string> keys;
+  for (int i = 0; i < 10'000; ++i) keys.push_back("key:" + std::to_string(i));
+  size_t i = 0;
+  for (auto _ : state) h.Run({"SET", keys[i++ % keys.size()], "value", "EX", "100"});
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SetWithTtl);
+
+}  // namespace
+}  // namespace understudy::server

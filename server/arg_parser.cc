@@ -1,0 +1,84 @@
+#include "server/arg_parser.h"
+
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+#include "absl/strings/match.h"
+#include "server/errors.h"
+#include "store/numbers.h"
+
+namespace understudy::server {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
+  return absl::EqualsIgnoreCase(absl::string_view(a.data(), a.size()),
+                                absl::string_view(b.data(), b.size()));
+}
+
+bool ArgParser::Check(std::string_view keyword) {
+  if (!HasNext() || !EqualsIgnoreCase(args_[pos_], keyword)) return false;
+  ++pos_;
+  return true;
+}
+
+std::string_view ArgParser::Next() {
+  if (!HasNext()) {
+    Fail(errors::kSyntax);
+    return {};
+  }
+  return args_[pos_++];
+}
+
+int64_t ArgParser::NextInt64() {
+  std::string_view arg = Next();
+  int64_t value = 0;
+  if (ok() && !store::ParseInt64(arg, &value)) Fail(errors::kNotInteger);
+  return value;
+}
+
+bool ParseIntArg(resp::ReplyWriter& reply, std::string_view arg, int64_t* out) {
+  if (store::ParseInt64(arg, out)) return true;
+  reply.Error(errors::kNotInteger);
+  return false;
+}
+
+bool ParseInt32Arg(resp::ReplyWriter& reply, std::string_view arg, int* out) {
+  int64_t value;
+  if (!ParseIntArg(reply, arg, &value)) return false;
+  if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
+    reply.Error(errors::kNotInt32);
+    return false;
+  }
+  *out = static_cast<int>(value);
+  return true;
+}
+
+void ReplyError(resp::ReplyWriter& reply, store::OpStatus status) {
+  using store::OpStatus;
+  switch (status) {
+    case OpStatus::kWrongType:
+      return reply.Error(errors::kWrongType);
+    case OpStatus::kNotAnInteger:
+      return reply.Error(errors::kNotInteger);
+    case OpStatus::kNotAFloat:
+      return reply.Error(errors::kNotFloat);
+    case OpStatus::kOverflow:
+      return reply.Error(errors::kOverflow);
+    case OpStatus::kNanOrInfinity:
+      return reply.Error(errors::kNanOrInfinity);
+    case OpStatus::kOutOfRange:
+      return reply.Error(errors::kOffsetOutOfRange);
+    case OpStatus::kTooLarge:
+      return reply.Error(errors::kStringTooLong);
+    case OpStatus::kKeyNotFound:
+      return reply.Error(errors::kNoSuchKey);
+    case OpStatus::kSameObject:
+      return reply.Error(errors::kSameObject);
+    default:
+      // A status with no error text reaching here is a handler bug, not user input.
+      throw std::logic_error("no error reply for op status " +
+                             std::to_string(static_cast<int>(status)));
+  }
+}
+
+}  // namespace understudy::server

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "resp/reply_writer.h"
+#include "store/op_result.h"
+
+namespace understudy::server {
+
+bool EqualsIgnoreCase(std::string_view a, std::string_view b);
+
+// Walks a command's optional arguments. The first failure is latched and every later read
+// returns a neutral value, so option parsing reads straight through and checks error() once.
+class ArgParser {
+ public:
+  ArgParser(std::span<const std::string_view> args, size_t start) : args_(args), pos_(start) {}
+
+  bool HasNext() const { return pos_ < args_.size() && error_.empty(); }
+  size_t remaining() const { return pos_ < args_.size() ? args_.size() - pos_ : 0; }
+
+  // Consumes the next argument if it equals keyword, ignoring case.
+  bool Check(std::string_view keyword);
+  std::string_view Next();
+  // Latches "ERR value is not an integer or out of range" on a bad integer.
+  int64_t NextInt64();
+
+  void Fail(std::string_view error) {
+    if (error_.empty()) error_ = error;
+  }
+  bool ok() const { return error_.empty(); }
+  const std::string& error() const { return error_; }
+
+ private:
+  std::span<const std::string_view> args_;
+  size_t pos_;
+  std::string error_;
+};
+
+// Parses an integer argument or replies Redis's error; returns false after replying.
+bool ParseIntArg(resp::ReplyWriter& reply, std::string_view arg, int64_t* out);
+
+// Like ParseIntArg for arguments Redis reads as a C int (database indexes).
+bool ParseInt32Arg(resp::ReplyWriter& reply, std::string_view arg, int* out);
+
+// Replies the error text for a failed data operation (WRONGTYPE, not an integer, ...).
+void ReplyError(resp::ReplyWriter& reply, store::OpStatus status);
+
+}  // namespace understudy::server

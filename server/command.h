@@ -1,0 +1,121 @@
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "resp/reply_writer.h"
+
+namespace understudy::store {
+class Database;
+}
+
+namespace understudy::server {
+
+class Engine;
+struct ClientState;
+
+// Command flags as COMMAND INFO reports them, in Redis's order.
+enum CommandFlag : uint32_t {
+  kWrite = 1 << 0,
+  kReadOnly = 1 << 1,
+  kDenyOom = 1 << 2,
+  kAdmin = 1 << 3,
+  kPubSub = 1 << 4,
+  kNoScript = 1 << 5,
+  kBlocking = 1 << 6,
+  kLoading = 1 << 7,
+  kStale = 1 << 8,
+  kSkipMonitor = 1 << 9,
+  kSkipSlowlog = 1 << 10,
+  kFast = 1 << 11,
+  kNoAuth = 1 << 12,
+  kMayReplicate = 1 << 13,
+  kNoMandatoryKeys = 1 << 14,
+  kNoMulti = 1 << 15,
+  kMovableKeys = 1 << 16,
+  kAllowBusy = 1 << 17,
+};
+
+// ACL categories a command declares; @read, @write, @admin, @dangerous, @pubsub, @fast,
+// @slow and @blocking follow from its flags, as in Redis.
+enum AclCategory : uint32_t {
+  kAclKeyspace = 1 << 0,
+  kAclRead = 1 << 1,
+  kAclWrite = 1 << 2,
+  kAclSet = 1 << 3,
+  kAclSortedSet = 1 << 4,
+  kAclList = 1 << 5,
+  kAclHash = 1 << 6,
+  kAclString = 1 << 7,
+  kAclBitmap = 1 << 8,
+  kAclHyperLogLog = 1 << 9,
+  kAclGeo = 1 << 10,
+  kAclStream = 1 << 11,
+  kAclPubSub = 1 << 12,
+  kAclAdmin = 1 << 13,
+  kAclFast = 1 << 14,
+  kAclSlow = 1 << 15,
+  kAclBlocking = 1 << 16,
+  kAclDangerous = 1 << 17,
+  kAclConnection = 1 << 18,
+  kAclTransaction = 1 << 19,
+  kAclScripting = 1 << 20,
+};
+
+struct CommandSpec;
+
+// What a handler sees: the request, the client's state, the engine, and where to reply.
+struct CommandContext {
+  Engine& engine;
+  ClientState& client;
+  resp::ReplyWriter& reply;
+  std::span<const std::string_view> args;  // args[0] is the command name as sent
+  const CommandSpec& spec;
+
+  store::Database& db() const;
+  int64_t now_ms() const;
+};
+
+using CommandHandler = void (*)(CommandContext& ctx);
+
+// Positions of key arguments (COMMAND INFO's first key, last key, step); last < 0 counts from
+// the end. All zero for commands without keys. The key specifications COMMAND INFO reports
+// follow from them plus the flags: one spec for the whole range, or, when the keys play
+// different roles (RENAME's source and destination), one per key with flag groups split by '|'.
+struct KeyPositions {
+  int first = 0;
+  int last = 0;
+  int step = 0;
+  std::string_view flags = {};  // "RW access update"
+  std::string_view notes = {};
+};
+
+// COMMAND DOCS fields.
+struct CommandDoc {
+  std::string_view summary;
+  std::string_view since;
+  std::string_view complexity;
+};
+
+// One command, declared once in its family's table. Dispatch, the arity check, COMMAND and
+// every flag check read this record.
+struct CommandSpec {
+  std::string_view name;  // lower case; a subcommand's own name ("count"), not "command|count"
+  int arity;              // Redis convention: N exactly N arguments, -N at least N
+  uint32_t flags;         // CommandFlag bits
+  uint32_t acl;           // AclCategory bits beyond those implied by flags
+  KeyPositions keys;
+  CommandHandler handler;  // null for a container of subcommands
+  CommandDoc doc;
+  std::string_view tips = {};                     // space separated, e.g. "nondeterministic_output"
+  std::span<const CommandSpec> subcommands = {};  // CONFIG GET, COMMAND COUNT, ...
+};
+
+// Everything a family contributes: its COMMAND DOCS group and its table.
+struct CommandFamily {
+  std::string_view group;  // "string", "generic", "connection", "server"
+  std::span<const CommandSpec> commands;
+};
+
+}  // namespace understudy::server

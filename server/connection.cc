@@ -1,0 +1,131 @@
+#include "server/connection.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "asio/buffer.hpp"
+#include "asio/write.hpp"
+#include "server/server.h"
+#include "spdlog/spdlog.h"
+
+namespace understudy::server {
+namespace {
+
+constexpr size_t kInitialInput = 16 * 1024;
+constexpr size_t kMinReadSpace = 4 * 1024;
+// Stop reading a client whose unsent replies pass this; resume once they drain.
+constexpr size_t kMaxPendingOutput = 64 * 1024 * 1024;
+
+}  // namespace
+
+Connection::Connection(asio::ip::tcp::socket socket, Engine& engine, Server& server)
+    : socket_(std::move(socket)),
+      engine_(engine),
+      server_(server),
+      parser_(engine.config().proto_max_bulk_len),
+      input_(kInitialInput) {
+  client_.id = engine_.NextClientId();
+}
+
+void Connection::Start() {
+  std::error_code ignored;
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  Read();
+}
+
+void Connection::Close() {
+  if (closed_) return;
+  closed_ = true;
+  std::error_code ignored;
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
+  server_.Forget(client_.id);
+}
+
+void Connection::ReserveInput(size_t want) {
+  const size_t pending = input_end_ - input_begin_;
+  if (input_.size() - input_end_ >= want) return;
+  // Slide the unconsumed bytes (the start of a partial request) to the front; the parser
+  // tracks positions relative to the request start, so the move is safe.
+  if (input_begin_ > 0) {
+    std::memmove(input_.data(), input_.data() + input_begin_, pending);
+    input_begin_ = 0;
+    input_end_ = pending;
+  }
+  if (input_.size() - input_end_ < want) input_.resize(input_end_ + want);
+}
+
+void Connection::Read() {
+  if (reading_ || closed_ || client_.close_after_reply) return;
+  // A large bulk argument announces its size: read it into a buffer of the right size at once.
+  ReserveInput(std::max(kMinReadSpace, parser_.bytes_wanted()));
+  reading_ = true;
+  socket_.async_read_some(asio::buffer(input_.data() + input_end_, input_.size() - input_end_),
+                          [self = shared_from_this()](const std::error_code& error, size_t bytes) {
+                            self->OnRead(error, bytes);
+                          });
+}
+
+void Connection::OnRead(const std::error_code& error, size_t bytes) {
+  reading_ = false;
+  if (closed_) return;
+  if (error) {
+    if (error != asio::error::eof && error != asio::error::operation_aborted) {
+      spdlog::debug("client {}: read failed: {}", client_.id, error.message());
+    }
+    Close();
+    return;
+  }
+  input_end_ += bytes;
+  ProcessInput();
+  Flush();
+  if (output_.size() < kMaxPendingOutput) Read();
+}
+
+void Connection::ProcessInput() {
+  resp::ReplyWriter writer(&output_, client_.protocol);
+  while (input_begin_ < input_end_ && !client_.close_after_reply) {
+    const std::string_view pending(input_.data() + input_begin_, input_end_ - input_begin_);
+    const auto status = parser_.Parse(pending);
+    if (status == resp::RequestParser::Status::kNeedMore) break;
+    if (status == resp::RequestParser::Status::kError) {
+      spdlog::debug("client {}: {}", client_.id, parser_.error());
+      writer.Error(std::string("ERR ") + std::string(parser_.error()));
+      client_.close_after_reply = true;
+      break;
+    }
+    engine_.Execute(client_, parser_.args(), writer);
+    input_begin_ += parser_.consumed();
+  }
+  if (input_begin_ == input_end_) input_begin_ = input_end_ = 0;
+}
+
+void Connection::Flush() {
+  if (closed_ || writing_in_flight_) return;
+  if (output_.empty()) {
+    if (client_.close_after_reply) Close();
+    return;
+  }
+  std::swap(output_, writing_);
+  writing_in_flight_ = true;
+  asio::async_write(socket_, asio::buffer(writing_),
+                    [self = shared_from_this()](const std::error_code& error, size_t) {
+                      self->OnWritten(error);
+                    });
+}
+
+void Connection::OnWritten(const std::error_code& error) {
+  writing_in_flight_ = false;
+  writing_.clear();
+  if (closed_) return;
+  if (error) {
+    spdlog::debug("client {}: write failed: {}", client_.id, error.message());
+    Close();
+    return;
+  }
+  Flush();
+  Read();
+}
+
+}  // namespace understudy::server

@@ -1,0 +1,51 @@
+#include "server/errors.h"
+
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+
+namespace understudy::server::errors {
+namespace {
+
+absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// Error replies are single lines: Redis turns CR and LF from user input into spaces.
+std::string OneLine(std::string s) {
+  std::replace_if(
+      s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
+  return s;
+}
+
+}  // namespace
+
+std::string InvalidExpireTime(std::string_view command) {
+  return absl::StrCat("ERR invalid expire time in '", Absl(command), "' command");
+}
+
+std::string UnknownCommand(std::span<const std::string_view> argv) {
+  // Redis quotes the name and then arguments while the list is shorter than 128 bytes,
+  // each cut to what is left of those 128.
+  constexpr size_t kLimit = 128;
+  std::string args;
+  for (size_t i = 1; i < argv.size() && args.size() < kLimit; ++i) {
+    absl::StrAppend(&args, "'", Absl(argv[i].substr(0, kLimit - args.size())), "' ");
+  }
+  return OneLine(absl::StrCat("ERR unknown command '", Absl(argv[0].substr(0, kLimit)),
+                              "', with args beginning with: ", args));
+}
+
+std::string WrongArity(std::string_view full_name) {
+  return absl::StrCat("ERR wrong number of arguments for '", Absl(full_name), "' command");
+}
+
+std::string UnknownSubcommand(std::string_view sub, std::string_view parent) {
+  return OneLine(absl::StrCat("ERR unknown subcommand '", Absl(sub.substr(0, 128)), "'. Try ",
+                              absl::AsciiStrToUpper(Absl(parent)), " HELP."));
+}
+
+std::string UnsupportedOption(std::string_view option) {
+  return OneLine(absl::StrCat("ERR Unsupported option ", Absl(option)));
+}
+
+}  // namespace understudy::server::errors

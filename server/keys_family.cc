@@ -1,0 +1,412 @@
+// Generic key commands: existence, deletion, types, iteration, renaming, expiry.
+#include <cctype>
+#include <cerrno>
+#include <cstdint>
+#include <cstdlib>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "server/arg_parser.h"
+#include "server/client_state.h"
+#include "server/command.h"
+#include "server/engine.h"
+#include "server/errors.h"
+#include "server/families.h"
+#include "server/glob.h"
+#include "store/database.h"
+
+namespace understudy::server {
+namespace {
+
+using store::Database;
+
+// Counts the keys among args[1..] that fn accepts (DEL, EXISTS, TOUCH).
+template <typename Fn>
+void CountKeys(CommandContext& ctx, Fn fn) {
+  Database& db = ctx.db();
+  int64_t count = 0;
+  for (size_t i = 1; i < ctx.args.size(); ++i) count += fn(db, ctx.args[i]) ? 1 : 0;
+  ctx.reply.Integer(count);
+}
+
+// DEL key [key ...], UNLINK key [key ...]
+void CmdDel(CommandContext& ctx) {
+  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Erase(key); });
+}
+
+// EXISTS key [key ...] (a key named twice counts twice), TOUCH key [key ...]
+void CmdExists(CommandContext& ctx) {
+  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Find(key) != nullptr; });
+}
+
+// TYPE key
+void CmdType(CommandContext& ctx) {
+  const store::Value* value = ctx.db().Find(ctx.args[1]);
+  ctx.reply.SimpleString(value == nullptr ? "none" : store::TypeName(value->type()));
+}
+
+// KEYS pattern
+void CmdKeys(CommandContext& ctx) {
+  const std::string_view pattern = ctx.args[1];
+  const bool all = pattern == "*";
+  std::vector<std::string_view> keys;
+  ctx.db().ForEach([&](std::string_view key, const store::Value&) {
+    if (all || GlobMatch(pattern, key)) keys.push_back(key);
+  });
+  ctx.reply.BulkArray(keys);
+}
+
+// A SCAN cursor as Redis reads it (strtoul): decimal, optional sign, nothing else.
+bool ParseCursor(std::string_view text, uint64_t* cursor) {
+  std::string terminated(text);
+  if (!terminated.empty() && std::isspace(static_cast<unsigned char>(terminated[0]))) {
+    return false;
+  }
+  char* end = nullptr;
+  errno = 0;
+  *cursor = std::strtoull(terminated.c_str(), &end, 10);
+  return *end == '\0' && errno != ERANGE;
+}
+
+// SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]
+void CmdScan(CommandContext& ctx) {
+  uint64_t cursor;
+  if (!ParseCursor(ctx.args[1], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
+  std::string_view pattern;
+  std::string_view type;
+  int64_t count = 10;
+  ArgParser parser(ctx.args, 2);
+  while (parser.HasNext()) {
+    if (parser.remaining() >= 2 && parser.Check("count")) {
+      count = parser.NextInt64();
+      if (parser.ok() && count < 1) parser.Fail(errors::kSyntax);
+    } else if (parser.remaining() >= 2 && parser.Check("match")) {
+      pattern = parser.Next();
+    } else if (parser.remaining() >= 2 && parser.Check("type")) {
+      type = parser.Next();
+    } else {
+      parser.Fail(errors::kSyntax);
+    }
+  }
+  if (!parser.ok()) return ctx.reply.Error(parser.error());
+  if (pattern == "*") pattern = {};
+
+  std::vector<std::string_view> keys;
+  const uint64_t next = ctx.db().Scan(
+      cursor, static_cast<size_t>(count), [&](std::string_view key, const store::Value& value) {
+        if (!pattern.empty() && !GlobMatch(pattern, key)) return;
+        if (!type.empty() && !EqualsIgnoreCase(type, store::TypeName(value.type()))) return;
+        keys.push_back(key);
+      });
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(std::to_string(next));
+  ctx.reply.BulkArray(keys);
+}
+
+// RANDOMKEY
+void CmdRandomKey(CommandContext& ctx) {
+  auto key = ctx.db().RandomKey();
+  if (key) {
+    ctx.reply.Bulk(*key);
+  } else {
+    ctx.reply.Null();
+  }
+}
+
+// RENAME key newkey, RENAMENX key newkey
+void Rename(CommandContext& ctx, bool only_if_new) {
+  Database& db = ctx.db();
+  const std::string_view from = ctx.args[1], to = ctx.args[2];
+  if (db.Find(from) == nullptr) return ctx.reply.Error(errors::kNoSuchKey);
+  if (from == to) return only_if_new ? ctx.reply.Integer(0) : ctx.reply.Ok();
+  if (only_if_new && db.Find(to) != nullptr) return ctx.reply.Integer(0);
+  db.Rename(from, to);
+  only_if_new ? ctx.reply.Integer(1) : ctx.reply.Ok();
+}
+void CmdRename(CommandContext& ctx) { Rename(ctx, false); }
+void CmdRenameNx(CommandContext& ctx) { Rename(ctx, true); }
+
+// COPY source destination [DB destination-db] [REPLACE]
+void CmdCopy(CommandContext& ctx) {
+  const int source_db = ctx.client.db;
+  int target_db = source_db;
+  bool replace = false;
+  for (size_t i = 3; i < ctx.args.size(); ++i) {
+    if (EqualsIgnoreCase(ctx.args[i], "replace")) {
+      replace = true;
+    } else if (EqualsIgnoreCase(ctx.args[i], "db") && i + 1 < ctx.args.size()) {
+      if (!ParseInt32Arg(ctx.reply, ctx.args[++i], &target_db)) return;
+      if (target_db < 0 || target_db >= ctx.engine.keyspace().num_databases()) {
+        return ctx.reply.Error(errors::kDbIndexOutOfRange);
+      }
+    } else {
+      return ctx.reply.Error(errors::kSyntax);
+    }
+  }
+  const std::string_view from = ctx.args[1], to = ctx.args[2];
+  if (target_db == source_db && from == to) return ctx.reply.Error(errors::kSameObject);
+
+  Database& source = ctx.db();
+  Database& target = ctx.engine.keyspace().db(target_db);
+  const store::Value* value = source.Find(from);
+  if (value == nullptr) return ctx.reply.Integer(0);
+  if (!replace && target.Find(to) != nullptr) return ctx.reply.Integer(0);
+  const int64_t deadline = *source.GetExpiry(from);
+  target.Set(to, *value);
+  if (deadline != store::kNoExpiry) target.SetExpiry(to, deadline);
+  ctx.reply.Integer(1);
+}
+
+// EXPIRE key seconds [NX|XX|GT|LT] and its PEXPIRE, EXPIREAT, PEXPIREAT variants.
+void Expire(CommandContext& ctx, bool seconds, bool relative) {
+  bool nx = false, xx = false, gt = false, lt = false;
+  for (size_t i = 3; i < ctx.args.size(); ++i) {
+    const std::string_view option = ctx.args[i];
+    if (EqualsIgnoreCase(option, "nx")) {
+      nx = true;
+    } else if (EqualsIgnoreCase(option, "xx")) {
+      xx = true;
+    } else if (EqualsIgnoreCase(option, "gt")) {
+      gt = true;
+    } else if (EqualsIgnoreCase(option, "lt")) {
+      lt = true;
+    } else {
+      return ctx.reply.Error(errors::UnsupportedOption(option));
+    }
+  }
+  if (nx && (xx || gt || lt)) return ctx.reply.Error(errors::kExpireNxWithOthers);
+  if (gt && lt) return ctx.reply.Error(errors::kExpireGtAndLt);
+
+  int64_t when;
+  if (!ParseIntArg(ctx.reply, ctx.args[2], &when)) return;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  constexpr int64_t kMin = std::numeric_limits<int64_t>::min();
+  if (seconds) {
+    if (when > kMax / 1000 || when < kMin / 1000) {
+      return ctx.reply.Error(errors::InvalidExpireTime(ctx.spec.name));
+    }
+    when *= 1000;
+  }
+  const int64_t base = relative ? ctx.now_ms() : 0;
+  if (when > kMax - base) return ctx.reply.Error(errors::InvalidExpireTime(ctx.spec.name));
+  when += base;
+
+  Database& db = ctx.db();
+  const std::optional<int64_t> current = db.GetExpiry(ctx.args[1]);
+  if (!current) return ctx.reply.Integer(0);
+  const bool has_ttl = *current != store::kNoExpiry;
+  // A key without a TTL counts as never expiring: GT can never beat it, LT always does.
+  if ((nx && has_ttl) || (xx && !has_ttl) || (gt && (!has_ttl || when <= *current)) ||
+      (lt && has_ttl && when >= *current)) {
+    return ctx.reply.Integer(0);
+  }
+  // A deadline already past deletes the key (SetExpiry does so).
+  db.SetExpiry(ctx.args[1], when);
+  ctx.reply.Integer(1);
+}
+void CmdExpire(CommandContext& ctx) { Expire(ctx, true, true); }
+void CmdPExpire(CommandContext& ctx) { Expire(ctx, false, true); }
+void CmdExpireAt(CommandContext& ctx) { Expire(ctx, true, false); }
+void CmdPExpireAt(CommandContext& ctx) { Expire(ctx, false, false); }
+
+// TTL key, PTTL key: -2 for a missing key, -1 for a key without expiry.
+void ReplyTtl(CommandContext& ctx, bool seconds) {
+  const std::optional<int64_t> deadline = ctx.db().GetExpiry(ctx.args[1]);
+  if (!deadline) return ctx.reply.Integer(-2);
+  if (*deadline == store::kNoExpiry) return ctx.reply.Integer(-1);
+  const int64_t left = std::max<int64_t>(*deadline - ctx.now_ms(), 0);
+  ctx.reply.Integer(seconds ? (left + 500) / 1000 : left);
+}
+void CmdTtl(CommandContext& ctx) { ReplyTtl(ctx, true); }
+void CmdPTtl(CommandContext& ctx) { ReplyTtl(ctx, false); }
+
+// EXPIRETIME key (rounded to the nearest second), PEXPIRETIME key: the absolute deadline.
+void ReplyExpireTime(CommandContext& ctx, bool seconds) {
+  const std::optional<int64_t> deadline = ctx.db().GetExpiry(ctx.args[1]);
+  if (!deadline) return ctx.reply.Integer(-2);
+  if (*deadline == store::kNoExpiry) return ctx.reply.Integer(-1);
+  ctx.reply.Integer(seconds ? (*deadline + 500) / 1000 : *deadline);
+}
+void CmdExpireTime(CommandContext& ctx) { ReplyExpireTime(ctx, true); }
+void CmdPExpireTime(CommandContext& ctx) { ReplyExpireTime(ctx, false); }
+
+// PERSIST key
+void CmdPersist(CommandContext& ctx) {
+  Database& db = ctx.db();
+  const std::optional<int64_t> deadline = db.GetExpiry(ctx.args[1]);
+  if (!deadline || *deadline == store::kNoExpiry) return ctx.reply.Integer(0);
+  db.SetExpiry(ctx.args[1], store::kNoExpiry);
+  ctx.reply.Integer(1);
+}
+
+constexpr KeyPositions kNoKeys{};
+constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";
+
+const CommandSpec kCommands[] = {
+    {"del",
+     -2,
+     kWrite,
+     kAclKeyspace,
+     {1, -1, 1, "RM delete"},
+     CmdDel,
+     {"Delete a key", "1.0.0", "O(N) where N is the number of keys that will be removed."},
+     kMultiShardSum},
+    {"unlink",
+     -2,
+     kWrite | kFast,
+     kAclKeyspace,
+     {1, -1, 1, "RM delete"},
+     CmdDel,
+     {"Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
+      "blocking.",
+      "4.0.0", "O(1) for each key removed regardless of its size."},
+     kMultiShardSum},
+    {"exists",
+     -2,
+     kReadOnly | kFast,
+     kAclKeyspace,
+     {1, -1, 1, "RO"},
+     CmdExists,
+     {"Determine if a key exists", "1.0.0", "O(N) where N is the number of keys to check."},
+     kMultiShardSum},
+    {"touch",
+     -2,
+     kReadOnly | kFast,
+     kAclKeyspace,
+     {1, -1, 1, "RO"},
+     CmdExists,
+     {"Alters the last access time of a key(s). Returns the number of existing keys "
+      "specified.",
+      "3.2.1", "O(N) where N is the number of keys that will be touched."},
+     kMultiShardSum},
+    {"type",
+     2,
+     kReadOnly | kFast,
+     kAclKeyspace,
+     {1, 1, 1, "RO"},
+     CmdType,
+     {"Determine the type stored at key", "1.0.0", "O(1)"}},
+    {"keys",
+     2,
+     kReadOnly,
+     kAclKeyspace | kAclDangerous,
+     kNoKeys,
+     CmdKeys,
+     {"Find all keys matching the given pattern", "1.0.0",
+      "O(N) with N being the number of keys in the database"},
+     "request_policy:all_shards nondeterministic_output_order"},
+    {"scan",
+     -2,
+     kReadOnly,
+     kAclKeyspace,
+     kNoKeys,
+     CmdScan,
+     {"Incrementally iterate the keys space", "2.8.0",
+      "O(1) for every call. O(N) for a complete iteration."},
+     "nondeterministic_output request_policy:special"},
+    {"randomkey",
+     1,
+     kReadOnly,
+     kAclKeyspace,
+     kNoKeys,
+     CmdRandomKey,
+     {"Return a random key from the keyspace", "1.0.0", "O(1)"},
+     "request_policy:all_shards nondeterministic_output"},
+    {"rename",
+     3,
+     kWrite,
+     kAclKeyspace,
+     {1, 2, 1, "RW access delete|OW update"},
+     CmdRename,
+     {"Rename a key", "1.0.0", "O(1)"}},
+    {"renamenx",
+     3,
+     kWrite | kFast,
+     kAclKeyspace,
+     {1, 2, 1, "RW access delete|OW insert"},
+     CmdRenameNx,
+     {"Rename a key, only if the new key does not exist", "1.0.0", "O(1)"}},
+    {"copy",
+     -3,
+     kWrite | kDenyOom,
+     kAclKeyspace,
+     {1, 2, 1, "RO access|OW update"},
+     CmdCopy,
+     {"Copy a key", "6.2.0",
+      "O(N) worst case for collections, where N is the number of nested items. O(1) for "
+      "string values."}},
+    {"expire",
+     -3,
+     kWrite | kFast,
+     kAclKeyspace,
+     {1, 1, 1, "RW update"},
+     CmdExpire,
+     {"Set a key's time to live in seconds", "1.0.0", "O(1)"}},
+    {"pexpire",
+     -3,
+     kWrite | kFast,
+     kAclKeyspace,
+     {1, 1, 1, "RW update"},
+     CmdPExpire,
+     {"Set a key's time to live in milliseconds", "2.6.0", "O(1)"}},
+    {"expireat",
+     -3,
+     kWrite | kFast,
+     kAclKeyspace,
+     {1, 1, 1, "RW update"},
+     CmdExpireAt,
+     {"Set the expiration for a key as a UNIX timestamp", "1.2.0", "O(1)"}},
+    {"pexpireat",
+     -3,
+     kWrite | kFast,
+     kAclKeyspace,
+     {1, 1, 1, "RW update"},
+     CmdPExpireAt,
+     {"Set the expiration for a key as a UNIX timestamp specified in milliseconds", "2.6.0",
+      "O(1)"}},
+    {"ttl",
+     2,
+     kReadOnly | kFast,
+     kAclKeyspace,
+     {1, 1, 1, "RO access"},
+     CmdTtl,
+     {"Get the time to live for a key in seconds", "1.0.0", "O(1)"},
+     "nondeterministic_output"},
+    {"pttl",
+     2,
+     kReadOnly | kFast,
+     kAclKeyspace,
+     {1, 1, 1, "RO access"},
+     CmdPTtl,
+     {"Get the time to live for a key in milliseconds", "2.6.0", "O(1)"},
+     "nondeterministic_output"},
+    {"expiretime",
+     2,
+     kReadOnly | kFast,
+     kAclKeyspace,
+     {1, 1, 1, "RO access"},
+     CmdExpireTime,
+     {"Get the expiration Unix timestamp for a key", "7.0.0", "O(1)"}},
+    {"pexpiretime",
+     2,
+     kReadOnly | kFast,
+     kAclKeyspace,
+     {1, 1, 1, "RO access"},
+     CmdPExpireTime,
+     {"Get the expiration Unix timestamp for a key in milliseconds", "7.0.0", "O(1)"}},
+    {"persist",
+     2,
+     kWrite | kFast,
+     kAclKeyspace,
+     {1, 1, 1, "RW update"},
+     CmdPersist,
+     {"Remove the expiration from a key", "2.2.0", "O(1)"}},
+};
+
+}  // namespace
+
+CommandFamily KeysFamily() { return {"generic", kCommands}; }
+
+}  // namespace understudy::server

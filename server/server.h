@@ -1,0 +1,50 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "asio/io_context.hpp"
+#include "asio/ip/tcp.hpp"
+#include "asio/steady_timer.hpp"
+#include "server/engine.h"
+
+namespace understudy::server {
+
+class Connection;
+
+// Accepts TCP clients on the configured addresses and serves them from one event loop, like
+// Redis's main thread: every connection's commands run on the io_context's thread.
+class Server {
+ public:
+  Server(asio::io_context& io, Engine& engine);
+  ~Server();
+
+  // Binds every configured address on the configured port (port 0 picks a free one).
+  absl::Status Listen();
+  // The port actually bound (differs from the configured one when that was 0).
+  uint16_t port() const { return port_; }
+
+  // Stops accepting, closes every connection and the housekeeping timer; io.run() then returns.
+  void Stop();
+
+  // Called by a connection once it has closed.
+  void Forget(uint64_t client_id);
+  size_t connection_count() const { return connections_.size(); }
+
+ private:
+  void Accept(asio::ip::tcp::acceptor& acceptor);
+  void ScheduleCron();
+
+  asio::io_context& io_;
+  Engine& engine_;
+  std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
+  asio::steady_timer cron_timer_;
+  absl::flat_hash_map<uint64_t, std::weak_ptr<Connection>> connections_;
+  uint16_t port_ = 0;
+  bool stopped_ = false;
+};
+
+}  // namespace understudy::server

@@ -1,0 +1,469 @@
+// Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, COMMAND, CONFIG.
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "server/arg_parser.h"
+#include "server/command.h"
+#include "server/command_table.h"
+#include "server/engine.h"
+#include "server/errors.h"
+#include "server/families.h"
+#include "server/glob.h"
+
+namespace understudy::server {
+namespace {
+
+// DBSIZE
+void CmdDbSize(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db().size())); }
+
+// FLUSHDB [ASYNC | SYNC], FLUSHALL [ASYNC | SYNC]. Both modes free memory at once here.
+bool ValidFlushMode(CommandContext& ctx) {
+  if (ctx.args.size() == 1 || (ctx.args.size() == 2 && (EqualsIgnoreCase(ctx.args[1], "sync") ||
+                                                        EqualsIgnoreCase(ctx.args[1], "async")))) {
+    return true;
+  }
+  ctx.reply.Error(errors::kSyntax);
+  return false;
+}
+void CmdFlushDb(CommandContext& ctx) {
+  if (!ValidFlushMode(ctx)) return;
+  ctx.db().Clear();
+  ctx.reply.Ok();
+}
+void CmdFlushAll(CommandContext& ctx) {
+  if (!ValidFlushMode(ctx)) return;
+  ctx.engine.keyspace().FlushAll();
+  ctx.reply.Ok();
+}
+
+// TIME
+void CmdTime(CommandContext& ctx) {
+  const int64_t now_us = ctx.engine.clock().NowUs();
+  ctx.reply.ArrayHeader(2);
+  ctx.reply.Bulk(std::to_string(now_us / 1'000'000));
+  ctx.reply.Bulk(std::to_string(now_us % 1'000'000));
+}
+
+constexpr std::array<std::pair<CommandFlag, std::string_view>, 18> kFlagNames = {{
+    {kWrite, "write"},
+    {kReadOnly, "readonly"},
+    {kDenyOom, "denyoom"},
+    {kAdmin, "admin"},
+    {kPubSub, "pubsub"},
+    {kNoScript, "noscript"},
+    {kBlocking, "blocking"},
+    {kLoading, "loading"},
+    {kStale, "stale"},
+    {kSkipMonitor, "skip_monitor"},
+    {kSkipSlowlog, "skip_slowlog"},
+    {kFast, "fast"},
+    {kNoAuth, "no_auth"},
+    {kMayReplicate, "may_replicate"},
+    {kNoMandatoryKeys, "no_mandatory_keys"},
+    {kNoMulti, "no_multi"},
+    {kMovableKeys, "movablekeys"},
+    {kAllowBusy, "allow_busy"},
+}};
+
+constexpr std::array<std::string_view, 21> kAclNames = {
+    "@keyspace",   "@read",        "@write",    "@set",         "@sortedset", "@list",
+    "@hash",       "@string",      "@bitmap",   "@hyperloglog", "@geo",       "@stream",
+    "@pubsub",     "@admin",       "@fast",     "@slow",        "@blocking",  "@dangerous",
+    "@connection", "@transaction", "@scripting"};
+
+// Writes a set of the non-empty names name_at(i) returns for i in [0, n).
+template <typename NameAt>
+void ReplyNameSet(resp::ReplyWriter& r, size_t n, NameAt name_at) {
+  size_t count = 0;
+  for (size_t i = 0; i < n; ++i) count += name_at(i).empty() ? 0 : 1;
+  r.SetHeader(count);
+  for (size_t i = 0; i < n; ++i) {
+    if (!name_at(i).empty()) r.SimpleString(name_at(i));
+  }
+}
+
+std::vector<std::string_view> SplitWords(std::string_view tips) {
+  std::vector<std::string_view> out;
+  for (absl::string_view tip :
+       absl::StrSplit(absl::string_view(tips.data(), tips.size()), ' ', absl::SkipEmpty())) {
+    out.emplace_back(tip.data(), tip.size());
+  }
+  return out;
+}
+
+void ReplyKeySpec(resp::ReplyWriter& r, std::string_view flags, std::string_view notes, int index,
+                  int last_key, int step) {
+  r.MapHeader(notes.empty() ? 3 : 4);
+  if (!notes.empty()) {
+    r.Bulk("notes");
+    r.Bulk(notes);
+  }
+  r.Bulk("flags");
+  const std::vector<std::string_view> names = SplitWords(flags);
+  ReplyNameSet(r, names.size(), [&](size_t i) { return names[i]; });
+  r.Bulk("begin_search");
+  r.MapHeader(2);
+  r.Bulk("type");
+  r.Bulk("index");
+  r.Bulk("spec");
+  r.MapHeader(1);
+  r.Bulk("index");
+  r.Integer(index);
+  r.Bulk("find_keys");
+  r.MapHeader(2);
+  r.Bulk("type");
+  r.Bulk("range");
+  r.Bulk("spec");
+  r.MapHeader(3);
+  r.Bulk("lastkey");
+  r.Integer(last_key);
+  r.Bulk("keystep");
+  r.Integer(step);
+  r.Bulk("limit");
+  r.Integer(0);
+}
+
+// Key specifications derived from the key positions (see KeyPositions).
+void ReplyKeySpecs(resp::ReplyWriter& r, const KeyPositions& keys) {
+  if (keys.first == 0) return r.SetHeader(0);
+  std::vector<absl::string_view> roles =
+      absl::StrSplit(absl::string_view(keys.flags.data(), keys.flags.size()), '|');
+  if (roles.size() == 1) {
+    r.SetHeader(1);
+    const int last_key = keys.last < 0 ? keys.last : keys.last - keys.first;
+    return ReplyKeySpec(r, keys.flags, keys.notes, keys.first, last_key, keys.step);
+  }
+  r.SetHeader(roles.size());
+  for (size_t i = 0; i < roles.size(); ++i) {
+    ReplyKeySpec(r, std::string_view(roles[i].data(), roles[i].size()), keys.notes,
+                 keys.first + static_cast<int>(i) * keys.step, 0, 1);
+  }
+}
+
+// One COMMAND INFO entry: name, arity, flags, first key, last key, step, ACL categories,
+// tips, key specifications, subcommands.
+void ReplyCommandInfo(resp::ReplyWriter& r, const RegisteredCommand& command) {
+  const CommandSpec& spec = *command.spec;
+  r.ArrayHeader(10);
+  r.Bulk(command.full_name);
+  r.Integer(spec.arity);
+  ReplyNameSet(r, kFlagNames.size(), [&](size_t i) {
+    return (spec.flags & kFlagNames[i].first) ? kFlagNames[i].second : std::string_view();
+  });
+  r.Integer(spec.keys.first);
+  r.Integer(spec.keys.last);
+  r.Integer(spec.keys.step);
+  const uint32_t categories = command.acl_categories();
+  ReplyNameSet(r, kAclNames.size(), [&](size_t i) {
+    return (categories & (1u << i)) ? kAclNames[i] : std::string_view();
+  });
+  // Under RESP3 tips, key specs and subcommands are sets, as in Redis.
+  const std::vector<std::string_view> tips = SplitWords(spec.tips);
+  r.SetHeader(tips.size());
+  for (std::string_view tip : tips) r.Bulk(tip);
+  ReplyKeySpecs(r, spec.keys);
+  r.SetHeader(command.subcommands.size());
+  for (const RegisteredCommand& sub : command.subcommands) ReplyCommandInfo(r, sub);
+}
+
+// Finds "get" or "config|get".
+const RegisteredCommand* FindByFullName(const CommandTable& table, std::string_view name) {
+  const size_t bar = name.find('|');
+  const RegisteredCommand* command = table.Find(name.substr(0, bar));
+  if (command == nullptr || bar == std::string_view::npos) return command;
+  return command->FindSubcommand(name.substr(bar + 1));
+}
+
+// COMMAND (every command's info)
+void CmdCommand(CommandContext& ctx) {
+  const auto& commands = ctx.engine.commands().commands();
+  ctx.reply.ArrayHeader(commands.size());
+  for (const auto& command : commands) ReplyCommandInfo(ctx.reply, *command);
+}
+
+// COMMAND COUNT
+void CmdCommandCount(CommandContext& ctx) {
+  ctx.reply.Integer(static_cast<int64_t>(ctx.engine.commands().commands().size()));
+}
+
+// COMMAND INFO [command-name ...]
+void CmdCommandInfo(CommandContext& ctx) {
+  if (ctx.args.size() == 2) return CmdCommand(ctx);
+  ctx.reply.ArrayHeader(ctx.args.size() - 2);
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    const RegisteredCommand* command = FindByFullName(ctx.engine.commands(), ctx.args[i]);
+    if (command == nullptr) {
+      ctx.reply.Null();
+    } else {
+      ReplyCommandInfo(ctx.reply, *command);
+    }
+  }
+}
+
+void ReplyCommandDoc(resp::ReplyWriter& r, const RegisteredCommand& command) {
+  const CommandDoc& doc = command.spec->doc;
+  r.Bulk(command.full_name);
+  const bool has_subcommands = !command.subcommands.empty();
+  r.MapHeader(has_subcommands ? 5 : 4);
+  r.Bulk("summary");
+  r.Bulk(doc.summary);
+  r.Bulk("since");
+  r.Bulk(doc.since);
+  r.Bulk("group");
+  r.Bulk(command.group);
+  r.Bulk("complexity");
+  r.Bulk(doc.complexity);
+  if (has_subcommands) {
+    r.Bulk("subcommands");
+    r.MapHeader(command.subcommands.size());
+    for (const RegisteredCommand& sub : command.subcommands) ReplyCommandDoc(r, sub);
+  }
+}
+
+// COMMAND DOCS [command-name ...]
+void CmdCommandDocs(CommandContext& ctx) {
+  std::vector<const RegisteredCommand*> found;
+  if (ctx.args.size() == 2) {
+    for (const auto& command : ctx.engine.commands().commands()) found.push_back(command.get());
+  } else {
+    for (size_t i = 2; i < ctx.args.size(); ++i) {
+      const RegisteredCommand* command = FindByFullName(ctx.engine.commands(), ctx.args[i]);
+      if (command != nullptr) found.push_back(command);
+    }
+  }
+  ctx.reply.MapHeader(found.size());
+  for (const RegisteredCommand* command : found) ReplyCommandDoc(ctx.reply, *command);
+}
+
+// COMMAND LIST [FILTERBY MODULE module-name | ACLCAT category | PATTERN pattern]
+void CmdCommandList(CommandContext& ctx) {
+  enum class Filter { kNone, kModule, kAclCategory, kPattern } filter = Filter::kNone;
+  std::string_view value;
+  if (ctx.args.size() == 5 && EqualsIgnoreCase(ctx.args[2], "filterby")) {
+    value = ctx.args[4];
+    if (EqualsIgnoreCase(ctx.args[3], "module")) {
+      filter = Filter::kModule;
+    } else if (EqualsIgnoreCase(ctx.args[3], "aclcat")) {
+      filter = Filter::kAclCategory;
+    } else if (EqualsIgnoreCase(ctx.args[3], "pattern")) {
+      filter = Filter::kPattern;
+    }
+  }
+  if (ctx.args.size() != 2 && filter == Filter::kNone) return ctx.reply.Error(errors::kSyntax);
+
+  std::vector<std::string_view> names;
+  auto consider = [&](const RegisteredCommand& command) {
+    bool keep = true;
+    if (filter == Filter::kModule) {
+      keep = false;  // no modules
+    } else if (filter == Filter::kAclCategory) {
+      keep = false;
+      const uint32_t categories = command.acl_categories();
+      for (size_t i = 0; i < kAclNames.size(); ++i) {
+        if ((categories & (1u << i)) && EqualsIgnoreCase(kAclNames[i].substr(1), value)) {
+          keep = true;
+        }
+      }
+    } else if (filter == Filter::kPattern) {
+      keep = GlobMatch(value, command.full_name, /*nocase=*/true);
+    }
+    if (keep) names.push_back(command.full_name);
+  };
+  for (const auto& command : ctx.engine.commands().commands()) {
+    consider(*command);
+    for (const RegisteredCommand& sub : command->subcommands) consider(sub);
+  }
+  ctx.reply.BulkArray(names);
+}
+
+// COMMAND GETKEYS command [arg ...]
+void CmdCommandGetKeys(CommandContext& ctx) {
+  const std::span<const std::string_view> argv = ctx.args.subspan(2);
+  const RegisteredCommand* command = ctx.engine.commands().Find(argv[0]);
+  if (command != nullptr && !command->subcommands.empty() && argv.size() >= 2) {
+    command = command->FindSubcommand(argv[1]);
+  }
+  if (command == nullptr) return ctx.reply.Error("ERR Invalid command specified");
+  if (!ArityAccepts(command->spec->arity, argv.size())) {
+    return ctx.reply.Error("ERR Invalid number of arguments specified for command");
+  }
+  const KeyPositions& keys = command->spec->keys;
+  if (keys.first == 0) return ctx.reply.Error("ERR The command has no key arguments");
+  const int argc = static_cast<int>(argv.size());
+  const int last = keys.last < 0 ? argc + keys.last : keys.last;
+  std::vector<std::string_view> found;
+  for (int i = keys.first; i <= last && i < argc; i += keys.step) found.push_back(argv[i]);
+  ctx.reply.BulkArray(found);
+}
+
+// COMMAND HELP
+void CmdCommandHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "COMMAND <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "(no subcommand)",
+      "    Return details about every command.",
+      "COUNT",
+      "    Return the number of commands.",
+      "DOCS [<command-name> ...]",
+      "    Return documentation for the given commands, or for all of them.",
+      "GETKEYS <full-command>",
+      "    Return the key arguments of a full command.",
+      "INFO [<command-name> ...]",
+      "    Return details about the given commands, or about all of them.",
+      "LIST [FILTERBY (MODULE <module-name>|ACLCAT <category>|PATTERN <pattern>)]",
+      "    Return the names of commands, optionally filtered.",
+      "HELP",
+      "    Print this help.",
+  };
+  ctx.reply.ArrayHeader(std::size(kLines));
+  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+}
+
+// CONFIG GET parameter [parameter ...]
+void CmdConfigGet(CommandContext& ctx) {
+  const Config& config = ctx.engine.config();
+  std::vector<std::string_view> matched;
+  for (std::string_view name : Config::ParameterNames()) {
+    for (size_t i = 2; i < ctx.args.size(); ++i) {
+      if (GlobMatch(ctx.args[i], name, /*nocase=*/true)) {
+        matched.push_back(name);
+        break;
+      }
+    }
+  }
+  ctx.reply.MapHeader(matched.size());
+  for (std::string_view name : matched) {
+    ctx.reply.Bulk(name);
+    ctx.reply.Bulk(config.Get(name));
+  }
+}
+
+constexpr uint32_t kIntrospection = kLoading | kStale;
+
+const CommandSpec kCommandSubcommands[] = {
+    {"count",
+     2,
+     kIntrospection,
+     kAclConnection,
+     {},
+     CmdCommandCount,
+     {"Get total number of Redis commands", "2.8.13", "O(1)"}},
+    {"getkeys",
+     -4,
+     kIntrospection,
+     kAclConnection,
+     {},
+     CmdCommandGetKeys,
+     {"Extract keys given a full Redis command", "2.8.13",
+      "O(N) where N is the number of arguments to the command"}},
+    {"help",
+     2,
+     kIntrospection,
+     kAclConnection,
+     {},
+     CmdCommandHelp,
+     {"Show helpful text about the different subcommands", "5.0.0", "O(1)"}},
+    {"docs",
+     -2,
+     kIntrospection,
+     kAclConnection,
+     {},
+     CmdCommandDocs,
+     {"Get array of specific Redis command documentation", "7.0.0",
+      "O(N) where N is the number of commands to look up"},
+     "nondeterministic_output_order"},
+    {"list",
+     -2,
+     kIntrospection,
+     kAclConnection,
+     {},
+     CmdCommandList,
+     {"Get an array of Redis command names", "7.0.0",
+      "O(N) where N is the total number of Redis commands"},
+     "nondeterministic_output_order"},
+    {"info",
+     -2,
+     kIntrospection,
+     kAclConnection,
+     {},
+     CmdCommandInfo,
+     {"Get array of specific Redis command details, or all when no argument is given.", "2.8.13",
+      "O(N) where N is the number of commands to look up"},
+     "nondeterministic_output_order"},
+};
+
+const CommandSpec kConfigSubcommands[] = {
+    {"get",
+     -3,
+     kAdmin | kNoScript | kLoading | kStale,
+     0,
+     {},
+     CmdConfigGet,
+     {"Get the values of configuration parameters", "2.0.0",
+      "O(N) when N is the number of configuration parameters provided"}},
+};
+
+const CommandSpec kCommands[] = {
+    {"dbsize",
+     1,
+     kReadOnly | kFast,
+     kAclKeyspace,
+     {},
+     CmdDbSize,
+     {"Return the number of keys in the selected database", "1.0.0", "O(1)"},
+     "request_policy:all_shards response_policy:agg_sum"},
+    {"flushdb",
+     -1,
+     kWrite,
+     kAclKeyspace | kAclDangerous,
+     {},
+     CmdFlushDb,
+     {"Remove all keys from the current database", "1.0.0",
+      "O(N) where N is the number of keys in the selected database"},
+     "request_policy:all_shards response_policy:all_succeeded"},
+    {"flushall",
+     -1,
+     kWrite,
+     kAclKeyspace | kAclDangerous,
+     {},
+     CmdFlushAll,
+     {"Remove all keys from all databases", "1.0.0",
+      "O(N) where N is the total number of keys in all databases"},
+     "request_policy:all_shards response_policy:all_succeeded"},
+    {"time",
+     1,
+     kLoading | kStale | kFast,
+     0,
+     {},
+     CmdTime,
+     {"Return the current server time", "2.6.0", "O(1)"},
+     "nondeterministic_output"},
+    {"command",
+     -1,
+     kLoading | kStale,
+     kAclConnection,
+     {},
+     CmdCommand,
+     {"Get array of Redis command details", "2.8.13",
+      "O(N) where N is the total number of Redis commands"},
+     "nondeterministic_output_order",
+     kCommandSubcommands},
+    {"config",
+     -2,
+     0,
+     0,
+     {},
+     nullptr,
+     {"A container for server configuration commands", "2.0.0", "Depends on subcommand."},
+     {},
+     kConfigSubcommands},
+};
+
+}  // namespace
+
+CommandFamily ServerFamily() { return {"server", kCommands}; }
+
+}  // namespace understudy::server

@@ -1,0 +1,462 @@
+// String commands: GET, SET and its variants, counters, ranges.
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string>
+
+#include "server/arg_parser.h"
+#include "server/command.h"
+#include "server/errors.h"
+#include "server/families.h"
+#include "store/database.h"
+#include "store/numbers.h"
+#include "store/strings.h"
+
+namespace understudy::server {
+namespace {
+
+using store::OpStatus;
+
+// Expiry options shared by SET and GETEX.
+enum class ExpireUnit : uint8_t { kNone, kEx, kPx, kExAt, kPxAt };
+
+struct ExpireOptions {
+  ExpireUnit unit = ExpireUnit::kNone;
+  std::string_view value;
+  bool keep_ttl = false;
+  bool persist = false;
+
+  bool has_expire() const { return unit != ExpireUnit::kNone; }
+};
+
+// Reads EX/PX/EXAT/PXAT <n>, KEEPTTL (SET) or PERSIST (GETEX) if the parser is at one of them.
+// Each excludes the others but may repeat itself (the last one wins), as in Redis.
+bool ParseExpireOption(ArgParser& parser, ExpireOptions& options, bool is_set) {
+  static constexpr std::pair<std::string_view, ExpireUnit> kUnits[] = {{"ex", ExpireUnit::kEx},
+                                                                       {"px", ExpireUnit::kPx},
+                                                                       {"exat", ExpireUnit::kExAt},
+                                                                       {"pxat", ExpireUnit::kPxAt}};
+  for (const auto& [name, unit] : kUnits) {
+    if (!parser.Check(name)) continue;
+    const bool other_unit = options.has_expire() && options.unit != unit;
+    if (other_unit || options.keep_ttl || options.persist || parser.remaining() == 0) {
+      parser.Fail(errors::kSyntax);
+      return true;
+    }
+    options.unit = unit;
+    options.value = parser.Next();
+    return true;
+  }
+  if (is_set && parser.Check("keepttl")) {
+    if (options.has_expire()) parser.Fail(errors::kSyntax);
+    options.keep_ttl = true;
+    return true;
+  }
+  if (!is_set && parser.Check("persist")) {
+    if (options.has_expire()) parser.Fail(errors::kSyntax);
+    options.persist = true;
+    return true;
+  }
+  return false;
+}
+
+// The absolute deadline in ms for an expire option, or an error reply and nullopt. Rejects
+// non-positive times and anything that overflows, with the command's name in the error.
+std::optional<int64_t> ExpireDeadline(CommandContext& ctx, ExpireUnit unit, std::string_view text) {
+  int64_t value;
+  if (!ParseIntArg(ctx.reply, text, &value)) return std::nullopt;
+  const bool seconds = unit == ExpireUnit::kEx || unit == ExpireUnit::kExAt;
+  const bool relative = unit == ExpireUnit::kEx || unit == ExpireUnit::kPx;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  bool valid = value > 0 && !(seconds && value > kMax / 1000);
+  if (valid && seconds) value *= 1000;
+  if (valid && relative) {
+    const int64_t now = ctx.now_ms();
+    valid = value <= kMax - now;
+    if (valid) value += now;
+  }
+  if (!valid) {
+    ctx.reply.Error(errors::InvalidExpireTime(ctx.spec.name));
+    return std::nullopt;
+  }
+  return value;
+}
+
+void ReplyOptionalBulk(resp::ReplyWriter& reply, const std::optional<std::string>& value) {
+  if (value) {
+    reply.Bulk(*value);
+  } else {
+    reply.Null();
+  }
+}
+
+// GET key
+void CmdGet(CommandContext& ctx) {
+  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  if (result.ok()) return ctx.reply.Bulk(*result.value());
+  if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
+  ReplyError(ctx.reply, result.status());
+}
+
+// SET key value [NX | XX] [GET] [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | KEEPTTL]
+void CmdSet(CommandContext& ctx) {
+  using Condition = store::SetParams::Condition;
+  store::SetParams params;
+  ExpireOptions expire;
+  ArgParser parser(ctx.args, 3);
+  while (parser.HasNext()) {
+    if (parser.Check("nx")) {
+      if (params.condition == Condition::kIfExists) parser.Fail(errors::kSyntax);
+      params.condition = Condition::kIfMissing;
+    } else if (parser.Check("xx")) {
+      if (params.condition == Condition::kIfMissing) parser.Fail(errors::kSyntax);
+      params.condition = Condition::kIfExists;
+    } else if (parser.Check("get")) {
+      params.get_old = true;
+    } else if (!ParseExpireOption(parser, expire, /*is_set=*/true)) {
+      parser.Fail(errors::kSyntax);
+    }
+  }
+  if (!parser.ok()) return ctx.reply.Error(parser.error());
+  if (expire.has_expire()) {
+    auto deadline = ExpireDeadline(ctx, expire.unit, expire.value);
+    if (!deadline) return;
+    params.deadline = *deadline;
+  }
+  params.keep_ttl = expire.keep_ttl;
+
+  auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  // With GET the old value is the reply whether or not NX/XX let the write happen.
+  if (params.get_old) return ReplyOptionalBulk(ctx.reply, result.value().old);
+  if (!result.value().written) return ctx.reply.Null();
+  ctx.reply.Ok();
+}
+
+// SETNX key value
+void CmdSetNx(CommandContext& ctx) {
+  store::SetParams params;
+  params.condition = store::SetParams::Condition::kIfMissing;
+  auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
+  ctx.reply.Integer(result.value().written ? 1 : 0);
+}
+
+// SETEX key seconds value, PSETEX key milliseconds value
+void SetWithExpire(CommandContext& ctx, ExpireUnit unit) {
+  auto deadline = ExpireDeadline(ctx, unit, ctx.args[2]);
+  if (!deadline) return;
+  store::SetParams params;
+  params.deadline = *deadline;
+  store::Set(ctx.db(), ctx.args[1], ctx.args[3], params);
+  ctx.reply.Ok();
+}
+void CmdSetEx(CommandContext& ctx) { SetWithExpire(ctx, ExpireUnit::kEx); }
+void CmdPSetEx(CommandContext& ctx) { SetWithExpire(ctx, ExpireUnit::kPx); }
+
+// GETSET key value
+void CmdGetSet(CommandContext& ctx) {
+  store::SetParams params;
+  params.get_old = true;
+  auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ReplyOptionalBulk(ctx.reply, result.value().old);
+}
+
+// GETDEL key
+void CmdGetDel(CommandContext& ctx) {
+  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.reply.Bulk(*result.value());
+  ctx.db().Erase(ctx.args[1]);
+}
+
+// GETEX key [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | PERSIST]
+void CmdGetEx(CommandContext& ctx) {
+  ExpireOptions expire;
+  ArgParser parser(ctx.args, 2);
+  while (parser.HasNext()) {
+    if (!ParseExpireOption(parser, expire, /*is_set=*/false)) parser.Fail(errors::kSyntax);
+  }
+  if (!parser.ok()) return ctx.reply.Error(parser.error());
+  store::Database& db = ctx.db();
+  auto result = store::GetString(db, ctx.args[1]);
+  if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  std::optional<int64_t> deadline;
+  if (expire.has_expire()) {
+    deadline = ExpireDeadline(ctx, expire.unit, expire.value);
+    if (!deadline) return;
+  }
+  ctx.reply.Bulk(*result.value());
+  if (deadline) {
+    db.SetExpiry(ctx.args[1], *deadline);
+  } else if (expire.persist) {
+    db.SetExpiry(ctx.args[1], store::kNoExpiry);
+  }
+}
+
+// MGET key [key ...]
+void CmdMGet(CommandContext& ctx) {
+  store::Database& db = ctx.db();
+  ctx.reply.ArrayHeader(ctx.args.size() - 1);
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    auto result = store::GetString(db, ctx.args[i]);
+    if (result.ok()) {
+      ctx.reply.Bulk(*result.value());
+    } else {
+      ctx.reply.Null();
+    }
+  }
+}
+
+// MSET key value [key value ...], MSETNX key value [key value ...]
+// Both reply the arity error for an unpaired key, and write all pairs or none.
+bool HasKeyValuePairs(CommandContext& ctx) {
+  if (ctx.args.size() % 2 == 1) return true;
+  ctx.reply.Error(errors::WrongArity(ctx.spec.name));
+  return false;
+}
+void SetPairs(CommandContext& ctx) {
+  store::Database& db = ctx.db();
+  for (size_t i = 1; i < ctx.args.size(); i += 2) {
+    db.Set(ctx.args[i], store::Value::String(ctx.args[i + 1]));
+  }
+}
+void CmdMSet(CommandContext& ctx) {
+  if (!HasKeyValuePairs(ctx)) return;
+  SetPairs(ctx);
+  ctx.reply.Ok();
+}
+void CmdMSetNx(CommandContext& ctx) {
+  if (!HasKeyValuePairs(ctx)) return;
+  store::Database& db = ctx.db();
+  for (size_t i = 1; i < ctx.args.size(); i += 2) {
+    if (db.Find(ctx.args[i]) != nullptr) return ctx.reply.Integer(0);
+  }
+  SetPairs(ctx);
+  ctx.reply.Integer(1);
+}
+
+// APPEND key value
+void CmdAppend(CommandContext& ctx) {
+  auto result = store::Append(ctx.db(), ctx.args[1], ctx.args[2]);
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.reply.Integer(result.value());
+}
+
+// STRLEN key
+void CmdStrLen(CommandContext& ctx) {
+  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Integer(0);
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.reply.Integer(static_cast<int64_t>(result.value()->size()));
+}
+
+// GETRANGE key start end
+void CmdGetRange(CommandContext& ctx) {
+  int64_t start, end;
+  if (!ParseIntArg(ctx.reply, ctx.args[2], &start) || !ParseIntArg(ctx.reply, ctx.args[3], &end)) {
+    return;
+  }
+  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Bulk("");
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.reply.Bulk(store::Substring(*result.value(), start, end));
+}
+
+// SETRANGE key offset value
+void CmdSetRange(CommandContext& ctx) {
+  int64_t offset;
+  if (!ParseIntArg(ctx.reply, ctx.args[2], &offset)) return;
+  auto result = store::SetRange(ctx.db(), ctx.args[1], offset, ctx.args[3]);
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.reply.Integer(result.value());
+}
+
+void IncrementBy(CommandContext& ctx, int64_t delta) {
+  auto result = store::IncrBy(ctx.db(), ctx.args[1], delta);
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.reply.Integer(result.value());
+}
+
+// INCR key, DECR key, INCRBY key increment, DECRBY key decrement
+void CmdIncr(CommandContext& ctx) { IncrementBy(ctx, 1); }
+void CmdDecr(CommandContext& ctx) { IncrementBy(ctx, -1); }
+void CmdIncrBy(CommandContext& ctx) {
+  int64_t delta;
+  if (ParseIntArg(ctx.reply, ctx.args[2], &delta)) IncrementBy(ctx, delta);
+}
+void CmdDecrBy(CommandContext& ctx) {
+  int64_t delta;
+  if (!ParseIntArg(ctx.reply, ctx.args[2], &delta)) return;
+  if (delta == std::numeric_limits<int64_t>::min()) {
+    return ctx.reply.Error(errors::kDecrementOverflow);
+  }
+  IncrementBy(ctx, -delta);
+}
+
+// INCRBYFLOAT key increment
+void CmdIncrByFloat(CommandContext& ctx) {
+  auto result = store::IncrByFloat(ctx.db(), ctx.args[1], ctx.args[2]);
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.reply.Bulk(result.value());
+}
+
+constexpr uint32_t kReadFast = kReadOnly | kFast;
+constexpr uint32_t kWriteFast = kWrite | kDenyOom | kFast;
+
+const CommandSpec kCommands[] = {
+    {"get",
+     2,
+     kReadFast,
+     kAclString,
+     {1, 1, 1, "RO access"},
+     CmdGet,
+     {"Get the value of a key", "1.0.0", "O(1)"}},
+    {"set",
+     -3,
+     kWrite | kDenyOom,
+     kAclString,
+     {1, 1, 1, "RW access update variable_flags",
+      "RW and ACCESS due to the optional `GET` argument"},
+     CmdSet,
+     {"Set the string value of a key", "1.0.0", "O(1)"}},
+    {"setnx",
+     3,
+     kWriteFast,
+     kAclString,
+     {1, 1, 1, "OW insert"},
+     CmdSetNx,
+     {"Set the value of a key, only if the key does not exist", "1.0.0", "O(1)"}},
+    {"setex",
+     4,
+     kWrite | kDenyOom,
+     kAclString,
+     {1, 1, 1, "OW update"},
+     CmdSetEx,
+     {"Set the value and expiration of a key", "2.0.0", "O(1)"}},
+    {"psetex",
+     4,
+     kWrite | kDenyOom,
+     kAclString,
+     {1, 1, 1, "OW update"},
+     CmdPSetEx,
+     {"Set the value and expiration in milliseconds of a key", "2.6.0", "O(1)"}},
+    {"getset",
+     3,
+     kWriteFast,
+     kAclString,
+     {1, 1, 1, "RW access update"},
+     CmdGetSet,
+     {"Set the string value of a key and return its old value", "1.0.0", "O(1)"}},
+    {"getdel",
+     2,
+     kWrite | kFast,
+     kAclString,
+     {1, 1, 1, "RW access delete"},
+     CmdGetDel,
+     {"Get the value of a key and delete the key", "6.2.0", "O(1)"}},
+    {"getex",
+     -2,
+     kWrite | kFast,
+     kAclString,
+     {1, 1, 1, "RW access update", "RW and UPDATE because it changes the TTL"},
+     CmdGetEx,
+     {"Get the value of a key and optionally set its expiration", "6.2.0", "O(1)"}},
+    {"mget",
+     -2,
+     kReadFast,
+     kAclString,
+     {1, -1, 1, "RO access"},
+     CmdMGet,
+     {"Get the values of all the given keys", "1.0.0", "O(N) where N is the number of keys"},
+     "request_policy:multi_shard"},
+    {"mset",
+     -3,
+     kWrite | kDenyOom,
+     kAclString,
+     {1, -1, 2, "OW update"},
+     CmdMSet,
+     {"Set multiple keys to multiple values", "1.0.1", "O(N) where N is the number of keys"},
+     "request_policy:multi_shard response_policy:all_succeeded"},
+    {"msetnx",
+     -3,
+     kWrite | kDenyOom,
+     kAclString,
+     {1, -1, 2, "OW insert"},
+     CmdMSetNx,
+     {"Set multiple keys to multiple values, only if none of the keys exist", "1.0.1",
+      "O(N) where N is the number of keys"},
+     "request_policy:multi_shard response_policy:agg_min"},
+    {"append",
+     3,
+     kWriteFast,
+     kAclString,
+     {1, 1, 1, "RW insert"},
+     CmdAppend,
+     {"Append a value to a key", "2.0.0", "O(1)"}},
+    {"strlen",
+     2,
+     kReadFast,
+     kAclString,
+     {1, 1, 1, "RO"},
+     CmdStrLen,
+     {"Get the length of the value stored in a key", "2.2.0", "O(1)"}},
+    {"getrange",
+     4,
+     kReadOnly,
+     kAclString,
+     {1, 1, 1, "RO access"},
+     CmdGetRange,
+     {"Get a substring of the string stored at a key", "2.4.0",
+      "O(N) where N is the length of the returned string"}},
+    {"setrange",
+     4,
+     kWrite | kDenyOom,
+     kAclString,
+     {1, 1, 1, "RW update"},
+     CmdSetRange,
+     {"Overwrite part of a string at key starting at the specified offset", "2.2.0", "O(1)"}},
+    {"incr",
+     2,
+     kWriteFast,
+     kAclString,
+     {1, 1, 1, "RW access update"},
+     CmdIncr,
+     {"Increment the integer value of a key by one", "1.0.0", "O(1)"}},
+    {"decr",
+     2,
+     kWriteFast,
+     kAclString,
+     {1, 1, 1, "RW access update"},
+     CmdDecr,
+     {"Decrement the integer value of a key by one", "1.0.0", "O(1)"}},
+    {"incrby",
+     3,
+     kWriteFast,
+     kAclString,
+     {1, 1, 1, "RW access update"},
+     CmdIncrBy,
+     {"Increment the integer value of a key by the given amount", "1.0.0", "O(1)"}},
+    {"decrby",
+     3,
+     kWriteFast,
+     kAclString,
+     {1, 1, 1, "RW access update"},
+     CmdDecrBy,
+     {"Decrement the integer value of a key by the given number", "1.0.0", "O(1)"}},
+    {"incrbyfloat",
+     3,
+     kWriteFast,
+     kAclString,
+     {1, 1, 1, "RW access update"},
+     CmdIncrByFloat,
+     {"Increment the float value of a key by the given amount", "2.6.0", "O(1)"}},
+};
+
+}  // namespace
+
+CommandFamily StringFamily() { return {"string", kCommands}; }
+
+}  // namespace understudy::server

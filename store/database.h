@@ -1,0 +1,134 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "store/clock.h"
+#include "store/value.h"
+
+namespace understudy::store {
+
+class TimingWheel;
+
+// Deadline meaning "no expiry". Stored deadlines are absolute Unix milliseconds.
+inline constexpr int64_t kNoExpiry = -1;
+
+// One numbered database: key -> typed value, with an optional absolute expiry per key.
+//
+// Expiry is lazy and active. Every lookup first deletes the key if its deadline has passed
+// (so a command never sees an expired key), and ExpireDue() deletes keys whose deadline has
+// passed by walking a hierarchical timing wheel, never the keyspace. All time comes from the
+// Clock given at construction.
+//
+// Keys live in a chained hash table with power-of-two bucket counts whose reverse-binary cursor
+// gives SCAN its guarantee across resizes (see database.cc).
+//
+// Not thread safe: one event loop owns it, like Redis's single thread.
+class Database {
+ public:
+  explicit Database(const Clock& clock);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // The live value under key, or nullptr (an expired key is deleted first).
+  Value* Find(std::string_view key);
+  // Whether key holds a live value. Unlike Find it never deletes: for commands that must not
+  // modify (none yet) and tests.
+  bool Contains(std::string_view key) const;
+
+  // Inserts key with a default-constructed value of `type` if it is missing (or expired).
+  // Returns the value and whether it was inserted. The caller checks the type of an existing
+  // value.
+  std::pair<Value*, bool> FindOrInsert(std::string_view key, ValueType type);
+
+  // Stores value under key, replacing any previous value. keep_ttl keeps an existing key's
+  // deadline; otherwise the key ends up with no expiry (SET semantics).
+  Value& Set(std::string_view key, Value value, bool keep_ttl = false);
+
+  // Deletes key; false if it did not exist (or had expired).
+  bool Erase(std::string_view key);
+
+  // Deadline of a live key: kNoExpiry if it has none, nullopt if the key does not exist.
+  std::optional<int64_t> GetExpiry(std::string_view key);
+  // Sets the deadline of a live key (kNoExpiry removes it). Returns false if the key does not
+  // exist. A deadline at or before now deletes the key at once and still returns true (a
+  // deletion, not counted in expired_count(), as Redis counts it as DEL).
+  bool SetExpiry(std::string_view key, int64_t deadline_ms);
+
+  // Moves the value and deadline of `from` to `to` (replacing `to`). Both keys must differ
+  // and `from` must exist; returns false otherwise.
+  bool Rename(std::string_view from, std::string_view to);
+
+  // Keys currently stored, including any whose deadline passed but that were not reclaimed
+  // yet (what DBSIZE reports in Redis too).
+  size_t size() const;
+  size_t expires_size() const;
+
+  // Deletes every key.
+  void Clear();
+
+  // Calls fn for every live key (KEYS). Expired keys are skipped, not deleted.
+  void ForEach(const std::function<void(std::string_view key, const Value& value)>& fn);
+
+  // Cursor iteration (SCAN). Starting at `cursor` (0 to begin), visits hash buckets until about
+  // `count` live keys were passed to fn or 10 * count buckets were visited, and returns the next
+  // cursor (0 when done). Every key present for the whole of a full iteration is returned at
+  // least once, however the keyspace grows or shrinks in between; keys may be returned more than
+  // once. fn must not modify the database (nor may ForEach's).
+  uint64_t Scan(uint64_t cursor, size_t count,
+                const std::function<void(std::string_view key, const Value& value)>& fn);
+
+  // A random live key, or nullopt if there is none. Expired keys it lands on are deleted.
+  std::optional<std::string> RandomKey();
+
+  // Deletes up to `budget` keys whose deadline has passed, per the timing wheel; returns the
+  // number deleted. The server calls it periodically (active expiry).
+  size_t ExpireDue(size_t budget);
+
+  // Total keys deleted because their deadline passed (lazily or actively).
+  uint64_t expired_count() const { return expired_count_; }
+
+ private:
+  struct Entry;
+  class Table;
+
+  // The entry under key if it is live; one whose deadline passed is deleted first.
+  Entry* Lookup(std::string_view key, uint64_t hash);
+  // Deletes entry together with its timer.
+  void Delete(Entry* entry);
+  void SetDeadline(Entry* entry, int64_t deadline_ms);
+
+  const Clock& clock_;
+  std::unique_ptr<Table> table_;
+  std::unique_ptr<TimingWheel> timers_;
+  size_t expires_size_ = 0;
+  uint64_t expired_count_ = 0;
+};
+
+// The numbered databases of one server (SELECT 0..N-1).
+class Keyspace {
+ public:
+  explicit Keyspace(const Clock& clock, int num_databases = 16);
+
+  int num_databases() const { return static_cast<int>(databases_.size()); }
+  Database& db(int index) { return *databases_[index]; }
+  const Clock& clock() const { return clock_; }
+
+  void FlushAll();
+  // Runs active expiry over every database with a total budget; returns keys deleted.
+  size_t ExpireDue(size_t budget);
+
+ private:
+  const Clock& clock_;
+  std::vector<std::unique_ptr<Database>> databases_;
+  size_t next_db_ = 0;  // where ExpireDue hands out leftover budget first, rotating for fairness
+};
+
+}  // namespace understudy::store

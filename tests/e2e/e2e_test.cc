@@ -1,0 +1,130 @@
+// understudy-server as real clients use it: redis-cli with arguments and on stdin, inline
+// commands typed over a raw socket, and a short redis-benchmark run.
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "client/sync_connection.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/support/run_process.h"
+#include "tests/support/server_process.h"
+
+namespace understudy::testing {
+namespace {
+
+using resp::Reply;
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+class E2eTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { server_ = new absl::StatusOr<ServerProcess>(StartUnderstudy()); }
+  static void TearDownTestSuite() {
+    delete server_;
+    server_ = nullptr;
+  }
+
+  void SetUp() override {
+    ASSERT_TRUE(server_->ok()) << "cannot start understudy-server: " << server_->status();
+    port_ = (*server_)->port();
+    absl::StatusOr<client::SyncConnection> conn = (*server_)->Connect();
+    ASSERT_TRUE(conn.ok()) << conn.status();
+    conn_.emplace(*std::move(conn));
+    absl::StatusOr<Reply> flushed = conn_->Command({"FLUSHALL"});
+    ASSERT_TRUE(flushed.ok()) << flushed.status();
+    ASSERT_EQ(*flushed, Reply::Simple("OK"));
+  }
+
+  // The path of a Redis tool, or empty if it is not installed.
+  static std::string Tool(std::string_view name) {
+    absl::StatusOr<std::string> path = FindExecutable(name);
+    return path.ok() ? *path : "";
+  }
+
+  std::string NextReply() {
+    absl::StatusOr<Reply> reply = conn_->ReadReply();
+    return reply.ok() ? resp::ToString(*reply) : reply.status().ToString();
+  }
+
+  // Runs redis-cli against the server with args, feeding it input.
+  ProcessResult Cli(const std::string& cli, std::vector<std::string> args,
+                    std::string_view input = {}) {
+    std::vector<std::string> argv = {cli, "-h", "127.0.0.1", "-p", std::to_string(port_)};
+    argv.insert(argv.end(), args.begin(), args.end());
+    absl::StatusOr<ProcessResult> result = RunProcess(argv, input, std::chrono::seconds(20));
+    EXPECT_TRUE(result.ok()) << result.status();
+    if (!result.ok()) return {};
+    EXPECT_FALSE(result->timed_out) << "redis-cli did not finish";
+    EXPECT_EQ(result->exit_code, 0) << result->err;
+    return *std::move(result);
+  }
+
+  static absl::StatusOr<ServerProcess>* server_;
+  uint16_t port_ = 0;
+  std::optional<client::SyncConnection> conn_;
+};
+
+absl::StatusOr<ServerProcess>* E2eTest::server_ = nullptr;
+
+TEST_F(E2eTest, RedisCliWithArguments) {
+  std::string cli = Tool("redis-cli");
+  if (cli.empty()) GTEST_SKIP() << "redis-cli is not installed";
+  // Without a terminal redis-cli prints bare values: OK, the value, an integer, "" for nil.
+  EXPECT_EQ(Cli(cli, {"SET", "k", "v"}).out, "OK\n");
+  EXPECT_EQ(Cli(cli, {"GET", "k"}).out, "v\n");
+  EXPECT_EQ(Cli(cli, {"GET", "missing"}).out, "\n");
+  EXPECT_EQ(Cli(cli, {"INCR", "n"}).out, "1\n");
+  EXPECT_EQ(Cli(cli, {"INCRBY", "n", "41"}).out, "42\n");
+  EXPECT_EQ(Cli(cli, {"SET", "spaced key", "a value\twith tab"}).out, "OK\n");
+  EXPECT_EQ(Cli(cli, {"GET", "spaced key"}).out, "a value\twith tab\n");
+  EXPECT_EQ(Cli(cli, {"INCR", "k"}).out, "ERR value is not an integer or out of range\n\n");
+  EXPECT_EQ(Cli(cli, {"DBSIZE"}).out, "3\n");
+}
+
+TEST_F(E2eTest, RedisCliReadsCommandsFromStdin) {
+  std::string cli = Tool("redis-cli");
+  if (cli.empty()) GTEST_SKIP() << "redis-cli is not installed";
+  ProcessResult result = Cli(cli, {}, "SET a 1\nINCR a\nGET a\nGET nothing\nDEL a\nEXISTS a\n");
+  EXPECT_EQ(result.out, "OK\n2\n2\n\n1\n0\n");
+}
+
+TEST_F(E2eTest, InlineCommandsOverARawSocket) {
+  // What a person types into telnet, including several commands in one packet.
+  ASSERT_TRUE(conn_->WriteRaw("PING\r\n").ok());
+  EXPECT_EQ(NextReply(), "+PONG");
+  ASSERT_TRUE(conn_->WriteRaw("SET a b\r\nGET a\r\n").ok());
+  EXPECT_EQ(NextReply(), "+OK");
+  EXPECT_EQ(NextReply(), "\"b\"");
+  ASSERT_TRUE(conn_->WriteRaw("SET \"two words\" 'x y'\nGET \"two words\"\n").ok());
+  EXPECT_EQ(NextReply(), "+OK");
+  EXPECT_EQ(NextReply(), "\"x y\"");
+  EXPECT_FALSE(conn_->closed());
+}
+
+TEST_F(E2eTest, RedisBenchmarkRunsCleanly) {
+  std::string benchmark = Tool("redis-benchmark");
+  if (benchmark.empty()) GTEST_SKIP() << "redis-benchmark is not installed";
+  absl::StatusOr<ProcessResult> result =
+      RunProcess({benchmark, "-h", "127.0.0.1", "-p", std::to_string(port_), "-t",
+                  "set,get,incr,mset", "-P", "16", "-n", "20000", "-q"},
+                 {}, std::chrono::seconds(60));
+  ASSERT_TRUE(result.ok()) << result.status();
+  std::string output = result->out + result->err;
+  EXPECT_FALSE(result->timed_out) << output;
+  EXPECT_EQ(result->exit_code, 0) << output;
+  EXPECT_THAT(output, Not(HasSubstr("ERR"))) << output;
+  EXPECT_THAT(output, Not(HasSubstr("Error"))) << output;
+  for (const char* test : {"SET", "GET", "INCR", "MSET"}) {
+    EXPECT_THAT(output, HasSubstr(test)) << output;
+  }
+  absl::StatusOr<Reply> keys = conn_->Command({"DBSIZE"});
+  ASSERT_TRUE(keys.ok()) << keys.status();
+  ASSERT_EQ(keys->type, resp::ReplyType::kInteger) << resp::ToString(*keys);
+  EXPECT_GT(keys->integer, 0);
+}
+
+}  // namespace
+}  // namespace understudy::testing

@@ -1,0 +1,96 @@
+// The command table against real Redis: every declared command must agree with COMMAND INFO
+// of redis-server on name, arity, flags, key positions, ACL categories, tips and key
+// specifications, so the one
+// table cannot drift from the behaviour clients rely on.
+#include "server/command_table.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "resp/reply.h"
+#include "server/engine.h"
+#include "store/clock.h"
+#include "tests/support/server_process.h"
+
+namespace understudy::server {
+namespace {
+
+class CommandTableTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    auto redis = testing::StartRedis();
+    if (!redis.ok()) {
+      skip_reason_ = new std::string(redis.status().ToString());
+      return;
+    }
+    redis_ = new testing::ServerProcess(std::move(*redis));
+  }
+  static void TearDownTestSuite() {
+    delete redis_;
+    redis_ = nullptr;
+  }
+  void SetUp() override {
+    if (redis_ == nullptr) GTEST_SKIP() << "real redis-server unavailable: " << *skip_reason_;
+  }
+
+  inline static testing::ServerProcess* redis_ = nullptr;
+  inline static std::string* skip_reason_ = nullptr;
+};
+
+void CompareInfo(const RegisteredCommand& command, const resp::Reply& ours,
+                 const resp::Reply& theirs) {
+  SCOPED_TRACE(command.full_name);
+  ASSERT_EQ(theirs.type, resp::ReplyType::kArray) << resp::ToString(theirs);
+  ASSERT_GE(theirs.elements.size(), 10u);
+  ASSERT_EQ(ours.elements.size(), 10u);
+  for (size_t field : {0, 1, 3, 4, 5}) {
+    EXPECT_EQ(resp::ToString(ours.elements[field]), resp::ToString(theirs.elements[field]))
+        << "field " << field;
+  }
+  EXPECT_EQ(resp::ToString(ours.elements[2]), resp::ToString(theirs.elements[2])) << "flags";
+  EXPECT_EQ(resp::ToString(ours.elements[6]), resp::ToString(theirs.elements[6]))
+      << "ACL categories";
+  EXPECT_EQ(resp::ToString(ours.elements[7]), resp::ToString(theirs.elements[7])) << "tips";
+  EXPECT_EQ(resp::ToString(ours.elements[8]), resp::ToString(theirs.elements[8])) << "key specs";
+}
+
+TEST_F(CommandTableTest, MatchesRedisCommandInfo) {
+  auto connection = redis_->Connect();
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  store::ManualClock clock;
+  Engine engine(clock, Config{});
+  ClientState client;
+
+  auto info = [&](const std::string& name, resp::Reply* ours, resp::Reply* theirs) {
+    std::vector<std::string_view> argv = {"COMMAND", "INFO", name};
+    std::string out;
+    resp::ReplyWriter writer(&out);
+    engine.Execute(client, argv, writer);
+    resp::ReplyParser parser;
+    ASSERT_EQ(parser.Parse(out), resp::ReplyParser::Status::kReply);
+    *ours = parser.TakeReply().elements.at(0);
+    auto reply = connection->Command({"COMMAND", "INFO", name});
+    ASSERT_TRUE(reply.ok()) << reply.status();
+    ASSERT_EQ(reply->elements.size(), 1u);
+    *theirs = reply->elements[0];
+  };
+
+  int compared = 0;
+  for (const auto& command : engine.commands().commands()) {
+    resp::Reply ours, theirs;
+    info(command->full_name, &ours, &theirs);
+    CompareInfo(*command, ours, theirs);
+    ++compared;
+    for (const RegisteredCommand& sub : command->subcommands) {
+      info(sub.full_name, &ours, &theirs);
+      CompareInfo(sub, ours, theirs);
+      ++compared;
+    }
+  }
+  EXPECT_GT(compared, 50);
+}
+
+}  // namespace
+}  // namespace understudy::server

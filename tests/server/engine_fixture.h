@@ -1,0 +1,37 @@
+#pragma once
+
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "resp/reply.h"
+#include "resp/reply_writer.h"
+#include "server/client_state.h"
+#include "server/engine.h"
+#include "store/clock.h"
+
+namespace understudy::server {
+
+// Runs commands in process through the same dispatch as the network, on a manual clock.
+class EngineTest : public ::testing::Test {
+ protected:
+  // Runs one command and returns its reply rendered by resp::ToString.
+  std::string Run(std::initializer_list<std::string_view> args) {
+    std::vector<std::string_view> argv(args);
+    std::string out;
+    resp::ReplyWriter writer(&out, client_.protocol);
+    engine_.Execute(client_, argv, writer);
+    resp::ReplyParser parser;
+    EXPECT_EQ(parser.Parse(out), resp::ReplyParser::Status::kReply) << "bytes: " << out;
+    EXPECT_EQ(parser.consumed(), out.size()) << "more than one reply: " << out;
+    return resp::ToString(parser.reply());
+  }
+
+  store::ManualClock clock_;
+  Engine engine_{clock_, Config{}};
+  ClientState client_;
+};
+
+}  // namespace understudy::server

@@ -1,0 +1,150 @@
+// Behaviour that needs the manual clock or in-process access; reply shapes and error texts
+// are also covered against real Redis by the conformance suite.
+#include <set>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/server/engine_fixture.h"
+
+namespace understudy::server {
+namespace {
+
+TEST_F(EngineTest, SetWithExpiryDisappearsWhenTimePasses) {
+  EXPECT_EQ(Run({"SET", "k", "v", "EX", "10"}), "+OK");
+  EXPECT_EQ(Run({"TTL", "k"}), ":10");
+  clock_.AdvanceMs(9'999);
+  EXPECT_EQ(Run({"GET", "k"}), "\"v\"");
+  EXPECT_EQ(Run({"PTTL", "k"}), ":1");
+  clock_.AdvanceMs(1);
+  EXPECT_EQ(Run({"GET", "k"}), "(nil)");
+  EXPECT_EQ(Run({"TTL", "k"}), ":-2");
+}
+
+TEST_F(EngineTest, TtlRoundsToNearestSecond) {
+  Run({"SET", "k", "v", "PX", "10000"});
+  clock_.AdvanceMs(500);
+  EXPECT_EQ(Run({"TTL", "k"}), ":10");  // 9.5 s rounds up
+  clock_.AdvanceMs(1);
+  EXPECT_EQ(Run({"TTL", "k"}), ":9");
+}
+
+TEST_F(EngineTest, ActiveExpiryReclaimsKeysWithoutAccess) {
+  for (int i = 0; i < 1000; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    Run({"SET", key, "v", "PX", i % 2 == 0 ? "100" : "100000"});
+  }
+  EXPECT_EQ(Run({"DBSIZE"}), ":1000");
+  clock_.AdvanceMs(100);
+  engine_.Cron();
+  EXPECT_EQ(Run({"DBSIZE"}), ":500");
+}
+
+TEST_F(EngineTest, ExpireAtAndExpireTime) {
+  const int64_t now_s = clock_.NowMs() / 1000;
+  Run({"SET", "k", "v"});
+  EXPECT_EQ(Run({"EXPIREAT", "k", std::to_string(now_s + 100)}), ":1");
+  EXPECT_EQ(Run({"EXPIRETIME", "k"}), ":" + std::to_string(now_s + 100));
+  EXPECT_EQ(Run({"PEXPIRETIME", "k"}), ":" + std::to_string((now_s + 100) * 1000));
+  EXPECT_EQ(Run({"EXPIREAT", "k", std::to_string(now_s - 1)}), ":1");
+  EXPECT_EQ(Run({"EXISTS", "k"}), ":0");
+}
+
+TEST_F(EngineTest, ExpireConditions) {
+  Run({"SET", "k", "v"});
+  EXPECT_EQ(Run({"EXPIRE", "k", "100", "XX"}), ":0");
+  EXPECT_EQ(Run({"EXPIRE", "k", "100", "GT"}), ":0");  // no TTL counts as infinite
+  EXPECT_EQ(Run({"EXPIRE", "k", "100", "LT"}), ":1");
+  EXPECT_EQ(Run({"EXPIRE", "k", "50", "NX"}), ":0");
+  EXPECT_EQ(Run({"EXPIRE", "k", "200", "GT"}), ":1");
+  EXPECT_EQ(Run({"EXPIRE", "k", "150", "GT"}), ":0");
+  EXPECT_EQ(Run({"EXPIRE", "k", "150", "LT"}), ":1");
+  EXPECT_EQ(Run({"TTL", "k"}), ":150");
+  EXPECT_EQ(Run({"PERSIST", "k"}), ":1");
+  EXPECT_EQ(Run({"PERSIST", "k"}), ":0");
+  EXPECT_EQ(Run({"TTL", "k"}), ":-1");
+}
+
+TEST_F(EngineTest, WritesKeepOrClearTtlLikeRedis) {
+  Run({"SET", "k", "1", "EX", "100"});
+  Run({"INCR", "k"});
+  Run({"APPEND", "k", "0"});
+  Run({"SETRANGE", "k", "0", "3"});
+  EXPECT_EQ(Run({"TTL", "k"}), ":100");
+  EXPECT_EQ(Run({"GET", "k"}), "\"30\"");
+  Run({"SET", "k", "v", "KEEPTTL"});
+  EXPECT_EQ(Run({"TTL", "k"}), ":100");
+  Run({"GETSET", "k", "w"});
+  EXPECT_EQ(Run({"TTL", "k"}), ":-1");
+}
+
+TEST_F(EngineTest, GetExChangesTtl) {
+  Run({"SET", "k", "v"});
+  EXPECT_EQ(Run({"GETEX", "k", "PX", "1500"}), "\"v\"");
+  EXPECT_EQ(Run({"PTTL", "k"}), ":1500");
+  EXPECT_EQ(Run({"GETEX", "k", "PERSIST"}), "\"v\"");
+  EXPECT_EQ(Run({"PTTL", "k"}), ":-1");
+  const std::string past = std::to_string(clock_.NowMs() - 1);
+  EXPECT_EQ(Run({"GETEX", "k", "PXAT", past}), "\"v\"");
+  EXPECT_EQ(Run({"EXISTS", "k"}), ":0");
+}
+
+TEST_F(EngineTest, RenameAndCopyCarryTtl) {
+  Run({"SET", "a", "v", "EX", "100"});
+  EXPECT_EQ(Run({"RENAME", "a", "b"}), "+OK");
+  EXPECT_EQ(Run({"TTL", "b"}), ":100");
+  EXPECT_EQ(Run({"COPY", "b", "c", "DB", "3"}), ":1");
+  Run({"SELECT", "3"});
+  EXPECT_EQ(Run({"TTL", "c"}), ":100");
+  clock_.AdvanceMs(100'000);
+  EXPECT_EQ(Run({"GET", "c"}), "(nil)");
+}
+
+TEST_F(EngineTest, ScanVisitsEveryKeyPresentThroughout) {
+  for (int i = 0; i < 500; ++i) Run({"SET", "stable" + std::to_string(i), "v"});
+  std::set<std::string> seen;
+  std::string cursor = "0";
+  int round = 0;
+  do {
+    // Churn between calls: the guarantee holds for keys present the whole time.
+    Run({"SET", "churn" + std::to_string(round), "v"});
+    if (round % 2 == 1) Run({"DEL", "churn" + std::to_string(round - 1)});
+    std::vector<std::string_view> argv = {"SCAN", cursor, "COUNT", "7"};
+    std::string out;
+    resp::ReplyWriter writer(&out, client_.protocol);
+    engine_.Execute(client_, argv, writer);
+    resp::ReplyParser parser;
+    ASSERT_EQ(parser.Parse(out), resp::ReplyParser::Status::kReply);
+    const resp::Reply& reply = parser.reply();
+    ASSERT_EQ(reply.elements.size(), 2u);
+    cursor = reply.elements[0].str;
+    for (const resp::Reply& key : reply.elements[1].elements) seen.insert(key.str);
+    ASSERT_LT(++round, 10'000) << "SCAN did not finish";
+  } while (cursor != "0");
+  for (int i = 0; i < 500; ++i) EXPECT_TRUE(seen.count("stable" + std::to_string(i))) << i;
+}
+
+TEST_F(EngineTest, HelloSwitchesProtocol) {
+  EXPECT_EQ(Run({"HELLO", "3"}).substr(0, 2), "%{");
+  EXPECT_EQ(Run({"GET", "missing"}), "_");
+  EXPECT_EQ(Run({"HELLO", "2"}).substr(0, 1), "[");
+  EXPECT_EQ(Run({"GET", "missing"}), "(nil)");
+}
+
+TEST_F(EngineTest, EveryCommandHasAHandlerAndLowerCaseName) {
+  for (const auto& command : engine_.commands().commands()) {
+    const CommandSpec& spec = *command->spec;
+    EXPECT_EQ(spec.name,
+              absl::AsciiStrToLower(absl::string_view(spec.name.data(), spec.name.size())));
+    EXPECT_TRUE(spec.handler != nullptr || !spec.subcommands.empty()) << spec.name;
+    EXPECT_NE(spec.arity, 0) << spec.name;
+    EXPECT_FALSE(spec.doc.summary.empty()) << spec.name;
+    for (const RegisteredCommand& sub : command->subcommands) {
+      EXPECT_NE(sub.spec->handler, nullptr) << sub.full_name;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace understudy::server

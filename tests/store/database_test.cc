@@ -1,0 +1,554 @@
+#include "store/database.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "store/clock.h"
+#include "store/value.h"
+
+namespace understudy::store {
+namespace {
+
+using ::testing::IsEmpty;
+using ::testing::Optional;
+using ::testing::UnorderedElementsAre;
+using ::testing::UnorderedElementsAreArray;
+
+constexpr size_t kUnlimited = std::numeric_limits<size_t>::max();
+
+class DatabaseTest : public ::testing::Test {
+ protected:
+  int64_t now() const { return clock_.NowMs(); }
+
+  void SetString(std::string_view key, std::string_view value) {
+    db_.Set(key, Value::String(value));
+  }
+
+  std::string GetString(std::string_view key) {
+    const Value* value = db_.Find(key);
+    return value == nullptr ? "<missing>" : value->str();
+  }
+
+  // The keys of one full SCAN iteration, with repeats.
+  std::vector<std::string> ScanAll(size_t count) {
+    std::vector<std::string> keys;
+    uint64_t cursor = 0;
+    do {
+      cursor = db_.Scan(cursor, count,
+                        [&](std::string_view key, const Value&) { keys.emplace_back(key); });
+    } while (cursor != 0);
+    return keys;
+  }
+
+  ManualClock clock_;
+  Database db_{clock_};
+};
+
+TEST_F(DatabaseTest, SetFindErase) {
+  EXPECT_EQ(db_.Find("k"), nullptr);
+  SetString("k", "v");
+  EXPECT_EQ(GetString("k"), "v");
+  SetString("k", "w");
+  EXPECT_EQ(GetString("k"), "w");
+  EXPECT_EQ(db_.size(), 1u);
+  EXPECT_TRUE(db_.Contains("k"));
+  EXPECT_TRUE(db_.Erase("k"));
+  EXPECT_FALSE(db_.Erase("k"));
+  EXPECT_FALSE(db_.Contains("k"));
+  EXPECT_EQ(db_.size(), 0u);
+}
+
+TEST_F(DatabaseTest, ManyKeysGrowAndShrink) {
+  for (int i = 0; i < 10'000; ++i) SetString("key:" + std::to_string(i), std::to_string(i));
+  EXPECT_EQ(db_.size(), 10'000u);
+  for (int i = 0; i < 10'000; ++i) {
+    ASSERT_EQ(GetString("key:" + std::to_string(i)), std::to_string(i));
+  }
+  for (int i = 0; i < 9'990; ++i) ASSERT_TRUE(db_.Erase("key:" + std::to_string(i)));
+  EXPECT_EQ(db_.size(), 10u);
+  for (int i = 9'990; i < 10'000; ++i) {
+    EXPECT_EQ(GetString("key:" + std::to_string(i)), std::to_string(i));
+  }
+}
+
+TEST_F(DatabaseTest, ValuePointersSurviveOtherInsertsAndErases) {
+  SetString("stable", "v");
+  Value* value = db_.Find("stable");
+  for (int i = 0; i < 5'000; ++i) SetString(std::to_string(i), "x");
+  for (int i = 0; i < 5'000; ++i) db_.Erase(std::to_string(i));
+  EXPECT_EQ(db_.Find("stable"), value);
+  EXPECT_EQ(value->str(), "v");
+}
+
+TEST_F(DatabaseTest, FindOrInsert) {
+  auto [list, inserted] = db_.FindOrInsert("l", ValueType::kList);
+  ASSERT_TRUE(inserted);
+  EXPECT_TRUE(list->is(ValueType::kList));
+  EXPECT_TRUE(list->as<ListValue>().empty());
+  list->as<ListValue>().push_back("a");
+
+  auto [again, inserted_again] = db_.FindOrInsert("l", ValueType::kList);
+  EXPECT_FALSE(inserted_again);
+  EXPECT_EQ(again, list);
+  EXPECT_EQ(again->as<ListValue>().size(), 1u);
+
+  // The caller checks the type of an existing value.
+  auto [existing, inserted_other] = db_.FindOrInsert("l", ValueType::kHash);
+  EXPECT_FALSE(inserted_other);
+  EXPECT_TRUE(existing->is(ValueType::kList));
+
+  for (ValueType type : {ValueType::kString, ValueType::kSet, ValueType::kZSet, ValueType::kHash}) {
+    const std::string key(TypeName(type));
+    auto [value, created] = db_.FindOrInsert(key, type);
+    EXPECT_TRUE(created);
+    EXPECT_EQ(value->type(), type);
+  }
+  EXPECT_EQ(db_.size(), 5u);
+}
+
+TEST_F(DatabaseTest, TypeNames) {
+  EXPECT_EQ(TypeName(ValueType::kString), "string");
+  EXPECT_EQ(TypeName(ValueType::kList), "list");
+  EXPECT_EQ(TypeName(ValueType::kSet), "set");
+  EXPECT_EQ(TypeName(ValueType::kZSet), "zset");
+  EXPECT_EQ(TypeName(ValueType::kHash), "hash");
+}
+
+TEST_F(DatabaseTest, SetClearsTtlUnlessKeepTtl) {
+  SetString("k", "v");
+  ASSERT_TRUE(db_.SetExpiry("k", now() + 1000));
+  db_.Set("k", Value::String("w"), /*keep_ttl=*/true);
+  EXPECT_THAT(db_.GetExpiry("k"), Optional(now() + 1000));
+  EXPECT_EQ(db_.expires_size(), 1u);
+  db_.Set("k", Value::String("x"));
+  EXPECT_THAT(db_.GetExpiry("k"), Optional(kNoExpiry));
+  EXPECT_EQ(db_.expires_size(), 0u);
+  clock_.AdvanceMs(2000);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 0u);
+  EXPECT_EQ(GetString("k"), "x");
+}
+
+TEST_F(DatabaseTest, KeepTtlOnMissingKeyHasNoExpiry) {
+  db_.Set("k", Value::String("v"), /*keep_ttl=*/true);
+  EXPECT_THAT(db_.GetExpiry("k"), Optional(kNoExpiry));
+}
+
+TEST_F(DatabaseTest, GetAndSetExpiry) {
+  EXPECT_EQ(db_.GetExpiry("k"), std::nullopt);
+  EXPECT_FALSE(db_.SetExpiry("k", now() + 10));
+  SetString("k", "v");
+  EXPECT_THAT(db_.GetExpiry("k"), Optional(kNoExpiry));
+  EXPECT_TRUE(db_.SetExpiry("k", now() + 10));
+  EXPECT_THAT(db_.GetExpiry("k"), Optional(now() + 10));
+  EXPECT_TRUE(db_.SetExpiry("k", now() + 20));
+  EXPECT_THAT(db_.GetExpiry("k"), Optional(now() + 20));
+  EXPECT_EQ(db_.expires_size(), 1u);
+  EXPECT_TRUE(db_.SetExpiry("k", kNoExpiry));  // PERSIST
+  EXPECT_THAT(db_.GetExpiry("k"), Optional(kNoExpiry));
+  EXPECT_EQ(db_.expires_size(), 0u);
+  clock_.AdvanceMs(100);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 0u);
+  EXPECT_TRUE(db_.Contains("k"));
+}
+
+TEST_F(DatabaseTest, SetExpiryInThePastDeletes) {
+  SetString("a", "v");
+  SetString("b", "v");
+  EXPECT_TRUE(db_.SetExpiry("a", now()));
+  EXPECT_TRUE(db_.SetExpiry("b", now() - 1000));
+  EXPECT_EQ(db_.Find("a"), nullptr);
+  EXPECT_EQ(db_.Find("b"), nullptr);
+  EXPECT_EQ(db_.size(), 0u);
+  EXPECT_EQ(db_.expires_size(), 0u);
+  // An explicit deletion, not an expiry (Redis reports it as DEL too).
+  EXPECT_EQ(db_.expired_count(), 0u);
+}
+
+TEST_F(DatabaseTest, LazyExpiryOnFind) {
+  SetString("k", "v");
+  db_.SetExpiry("k", now() + 100);
+  clock_.AdvanceMs(99);
+  EXPECT_EQ(GetString("k"), "v");
+  clock_.AdvanceMs(1);
+  // Stored until something looks at it.
+  EXPECT_EQ(db_.size(), 1u);
+  EXPECT_FALSE(db_.Contains("k"));
+  EXPECT_EQ(db_.size(), 1u);
+  EXPECT_EQ(db_.Find("k"), nullptr);
+  EXPECT_EQ(db_.size(), 0u);
+  EXPECT_EQ(db_.expires_size(), 0u);
+  EXPECT_EQ(db_.expired_count(), 1u);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 0u);  // its timer went with it
+}
+
+TEST_F(DatabaseTest, LazyExpiryOnEveryAccess) {
+  auto expire_soon = [&](std::string_view key) {
+    SetString(key, "old");
+    db_.SetExpiry(key, now() + 10);
+  };
+  for (std::string_view key : {"a", "b", "c", "d", "e", "f", "g"}) expire_soon(key);
+  clock_.AdvanceMs(10);
+
+  auto [value, inserted] = db_.FindOrInsert("a", ValueType::kSet);
+  EXPECT_TRUE(inserted);
+  EXPECT_TRUE(value->is(ValueType::kSet));
+  EXPECT_THAT(db_.GetExpiry("a"), Optional(kNoExpiry));
+
+  EXPECT_EQ(db_.GetExpiry("b"), std::nullopt);
+  EXPECT_FALSE(db_.SetExpiry("c", now() + 1000));
+  EXPECT_FALSE(db_.Erase("d"));
+  EXPECT_FALSE(db_.Rename("e", "z"));
+  db_.Set("f", Value::String("new"), /*keep_ttl=*/true);
+  EXPECT_THAT(db_.GetExpiry("f"), Optional(kNoExpiry));
+  EXPECT_EQ(GetString("f"), "new");
+
+  EXPECT_EQ(db_.expired_count(), 6u);
+  EXPECT_EQ(db_.size(), 3u);  // a, f, and g not yet reclaimed
+  EXPECT_EQ(db_.expires_size(), 1u);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
+  EXPECT_EQ(db_.size(), 2u);
+  EXPECT_EQ(db_.expired_count(), 7u);
+}
+
+TEST_F(DatabaseTest, ActiveExpiryDeletesOnlyDueKeys) {
+  SetString("early", "v");
+  SetString("late", "v");
+  SetString("forever", "v");
+  db_.SetExpiry("early", now() + 100);
+  db_.SetExpiry("late", now() + 200);
+  clock_.AdvanceMs(99);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 0u);
+  clock_.AdvanceMs(51);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
+  EXPECT_EQ(db_.size(), 2u);
+  EXPECT_TRUE(db_.Contains("late"));
+  // Moving a deadline moves its timer.
+  db_.SetExpiry("late", now() + 1000);
+  clock_.AdvanceMs(100);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 0u);
+  clock_.AdvanceMs(900);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
+  EXPECT_EQ(db_.size(), 1u);
+  EXPECT_TRUE(db_.Contains("forever"));
+  EXPECT_EQ(db_.expired_count(), 2u);
+  EXPECT_EQ(db_.expires_size(), 0u);
+}
+
+TEST_F(DatabaseTest, ActiveExpiryOfAMillionKeys) {
+  constexpr int kVolatile = 1'000'000;
+  constexpr int kPersistent = 1'000;
+  for (int i = 0; i < kPersistent; ++i) SetString("p" + std::to_string(i), "v");
+  // Deadlines spread over 10 s; half of them fall in the first 5 s.
+  for (int i = 0; i < kVolatile; ++i) {
+    const std::string key = "v" + std::to_string(i);
+    SetString(key, "v");
+    db_.SetExpiry(key, now() + 1 + i % 10'000);
+  }
+  EXPECT_EQ(db_.size(), size_t{kVolatile + kPersistent});
+  EXPECT_EQ(db_.expires_size(), size_t{kVolatile});
+
+  clock_.AdvanceMs(5'000);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), size_t{kVolatile / 2});
+  EXPECT_EQ(db_.size(), size_t{kVolatile / 2 + kPersistent});
+
+  clock_.AdvanceMs(5'000);
+  size_t calls = 0;
+  size_t deleted = 0;
+  while (size_t n = db_.ExpireDue(1'000)) {
+    ASSERT_LE(n, 1'000u);
+    deleted += n;
+    ++calls;
+  }
+  EXPECT_EQ(deleted, size_t{kVolatile / 2});
+  EXPECT_EQ(calls, size_t{kVolatile / 2 / 1'000});
+  EXPECT_EQ(db_.expired_count(), uint64_t{kVolatile});
+  EXPECT_EQ(db_.expires_size(), 0u);
+  EXPECT_EQ(db_.size(), size_t{kPersistent});
+  for (int i = 0; i < kPersistent; ++i) ASSERT_TRUE(db_.Contains("p" + std::to_string(i)));
+}
+
+TEST_F(DatabaseTest, ExpireDueAfterAYearIsQuick) {
+  SetString("k", "v");
+  db_.SetExpiry("k", now() + 365LL * 24 * 3600 * 1000);
+  clock_.AdvanceMs(365LL * 24 * 3600 * 1000 - 1);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 0u);
+  clock_.AdvanceMs(1);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
+}
+
+TEST_F(DatabaseTest, RenameMovesValueAndTtl) {
+  SetString("from", "v");
+  db_.SetExpiry("from", now() + 100);
+  SetString("to", "old");
+  db_.SetExpiry("to", now() + 50);
+  EXPECT_TRUE(db_.Rename("from", "to"));
+  EXPECT_FALSE(db_.Contains("from"));
+  EXPECT_EQ(GetString("to"), "v");
+  EXPECT_THAT(db_.GetExpiry("to"), Optional(now() + 100));
+  EXPECT_EQ(db_.size(), 1u);
+  EXPECT_EQ(db_.expires_size(), 1u);
+
+  clock_.AdvanceMs(50);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 0u);
+  clock_.AdvanceMs(50);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
+  EXPECT_FALSE(db_.Contains("to"));
+}
+
+TEST_F(DatabaseTest, RenameOfPersistentKeyOverVolatileKey) {
+  SetString("from", "v");
+  SetString("to", "old");
+  db_.SetExpiry("to", now() + 50);
+  EXPECT_TRUE(db_.Rename("from", "to"));
+  EXPECT_THAT(db_.GetExpiry("to"), Optional(kNoExpiry));
+  EXPECT_EQ(db_.expires_size(), 0u);
+  clock_.AdvanceMs(100);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 0u);
+  EXPECT_EQ(GetString("to"), "v");
+}
+
+TEST_F(DatabaseTest, RenameFailures) {
+  EXPECT_FALSE(db_.Rename("missing", "to"));
+  SetString("k", "v");
+  EXPECT_FALSE(db_.Rename("k", "k"));
+  EXPECT_EQ(GetString("k"), "v");
+}
+
+TEST_F(DatabaseTest, ForEachSkipsExpiredWithoutDeleting) {
+  SetString("a", "1");
+  SetString("b", "2");
+  db_.SetExpiry("b", now() + 10);
+  clock_.AdvanceMs(10);
+  std::vector<std::string> keys;
+  db_.ForEach([&](std::string_view key, const Value&) { keys.emplace_back(key); });
+  EXPECT_THAT(keys, UnorderedElementsAre("a"));
+  EXPECT_EQ(db_.size(), 2u);
+}
+
+TEST_F(DatabaseTest, ScanReturnsEveryKeyOnce) {
+  EXPECT_THAT(ScanAll(10), IsEmpty());
+  std::vector<std::string> expected;
+  for (int i = 0; i < 1000; ++i) {
+    expected.push_back("key:" + std::to_string(i));
+    SetString(expected.back(), "v");
+  }
+  for (size_t count : {1, 10, 100, 5000}) {
+    SCOPED_TRACE(count);
+    EXPECT_THAT(ScanAll(count), UnorderedElementsAreArray(expected));
+  }
+}
+
+TEST_F(DatabaseTest, ScanReturnsAboutCountKeysPerCall) {
+  for (int i = 0; i < 1000; ++i) SetString("key:" + std::to_string(i), "v");
+  uint64_t cursor = 0;
+  size_t calls = 0;
+  size_t total = 0;
+  do {
+    size_t batch = 0;
+    cursor = db_.Scan(cursor, 100, [&](std::string_view, const Value&) { ++batch; });
+    ++calls;
+    total += batch;
+    // Whole buckets are returned, so a batch can run a few keys over.
+    EXPECT_LE(batch, 110u);
+    if (cursor != 0) {
+      EXPECT_GE(batch, 100u);
+    }
+  } while (cursor != 0);
+  EXPECT_EQ(total, 1000u);
+  EXPECT_LE(calls, 10u);
+}
+
+TEST_F(DatabaseTest, ScanSkipsExpiredKeys) {
+  SetString("a", "1");
+  SetString("b", "2");
+  db_.SetExpiry("b", now() + 10);
+  clock_.AdvanceMs(10);
+  EXPECT_THAT(ScanAll(10), UnorderedElementsAre("a"));
+}
+
+// Keys present throughout an iteration are all returned while others come and go in between
+// calls in numbers that make the table grow and shrink several times over.
+TEST_F(DatabaseTest, ScanGuaranteeWhileKeyspaceGrowsAndShrinks) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    SCOPED_TRACE(seed);
+    db_.Clear();
+    std::mt19937_64 rng(seed);
+    std::set<std::string> stable;
+    for (int i = 0; i < 300; ++i) {
+      stable.insert("stable:" + std::to_string(i));
+      SetString("stable:" + std::to_string(i), "v");
+    }
+    std::vector<std::string> churn;
+    int next_churn = 0;
+    auto add = [&](size_t n) {
+      for (size_t i = 0; i < n; ++i) {
+        churn.push_back("churn:" + std::to_string(next_churn++));
+        SetString(churn.back(), "v");
+      }
+    };
+    add(rng() % 3000);
+
+    std::set<std::string> seen;
+    uint64_t cursor = 0;
+    size_t calls = 0;
+    do {
+      cursor = db_.Scan(cursor, 1 + rng() % 20,
+                        [&](std::string_view key, const Value&) { seen.emplace(key); });
+      ++calls;
+      switch (rng() % 4) {
+        case 0:  // grow a lot
+          add(rng() % 5000);
+          break;
+        case 1:  // shrink to almost nothing
+          while (churn.size() > rng() % 10) {
+            db_.Erase(churn.back());
+            churn.pop_back();
+          }
+          break;
+        case 2:  // delete at random
+          for (size_t n = rng() % 200; n > 0 && !churn.empty(); --n) {
+            const size_t i = rng() % churn.size();
+            db_.Erase(churn[i]);
+            churn[i] = churn.back();
+            churn.pop_back();
+          }
+          break;
+        default:  // a little of both
+          add(rng() % 50);
+          if (!churn.empty()) {
+            db_.Erase(churn.front());
+            churn.erase(churn.begin());
+          }
+      }
+    } while (cursor != 0);
+    EXPECT_GT(calls, 10u);
+    for (const std::string& key : stable) ASSERT_TRUE(seen.contains(key)) << key;
+  }
+}
+
+TEST_F(DatabaseTest, RandomKey) {
+  EXPECT_EQ(db_.RandomKey(), std::nullopt);
+  std::set<std::string> keys;
+  for (int i = 0; i < 10; ++i) {
+    keys.insert("k" + std::to_string(i));
+    SetString("k" + std::to_string(i), "v");
+  }
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    std::optional<std::string> key = db_.RandomKey();
+    ASSERT_TRUE(key.has_value());
+    ASSERT_TRUE(keys.contains(*key));
+    seen.insert(*key);
+  }
+  EXPECT_EQ(seen, keys);
+}
+
+TEST_F(DatabaseTest, RandomKeyAfterMassDeletion) {
+  for (int i = 0; i < 100'000; ++i) SetString(std::to_string(i), "v");
+  for (int i = 1; i < 100'000; ++i) db_.Erase(std::to_string(i));
+  for (int i = 0; i < 100; ++i) EXPECT_THAT(db_.RandomKey(), Optional(std::string("0")));
+}
+
+TEST_F(DatabaseTest, RandomKeyReclaimsExpiredKeys) {
+  for (int i = 0; i < 100; ++i) {
+    SetString("v" + std::to_string(i), "v");
+    db_.SetExpiry("v" + std::to_string(i), now() + 10);
+  }
+  clock_.AdvanceMs(10);
+  EXPECT_EQ(db_.RandomKey(), std::nullopt);
+  EXPECT_EQ(db_.size(), 0u);
+  EXPECT_EQ(db_.expired_count(), 100u);
+
+  SetString("live", "v");
+  SetString("dead", "v");
+  db_.SetExpiry("dead", now() + 10);
+  clock_.AdvanceMs(10);
+  EXPECT_THAT(db_.RandomKey(), Optional(std::string("live")));
+}
+
+TEST_F(DatabaseTest, Clear) {
+  for (int i = 0; i < 1000; ++i) {
+    SetString(std::to_string(i), "v");
+    if (i % 2 == 0) db_.SetExpiry(std::to_string(i), now() + 100);
+  }
+  db_.Clear();
+  EXPECT_EQ(db_.size(), 0u);
+  EXPECT_EQ(db_.expires_size(), 0u);
+  EXPECT_FALSE(db_.Contains("0"));
+  clock_.AdvanceMs(100);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 0u);  // no timers left behind
+  EXPECT_EQ(db_.expired_count(), 0u);
+  SetString("after", "v");
+  db_.SetExpiry("after", now() + 1);
+  clock_.AdvanceMs(1);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
+}
+
+TEST(KeyspaceTest, DatabasesAreSeparate) {
+  ManualClock clock;
+  Keyspace keyspace(clock);
+  EXPECT_EQ(keyspace.num_databases(), 16);
+  EXPECT_EQ(&keyspace.clock(), &clock);
+  keyspace.db(0).Set("k", Value::String("zero"));
+  keyspace.db(15).Set("k", Value::String("fifteen"));
+  EXPECT_EQ(keyspace.db(0).Find("k")->str(), "zero");
+  EXPECT_EQ(keyspace.db(15).Find("k")->str(), "fifteen");
+  EXPECT_FALSE(keyspace.db(1).Contains("k"));
+}
+
+TEST(KeyspaceTest, FlushAll) {
+  ManualClock clock;
+  Keyspace keyspace(clock, 4);
+  for (int i = 0; i < 4; ++i) {
+    keyspace.db(i).Set("k", Value::String("v"));
+    keyspace.db(i).SetExpiry("k", clock.NowMs() + 10);
+    keyspace.db(i).Set("p", Value::String("v"));
+  }
+  keyspace.FlushAll();
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(keyspace.db(i).size(), 0u);
+    EXPECT_EQ(keyspace.db(i).expires_size(), 0u);
+  }
+  clock.AdvanceMs(10);
+  EXPECT_EQ(keyspace.ExpireDue(kUnlimited), 0u);
+}
+
+TEST(KeyspaceTest, ExpireDueSharesTheBudget) {
+  ManualClock clock;
+  Keyspace keyspace(clock);
+  for (int db : {0, 7}) {
+    for (int i = 0; i < 100; ++i) {
+      keyspace.db(db).Set(std::to_string(i), Value::String("v"));
+      keyspace.db(db).SetExpiry(std::to_string(i), clock.NowMs() + 10);
+    }
+  }
+  clock.AdvanceMs(10);
+  EXPECT_EQ(keyspace.ExpireDue(32), 32u);
+  // Each busy database gets at least its fair share of 32 / 16.
+  EXPECT_LE(keyspace.db(0).size(), 98u);
+  EXPECT_LE(keyspace.db(7).size(), 98u);
+  EXPECT_EQ(keyspace.db(0).size() + keyspace.db(7).size(), 168u);
+  size_t deleted = 32;
+  while (size_t n = keyspace.ExpireDue(32)) deleted += n;
+  EXPECT_EQ(deleted, 200u);
+  EXPECT_EQ(keyspace.db(0).expired_count() + keyspace.db(7).expired_count(), 200u);
+}
+
+TEST(SystemClockTest, ReadsUnixTime) {
+  SystemClock clock;
+  const int64_t ms = clock.NowMs();
+  const int64_t us = clock.NowUs();
+  EXPECT_GT(ms, 1'600'000'000'000);  // after 2020
+  EXPECT_GE(us / 1000, ms);
+  EXPECT_LT(us / 1000 - ms, 60'000);
+}
+
+}  // namespace
+}  // namespace understudy::store

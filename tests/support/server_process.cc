@@ -1,0 +1,289 @@
+#include "tests/support/server_process.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <thread>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace understudy::testing {
+namespace {
+
+using std::chrono::milliseconds;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr milliseconds kPollInterval(10);
+constexpr milliseconds kStopTimeout(5000);
+constexpr int kStartAttempts = 3;
+
+std::string ErrnoText() { return std::strerror(errno); }
+
+sockaddr_in Loopback(uint16_t port) {
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(port);
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  return addr;
+}
+
+bool AcceptsConnections(uint16_t port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr = Loopback(port);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+std::string DescribeExit(int status) {
+  if (WIFEXITED(status)) return absl::StrCat("exited with code ", WEXITSTATUS(status));
+  if (WIFSIGNALED(status)) {
+    return absl::StrCat("was killed by signal ", WTERMSIG(status), " (",
+                        strsignal(WTERMSIG(status)), ")");
+  }
+  return absl::StrCat("ended with wait status ", status);
+}
+
+bool IsExecutable(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
+}
+
+// Starts path on a fresh free port, retrying when the child exits early: another process
+// may have taken the port between FreeLoopbackPort() and the child's bind.
+absl::StatusOr<ServerProcess> StartOnFreePort(const std::string& path,
+                                              std::vector<std::string> args) {
+  absl::Status last;
+  for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
+    absl::StatusOr<uint16_t> port = FreeLoopbackPort();
+    if (!port.ok()) return port.status();
+    std::vector<std::string> full_args = {"--port", std::to_string(*port), "--bind", "127.0.0.1"};
+    full_args.insert(full_args.end(), args.begin(), args.end());
+    absl::StatusOr<ServerProcess> server = ServerProcess::Start(path, full_args, *port);
+    if (server.ok() || !absl::IsAborted(server.status())) return server;
+    last = server.status();
+  }
+  return last;
+}
+
+}  // namespace
+
+absl::StatusOr<uint16_t> FreeLoopbackPort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::InternalError(absl::StrCat("socket: ", ErrnoText()));
+  sockaddr_in addr = Loopback(0);
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    std::string error = ErrnoText();
+    close(fd);
+    return absl::InternalError(absl::StrCat("cannot bind 127.0.0.1:0: ", error));
+  }
+  close(fd);
+  return ntohs(addr.sin_port);
+}
+
+absl::StatusOr<std::string> FindExecutable(std::string_view name) {
+  std::vector<std::string> dirs;
+  if (const char* path = std::getenv("PATH")) {
+    for (absl::string_view dir : absl::StrSplit(path, ':', absl::SkipEmpty())) {
+      dirs.emplace_back(dir);
+    }
+  }
+  for (const char* dir : {"/usr/bin", "/usr/sbin", "/usr/local/bin"}) dirs.emplace_back(dir);
+  for (const std::string& dir : dirs) {
+    std::string candidate = absl::StrCat(dir, "/", absl::string_view(name.data(), name.size()));
+    if (IsExecutable(candidate)) return candidate;
+  }
+  return absl::NotFoundError(absl::StrCat(absl::string_view(name.data(), name.size()),
+                                          " not found in PATH, /usr/bin, /usr/sbin or "
+                                          "/usr/local/bin"));
+}
+
+absl::StatusOr<ServerProcess> ServerProcess::Start(std::string path, std::vector<std::string> args,
+                                                   uint16_t port, milliseconds startup_timeout) {
+  if (!IsExecutable(path)) return absl::NotFoundError(absl::StrCat(path, " is not executable"));
+  const char* tmp = std::getenv("TMPDIR");
+  std::string dir_template =
+      absl::StrCat(tmp != nullptr && *tmp ? tmp : "/tmp", "/understudy-test-XXXXXX");
+  if (mkdtemp(dir_template.data()) == nullptr) {
+    return absl::InternalError(absl::StrCat("mkdtemp ", dir_template, ": ", ErrnoText()));
+  }
+  std::string dir = dir_template;
+  std::string log_path = dir + "/output.log";
+
+  // Everything the child needs is prepared before fork: only async-signal-safe calls after.
+  std::vector<char*> argv;
+  argv.push_back(path.data());
+  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t parent = getpid();
+  // Tells the parent why exec failed: the child writes errno here; exec closes it.
+  int exec_pipe[2];
+  if (pipe2(exec_pipe, O_CLOEXEC) != 0) {
+    return absl::InternalError(absl::StrCat("pipe: ", ErrnoText()));
+  }
+
+  pid_t pid = fork();
+  if (pid < 0) {
+    close(exec_pipe[0]);
+    close(exec_pipe[1]);
+    return absl::InternalError(absl::StrCat("fork: ", ErrnoText()));
+  }
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) _exit(127);
+    signal(SIGPIPE, SIG_DFL);  // as a shell would start it, whatever this process ignores
+    int log = open(log_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int null = open("/dev/null", O_RDONLY);
+    if (log < 0 || null < 0 || dup2(null, 0) < 0 || dup2(log, 1) < 0 || dup2(log, 2) < 0 ||
+        chdir(dir.c_str()) != 0) {
+      int error = errno;
+      (void)!write(exec_pipe[1], &error, sizeof error);
+      _exit(127);
+    }
+    execv(path.c_str(), argv.data());
+    int error = errno;
+    (void)!write(exec_pipe[1], &error, sizeof error);
+    _exit(127);
+  }
+  close(exec_pipe[1]);
+  int exec_errno = 0;
+  ssize_t n;
+  do {
+    n = read(exec_pipe[0], &exec_errno, sizeof exec_errno);
+  } while (n < 0 && errno == EINTR);
+  close(exec_pipe[0]);
+
+  std::string name = std::filesystem::path(path).filename();
+  ServerProcess server(name, pid, port, dir);
+  if (n > 0) {
+    return absl::InternalError(
+        absl::StrCat("cannot execute ", path, ": ", std::strerror(exec_errno)));
+  }
+  if (absl::Status status = server.WaitUntilListening(startup_timeout); !status.ok()) {
+    return status;
+  }
+  return server;
+}
+
+absl::Status ServerProcess::WaitUntilListening(milliseconds timeout) {
+  SteadyClock::time_point deadline = SteadyClock::now() + timeout;
+  while (true) {
+    bool listening = AcceptsConnections(port_);
+    // Checked after connecting: a connection could reach another process on the same port.
+    if (absl::Status alive = Alive(); !alive.ok()) {
+      // Aborted lets the launch helpers retry on another port.
+      return absl::AbortedError(alive.message());
+    }
+    if (listening) return absl::OkStatus();
+    if (SteadyClock::now() >= deadline) {
+      return absl::DeadlineExceededError(
+          absl::StrCat(name_, " (pid ", pid_, ") did not accept connections on 127.0.0.1:", port_,
+                       " within ", timeout.count(), " ms; its output:\n", OutputTail()));
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+}
+
+ServerProcess::ServerProcess(ServerProcess&& other) noexcept
+    : name_(std::move(other.name_)),
+      pid_(std::exchange(other.pid_, -1)),
+      exit_status_(other.exit_status_),
+      port_(other.port_),
+      dir_(std::exchange(other.dir_, "")) {}
+
+ServerProcess& ServerProcess::operator=(ServerProcess&& other) noexcept {
+  if (this != &other) {
+    Stop();
+    name_ = std::move(other.name_);
+    pid_ = std::exchange(other.pid_, -1);
+    exit_status_ = other.exit_status_;
+    port_ = other.port_;
+    dir_ = std::exchange(other.dir_, "");
+  }
+  return *this;
+}
+
+ServerProcess::~ServerProcess() { Stop(); }
+
+void ServerProcess::Stop() {
+  if (pid_ > 0) {
+    kill(pid_, SIGTERM);
+    SteadyClock::time_point deadline = SteadyClock::now() + kStopTimeout;
+    while (waitpid(pid_, &exit_status_, WNOHANG) == 0) {
+      if (SteadyClock::now() >= deadline) {
+        kill(pid_, SIGKILL);
+        waitpid(pid_, &exit_status_, 0);
+        break;
+      }
+      std::this_thread::sleep_for(kPollInterval);
+    }
+    pid_ = -1;
+  }
+  if (!dir_.empty()) {
+    std::error_code ignored;
+    std::filesystem::remove_all(dir_, ignored);
+    dir_.clear();
+  }
+}
+
+absl::Status ServerProcess::Alive() {
+  if (pid_ > 0 && waitpid(pid_, &exit_status_, WNOHANG) == pid_) pid_ = -1;
+  if (pid_ > 0) return absl::OkStatus();
+  return absl::UnavailableError(absl::StrCat(
+      name_, " on port ", port_, " ", DescribeExit(exit_status_), "; its output:\n", OutputTail()));
+}
+
+std::string ServerProcess::Output() const {
+  std::ifstream in(dir_ + "/output.log", std::ios::binary);
+  std::stringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+std::string ServerProcess::OutputTail() const {
+  constexpr size_t kTail = 4000;
+  std::string output = Output();
+  if (output.size() > kTail) output = "..." + output.substr(output.size() - kTail);
+  return output;
+}
+
+absl::StatusOr<client::SyncConnection> ServerProcess::Connect(milliseconds timeout) const {
+  return client::SyncConnection::Connect("127.0.0.1", port_, timeout);
+}
+
+absl::StatusOr<ServerProcess> StartUnderstudy(std::vector<std::string> extra_args) {
+  std::vector<std::string> args = {"--loglevel", "warning"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return StartOnFreePort(UNDERSTUDY_SERVER_PATH, std::move(args));
+}
+
+absl::StatusOr<ServerProcess> StartRedis(std::vector<std::string> extra_args) {
+  absl::StatusOr<std::string> path = FindExecutable("redis-server");
+  if (!path.ok()) return path.status();
+  // Redis acts on SIGTERM in its cron, every 1/hz s: hz 100 makes each test's stop 10 ms.
+  std::vector<std::string> args = {
+      "--save", "",           "--appendonly", "no",   "--protected-mode",
+      "no",     "--loglevel", "warning",      "--hz", "100"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return StartOnFreePort(*path, std::move(args));
+}
+
+}  // namespace understudy::testing

@@ -1,0 +1,78 @@
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "client/sync_connection.h"
+
+namespace understudy::testing {
+
+// A TCP port on 127.0.0.1 that was free a moment ago (bound to port 0, read back, released).
+absl::StatusOr<uint16_t> FreeLoopbackPort();
+
+// The full path of an executable found in PATH, /usr/bin, /usr/sbin or /usr/local/bin, or
+// NotFound naming the places searched.
+absl::StatusOr<std::string> FindExecutable(std::string_view name);
+
+// A server running as a child process for the lifetime of this object.
+//
+// The child runs in a fresh temporary directory that also holds its combined stdout and
+// stderr; the directory is removed on destruction. The child is killed when the thread that
+// started it exits (PR_SET_PDEATHSIG), so a crashed test leaves no server behind: start
+// servers from the main thread or another that outlives them.
+class ServerProcess {
+ public:
+  // Starts `path args...` and waits up to startup_timeout until 127.0.0.1:port accepts
+  // connections. Fails with the child's output if it exits or does not listen in time.
+  static absl::StatusOr<ServerProcess> Start(
+      std::string path, std::vector<std::string> args, uint16_t port,
+      std::chrono::milliseconds startup_timeout = std::chrono::seconds(10));
+
+  ServerProcess(ServerProcess&& other) noexcept;
+  ServerProcess& operator=(ServerProcess&& other) noexcept;
+  // Stops the server: SIGTERM, then SIGKILL if it has not exited within 5 seconds.
+  ~ServerProcess();
+
+  uint16_t port() const { return port_; }
+  pid_t pid() const { return pid_; }
+  const std::string& name() const { return name_; }
+
+  // OK while the process runs; otherwise how it ended and the end of its output.
+  absl::Status Alive();
+
+  // What the server printed so far (stdout and stderr).
+  std::string Output() const;
+
+  // A new connection to the server.
+  absl::StatusOr<client::SyncConnection> Connect(
+      std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
+
+ private:
+  ServerProcess(std::string name, pid_t pid, uint16_t port, std::string dir)
+      : name_(std::move(name)), pid_(pid), port_(port), dir_(std::move(dir)) {}
+  void Stop();
+  absl::Status WaitUntilListening(std::chrono::milliseconds timeout);
+  std::string OutputTail() const;
+
+  std::string name_;  // file name of the executable, for messages
+  pid_t pid_ = -1;    // -1 once reaped or moved from
+  int exit_status_ = 0;
+  uint16_t port_ = 0;
+  std::string dir_;  // temporary working directory; empty when moved from
+};
+
+// understudy-server from this build tree with `--port N --bind 127.0.0.1 --loglevel warning`
+// and extra_args, on a free loopback port.
+absl::StatusOr<ServerProcess> StartUnderstudy(std::vector<std::string> extra_args = {});
+
+// The installed redis-server (the oracle) on a free loopback port, with persistence and
+// protected mode off. NotFound if redis-server is not installed, so tests can skip.
+absl::StatusOr<ServerProcess> StartRedis(std::vector<std::string> extra_args = {});
+
+}  // namespace understudy::testing
