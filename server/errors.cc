@@ -1,7 +1,5 @@
 #include "server/errors.h"
 
-#include <algorithm>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
@@ -9,13 +7,6 @@ namespace understudy::server::errors {
 namespace {
 
 absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
-// Error replies are single lines: Redis turns CR and LF from user input into spaces.
-std::string OneLine(std::string s) {
-  std::replace_if(
-      s.begin(), s.end(), [](char c) { return c == '\r' || c == '\n'; }, ' ');
-  return s;
-}
 
 }  // namespace
 
@@ -31,8 +22,8 @@ std::string UnknownCommand(std::span<const std::string_view> argv) {
   for (size_t i = 1; i < argv.size() && args.size() < kLimit; ++i) {
     absl::StrAppend(&args, "'", Absl(argv[i].substr(0, kLimit - args.size())), "' ");
   }
-  return OneLine(absl::StrCat("ERR unknown command '", Absl(argv[0].substr(0, kLimit)),
-                              "', with args beginning with: ", args));
+  return absl::StrCat("ERR unknown command '", Absl(argv[0].substr(0, kLimit)),
+                      "', with args beginning with: ", args);
 }
 
 std::string WrongArity(std::string_view full_name) {
@@ -40,12 +31,12 @@ std::string WrongArity(std::string_view full_name) {
 }
 
 std::string UnknownSubcommand(std::string_view sub, std::string_view parent) {
-  return OneLine(absl::StrCat("ERR unknown subcommand '", Absl(sub.substr(0, 128)), "'. Try ",
-                              absl::AsciiStrToUpper(Absl(parent)), " HELP."));
+  return absl::StrCat("ERR unknown subcommand '", Absl(sub.substr(0, 128)), "'. Try ",
+                      absl::AsciiStrToUpper(Absl(parent)), " HELP.");
 }
 
 std::string UnsupportedOption(std::string_view option) {
-  return OneLine(absl::StrCat("ERR Unsupported option ", Absl(option)));
+  return absl::StrCat("ERR Unsupported option ", Absl(option));
 }
 
 }  // namespace understudy::server::errors

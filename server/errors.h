@@ -4,7 +4,8 @@
 #include <string>
 #include <string_view>
 
-// Every error text understudy replies with, worded exactly as Redis 7.0 words it.
+// Every error text understudy replies with, worded exactly as Redis 7.0 words it. The reply
+// writer turns any CR or LF (from quoted user input) into spaces, as Redis does.
 namespace understudy::server::errors {
 
 inline constexpr std::string_view kSyntax = "ERR syntax error";

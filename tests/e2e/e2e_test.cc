@@ -1,9 +1,12 @@
 // understudy-server as real clients use it: redis-cli with arguments and on stdin, inline
 // commands typed over a raw socket, and a short redis-benchmark run.
 
+#include <signal.h>
+
 #include <chrono>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "client/sync_connection.h"
@@ -125,6 +128,49 @@ TEST_F(E2eTest, RedisBenchmarkRunsCleanly) {
   ASSERT_EQ(keys->type, resp::ReplyType::kInteger) << resp::ToString(*keys);
   EXPECT_GT(keys->integer, 0);
 }
+
+TEST_F(E2eTest, ProtocolErrorClosesOnlyThatClient) {
+  absl::StatusOr<client::SyncConnection> bad = (*server_)->Connect();
+  ASSERT_TRUE(bad.ok()) << bad.status();
+  ASSERT_TRUE(bad->WriteRaw("*1\r\n$x\r\n").ok());
+  absl::StatusOr<Reply> error = bad->ReadReply();
+  ASSERT_TRUE(error.ok()) << error.status();
+  EXPECT_EQ(resp::ToString(*error), "-ERR Protocol error: invalid bulk length");
+  EXPECT_FALSE(bad->ReadReply().ok());
+  EXPECT_TRUE(bad->closed());
+  absl::StatusOr<Reply> pong = conn_->Command({"PING"});
+  ASSERT_TRUE(pong.ok()) << pong.status();
+  EXPECT_EQ(*pong, Reply::Simple("PONG"));
+}
+
+TEST(ServerFlagsTest, DatabasesFlagLimitsSelect) {
+  absl::StatusOr<ServerProcess> server = StartUnderstudy({"--databases", "2"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  absl::StatusOr<client::SyncConnection> conn = server->Connect();
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  EXPECT_EQ(resp::ToString(*conn->Command({"SELECT", "1"})), "+OK");
+  EXPECT_EQ(resp::ToString(*conn->Command({"SELECT", "2"})), "-ERR DB index is out of range");
+}
+
+// SIGINT and SIGTERM stop the server with exit code 0, while clients are connected.
+class ShutdownTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(ShutdownTest, ExitsCleanly) {
+  absl::StatusOr<ServerProcess> server = StartUnderstudy();
+  ASSERT_TRUE(server.ok()) << server.status();
+  absl::StatusOr<client::SyncConnection> conn = server->Connect();
+  ASSERT_TRUE(conn.ok()) << conn.status();
+  ASSERT_TRUE(conn->Command({"SET", "k", "v"}).ok());
+  ASSERT_EQ(kill(server->pid(), GetParam()), 0);
+  absl::Status alive;
+  for (int i = 0; i < 500 && (alive = server->Alive()).ok(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));  // bounded wait for the exit
+  }
+  ASSERT_FALSE(alive.ok()) << "still running 5 s after the signal";
+  EXPECT_THAT(std::string(alive.message()), HasSubstr("exited with code 0"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Signals, ShutdownTest, ::testing::Values(SIGINT, SIGTERM));
 
 }  // namespace
 }  // namespace understudy::testing
