@@ -17,10 +17,10 @@ run() {  # port -> "test rps" lines
 }
 
 us_port=$(free_port)
-"$server" --port "$us_port" --loglevel warning &
+"$server" --port "$us_port" --loglevel warning >/dev/null &
 us_pid=$!
 redis_port=$(free_port)
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --loglevel warning &
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --loglevel warning >/dev/null &
 redis_pid=$!
 trap 'kill $us_pid $redis_pid 2>/dev/null || true' EXIT
 wait_ready "$us_port"

@@ -1,4 +1,6 @@
 // Command execution in process (parse-free): the cost of dispatch, the store and the reply.
+#include <initializer_list>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,7 +17,9 @@ struct Harness {
   ClientState client;
   std::string out;
 
-  void Run(const std::vector<std::string_view>& argv) {
+  // Takes the arguments by initializer list so the harness itself allocates nothing.
+  void Run(std::initializer_list<std::string_view> args) {
+    const std::span<const std::string_view> argv(args.begin(), args.size());
     out.clear();
     resp::ReplyWriter writer(&out, client.protocol);
     engine.Execute(client, argv, writer);

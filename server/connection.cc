@@ -14,6 +14,9 @@ namespace {
 
 constexpr size_t kInitialInput = 16 * 1024;
 constexpr size_t kMinReadSpace = 4 * 1024;
+// How far ahead of the bytes received a large announced argument may reserve: the buffer then
+// doubles as data arrives, so a client announcing a huge bulk it never sends costs little.
+constexpr size_t kMaxReadAhead = 1024 * 1024;
 // Stop reading a client whose unsent replies pass this; resume once they drain.
 constexpr size_t kMaxPendingOutput = 64 * 1024 * 1024;
 
@@ -24,7 +27,8 @@ Connection::Connection(asio::ip::tcp::socket socket, Engine& engine, Server& ser
       engine_(engine),
       server_(server),
       parser_(engine.config().proto_max_bulk_len),
-      input_(kInitialInput) {
+      input_(std::make_unique_for_overwrite<char[]>(kInitialInput)),
+      input_capacity_(kInitialInput) {
   client_.id = engine_.NextClientId();
 }
 
@@ -44,24 +48,36 @@ void Connection::Close() {
 }
 
 void Connection::ReserveInput(size_t want) {
+  if (input_capacity_ - input_end_ >= want) return;
   const size_t pending = input_end_ - input_begin_;
-  if (input_.size() - input_end_ >= want) return;
   // Slide the unconsumed bytes (the start of a partial request) to the front; the parser
   // tracks positions relative to the request start, so the move is safe.
   if (input_begin_ > 0) {
-    std::memmove(input_.data(), input_.data() + input_begin_, pending);
+    std::memmove(input_.get(), input_.get() + input_begin_, pending);
     input_begin_ = 0;
     input_end_ = pending;
   }
-  if (input_.size() - input_end_ < want) input_.resize(input_end_ + want);
+  if (input_capacity_ - input_end_ >= want) return;
+  const size_t capacity = std::max(input_capacity_ * 2, input_end_ + want);
+  auto grown = std::make_unique_for_overwrite<char[]>(capacity);
+  std::memcpy(grown.get(), input_.get(), input_end_);
+  input_ = std::move(grown);
+  input_capacity_ = capacity;
+}
+
+void Connection::ShrinkIdleInput() {
+  if (input_begin_ != input_end_ || input_capacity_ <= kMaxReadAhead) return;
+  input_ = std::make_unique_for_overwrite<char[]>(kInitialInput);
+  input_capacity_ = kInitialInput;
+  input_begin_ = input_end_ = 0;
 }
 
 void Connection::Read() {
   if (reading_ || closed_ || client_.close_after_reply) return;
-  // A large bulk argument announces its size: read it into a buffer of the right size at once.
-  ReserveInput(std::max(kMinReadSpace, parser_.bytes_wanted()));
+  // A large bulk argument announces its size: read it in large steps, not 4 KB at a time.
+  ReserveInput(std::clamp(parser_.bytes_wanted(), kMinReadSpace, kMaxReadAhead));
   reading_ = true;
-  socket_.async_read_some(asio::buffer(input_.data() + input_end_, input_.size() - input_end_),
+  socket_.async_read_some(asio::buffer(input_.get() + input_end_, input_capacity_ - input_end_),
                           [self = shared_from_this()](const std::error_code& error, size_t bytes) {
                             self->OnRead(error, bytes);
                           });
@@ -86,7 +102,7 @@ void Connection::OnRead(const std::error_code& error, size_t bytes) {
 void Connection::ProcessInput() {
   resp::ReplyWriter writer(&output_, client_.protocol);
   while (input_begin_ < input_end_ && !client_.close_after_reply) {
-    const std::string_view pending(input_.data() + input_begin_, input_end_ - input_begin_);
+    const std::string_view pending(input_.get() + input_begin_, input_end_ - input_begin_);
     const auto status = parser_.Parse(pending);
     if (status == resp::RequestParser::Status::kNeedMore) break;
     if (status == resp::RequestParser::Status::kError) {
@@ -98,7 +114,10 @@ void Connection::ProcessInput() {
     engine_.Execute(client_, parser_.args(), writer);
     input_begin_ += parser_.consumed();
   }
-  if (input_begin_ == input_end_) input_begin_ = input_end_ = 0;
+  if (input_begin_ == input_end_) {
+    input_begin_ = input_end_ = 0;
+    ShrinkIdleInput();
+  }
 }
 
 void Connection::Flush() {

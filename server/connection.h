@@ -36,6 +36,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void OnWritten(const std::error_code& error);
   // Makes room for at least `want` more bytes after the buffered input.
   void ReserveInput(size_t want);
+  // Returns an idle buffer that grew for a large request to its initial size.
+  void ShrinkIdleInput();
 
   asio::ip::tcp::socket socket_;
   Engine& engine_;
@@ -43,7 +45,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   ClientState client_;
   resp::RequestParser parser_;
 
-  std::vector<char> input_;
+  // Uninitialised storage: memory becomes resident only as bytes arrive.
+  std::unique_ptr<char[]> input_;
+  size_t input_capacity_ = 0;
   size_t input_begin_ = 0;  // first unconsumed byte
   size_t input_end_ = 0;    // one past the last received byte
 

@@ -143,6 +143,25 @@ TEST_F(E2eTest, ProtocolErrorClosesOnlyThatClient) {
   EXPECT_EQ(*pong, Reply::Simple("PONG"));
 }
 
+TEST_F(E2eTest, LargeValuesRoundTrip) {
+  const std::string value(20 * 1024 * 1024, 'v');
+  absl::StatusOr<Reply> set = conn_->Command({"SET", "big", value});
+  ASSERT_TRUE(set.ok()) << set.status();
+  EXPECT_EQ(*set, Reply::Simple("OK"));
+  absl::StatusOr<Reply> got = conn_->Command({"GET", "big"});
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_TRUE(got->str == value) << "GET returned " << got->str.size() << " bytes";
+}
+
+TEST_F(E2eTest, AnnouncedButUnsentBulkDoesNotStallOthers) {
+  absl::StatusOr<client::SyncConnection> slow = (*server_)->Connect();
+  ASSERT_TRUE(slow.ok()) << slow.status();
+  ASSERT_TRUE(slow->WriteRaw("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870912\r\npartial").ok());
+  absl::StatusOr<Reply> pong = conn_->Command({"PING"});
+  ASSERT_TRUE(pong.ok()) << pong.status();
+  EXPECT_EQ(*pong, Reply::Simple("PONG"));
+}
+
 TEST(ServerFlagsTest, DatabasesFlagLimitsSelect) {
   absl::StatusOr<ServerProcess> server = StartUnderstudy({"--databases", "2"});
   ASSERT_TRUE(server.ok()) << server.status();
