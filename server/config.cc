@@ -73,7 +73,7 @@ constexpr std::string_view kAcceptedWithoutEffect[] = {"save",
                                                        "notify-keyspace-events",
                                                        "unixsocket",
                                                        "unixsocketperm",
-                                                       "databases-compat"};
+                                                       "timeout"};
 
 }  // namespace
 
@@ -125,10 +125,6 @@ absl::Status Config::Apply(std::string_view raw_name, const std::vector<std::str
     auto n = ParseNumber(name, *value, 1, std::numeric_limits<int32_t>::max());
     if (!n.ok()) return n.status();
     maxclients = *n;
-  } else if (name == "timeout") {
-    auto n = ParseNumber(name, *value, 0, std::numeric_limits<int32_t>::max());
-    if (!n.ok()) return n.status();
-    timeout = *n;
   } else {
     for (std::string_view accepted : kAcceptedWithoutEffect) {
       if (name == accepted) return absl::OkStatus();
@@ -140,8 +136,8 @@ absl::Status Config::Apply(std::string_view raw_name, const std::vector<std::str
 
 const std::vector<std::string_view>& Config::ParameterNames() {
   static const std::vector<std::string_view> kNames = {
-      "bind",       "port",    "databases", "loglevel",  "logfile", "hz", "proto-max-bulk-len",
-      "maxclients", "timeout", "save",      "appendonly"};
+      "bind",       "port", "databases", "loglevel", "logfile", "hz", "proto-max-bulk-len",
+      "maxclients", "save", "appendonly"};
   return kNames;
 }
 
@@ -154,7 +150,6 @@ std::string Config::Get(std::string_view name) const {
   if (name == "hz") return std::to_string(hz);
   if (name == "proto-max-bulk-len") return std::to_string(proto_max_bulk_len);
   if (name == "maxclients") return std::to_string(maxclients);
-  if (name == "timeout") return std::to_string(timeout);
   if (name == "appendonly") return "no";
   return "";  // save: persistence does not exist yet
 }

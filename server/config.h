@@ -21,13 +21,11 @@ struct Config {
   int hz = 10;                      // active expiry and housekeeping runs per second
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t maxclients = 10000;
-  int64_t timeout = 0;  // idle seconds before a client is closed; 0 never
 
   // Applies one directive ("port", {"6380"}). Names are case-insensitive.
   absl::Status Apply(std::string_view name, const std::vector<std::string>& values);
 
-  // Value of a parameter as CONFIG GET reports it, or an empty optional if unknown.
-  // Every name CONFIG GET knows, in a stable order.
+  // Every name CONFIG GET knows, in a stable order, and each one's value as it reports it.
   static const std::vector<std::string_view>& ParameterNames();
   std::string Get(std::string_view name) const;
 };

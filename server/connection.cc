@@ -35,6 +35,9 @@ Connection::Connection(asio::ip::tcp::socket socket, Engine& engine, Server& ser
 void Connection::Start() {
   std::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  const auto peer = socket_.remote_endpoint(ignored);
+  spdlog::debug("client {}: accepted from {}:{}", client_.id, peer.address().to_string(),
+                peer.port());
   Read();
 }
 
@@ -44,6 +47,7 @@ void Connection::Close() {
   std::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
+  spdlog::debug("client {}: closed", client_.id);
   server_.Forget(client_.id);
 }
 

@@ -6,6 +6,7 @@
 
 #include "server/arg_parser.h"
 #include "server/command.h"
+#include "server/engine.h"
 #include "server/errors.h"
 #include "server/families.h"
 #include "store/database.h"
@@ -240,7 +241,8 @@ void CmdMSetNx(CommandContext& ctx) {
 
 // APPEND key value
 void CmdAppend(CommandContext& ctx) {
-  auto result = store::Append(ctx.db(), ctx.args[1], ctx.args[2]);
+  auto result =
+      store::Append(ctx.db(), ctx.args[1], ctx.args[2], ctx.engine.config().proto_max_bulk_len);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Integer(result.value());
 }
@@ -269,7 +271,8 @@ void CmdGetRange(CommandContext& ctx) {
 void CmdSetRange(CommandContext& ctx) {
   int64_t offset;
   if (!ParseIntArg(ctx.reply, ctx.args[2], &offset)) return;
-  auto result = store::SetRange(ctx.db(), ctx.args[1], offset, ctx.args[3]);
+  auto result = store::SetRange(ctx.db(), ctx.args[1], offset, ctx.args[3],
+                                ctx.engine.config().proto_max_bulk_len);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Integer(result.value());
 }

@@ -13,7 +13,7 @@ namespace understudy::store {
 // Data operations on string values. They know nothing of RESP: the server parses arguments,
 // calls these and picks the reply from the OpResult.
 
-// Largest string value, as Redis's default proto-max-bulk-len.
+// Largest string value by default, as Redis's default proto-max-bulk-len.
 inline constexpr int64_t kMaxStringLength = 512LL * 1024 * 1024;
 
 // The string under key: kKeyNotFound, kWrongType, or a pointer valid until the next write.
