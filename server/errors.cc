@@ -1,5 +1,7 @@
 #include "server/errors.h"
 
+#include <algorithm>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 
@@ -7,6 +9,11 @@ namespace understudy::server::errors {
 namespace {
 
 absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// User input quoted into an error as Redis formats it with %s: up to the first NUL byte.
+absl::string_view CString(std::string_view s, size_t limit = std::string_view::npos) {
+  return Absl(s.substr(0, std::min(s.find('\0'), limit)));
+}
 
 }  // namespace
 
@@ -20,9 +27,9 @@ std::string UnknownCommand(std::span<const std::string_view> argv) {
   constexpr size_t kLimit = 128;
   std::string args;
   for (size_t i = 1; i < argv.size() && args.size() < kLimit; ++i) {
-    absl::StrAppend(&args, "'", Absl(argv[i].substr(0, kLimit - args.size())), "' ");
+    absl::StrAppend(&args, "'", CString(argv[i], kLimit - args.size()), "' ");
   }
-  return absl::StrCat("ERR unknown command '", Absl(argv[0].substr(0, kLimit)),
+  return absl::StrCat("ERR unknown command '", CString(argv[0], kLimit),
                       "', with args beginning with: ", args);
 }
 
@@ -31,12 +38,12 @@ std::string WrongArity(std::string_view full_name) {
 }
 
 std::string UnknownSubcommand(std::string_view sub, std::string_view parent) {
-  return absl::StrCat("ERR unknown subcommand '", Absl(sub.substr(0, 128)), "'. Try ",
-                      absl::AsciiStrToUpper(Absl(parent)), " HELP.");
+  return absl::StrCat("ERR unknown subcommand '", CString(sub, 128), "'. Try ",
+                      absl::AsciiStrToUpper(CString(parent)), " HELP.");
 }
 
 std::string UnsupportedOption(std::string_view option) {
-  return absl::StrCat("ERR Unsupported option ", Absl(option));
+  return absl::StrCat("ERR Unsupported option ", CString(option));
 }
 
 }  // namespace understudy::server::errors
