@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstdlib>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -74,7 +75,7 @@ bool ParseCursor(std::string_view text, uint64_t* cursor) {
 void CmdScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseCursor(ctx.args[1], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
-  std::string_view pattern;
+  std::optional<std::string_view> pattern;  // "" is a pattern too: it matches the empty key
   std::string_view type;
   int64_t count = 10;
   ArgParser parser(ctx.args, 2);
@@ -91,12 +92,12 @@ void CmdScan(CommandContext& ctx) {
     }
   }
   if (!parser.ok()) return ctx.reply.Error(parser.error());
-  if (pattern == "*") pattern = {};
+  if (pattern == "*") pattern.reset();
 
   std::vector<std::string_view> keys;
   const uint64_t next = ctx.db().Scan(
       cursor, static_cast<size_t>(count), [&](std::string_view key, const store::Value& value) {
-        if (!pattern.empty() && !GlobMatch(pattern, key)) return;
+        if (pattern && !GlobMatch(*pattern, key)) return;
         if (!type.empty() && !EqualsIgnoreCase(type, store::TypeName(value.type()))) return;
         keys.push_back(key);
       });
@@ -202,8 +203,13 @@ void Expire(CommandContext& ctx, bool seconds, bool relative) {
       (lt && has_ttl && when >= *current)) {
     return ctx.reply.Integer(0);
   }
-  // A deadline already past deletes the key (SetExpiry does so).
-  db.SetExpiry(ctx.args[1], when);
+  // A deadline already past deletes the key. Checked here rather than left to SetExpiry
+  // because a past deadline may be any negative number, kNoExpiry's value included.
+  if (when <= ctx.now_ms()) {
+    db.Erase(ctx.args[1]);
+  } else {
+    db.SetExpiry(ctx.args[1], when);
+  }
   ctx.reply.Integer(1);
 }
 void CmdExpire(CommandContext& ctx) { Expire(ctx, true, true); }
@@ -227,7 +233,8 @@ void ReplyExpireTime(CommandContext& ctx, bool seconds) {
   const std::optional<int64_t> deadline = ctx.db().GetExpiry(ctx.args[1]);
   if (!deadline) return ctx.reply.Integer(-2);
   if (*deadline == store::kNoExpiry) return ctx.reply.Integer(-1);
-  ctx.reply.Integer(seconds ? (*deadline + 500) / 1000 : *deadline);
+  // Rounded without computing deadline + 500, which overflows near INT64_MAX.
+  ctx.reply.Integer(seconds ? *deadline / 1000 + (*deadline % 1000 >= 500 ? 1 : 0) : *deadline);
 }
 void CmdExpireTime(CommandContext& ctx) { ReplyExpireTime(ctx, true); }
 void CmdPExpireTime(CommandContext& ctx) { ReplyExpireTime(ctx, false); }

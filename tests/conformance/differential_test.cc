@@ -1,2 +1,824 @@
+// Differential test: random sequences of string and key commands go to a real redis-server
+// and to understudy-server, and every reply must be the same.
+//
+// Each seed drives a deterministic generator (mt19937_64, whose output the standard fixes)
+// over a few keys in two databases. Nothing may depend on timing:
+// - A relative TTL is either not positive (the key is deleted at once) or comes from a serial
+//   that makes every new relative deadline at least 99 s apart from every earlier one (see
+//   Generator::FutureSeconds), so NX/XX/GT/LT give the same answer however long the run takes.
+// - Absolute deadlines are fixed constants, either in the past or decades ahead.
+// - TTL/PTTL and EXPIRETIME/PEXPIRETIME of relative deadlines are compared with a tolerance.
+// - Redis keeps a key written by SET with a past EXAT/PXAT until it is looked up or actively
+//   expired, so DBSIZE would depend on timing; such a SET is followed by EXISTS of its key.
+// - KEYS is compared as a set, SCAN by iterating it to the end; RANDOMKEY is not sent.
+//
+// A failure names the seed and the command index, shows both replies and the commands before;
+// UNDERSTUDY_DIFFERENTIAL_SEEDS=N runs seeds 1..N instead of the default 8, and
+// --gtest_filter='*Seed<N>' one of them.
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <cstdlib>
+#include <deque>
+#include <limits>
+#include <optional>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "client/sync_connection.h"
 #include "gtest/gtest.h"
-TEST(Placeholder, X) {}
+#include "resp/reply.h"
+#include "tests/support/server_process.h"
+
+namespace understudy::testing {
+namespace {
+
+using namespace std::string_view_literals;
+using resp::Reply;
+using resp::ReplyType;
+
+constexpr int kCommandsPerSeed = 3000;
+constexpr int kDefaultSeeds = 8;
+constexpr size_t kContextCommands = 10;
+// Bound on the SCAN calls of one full iteration (a handful of keys needs a few).
+constexpr int kMaxScanCalls = 1000;
+// TTLs and deadlines computed from each server's own clock may differ by this much.
+constexpr int64_t kToleranceMs = 2000;
+// Deadlines from the fixed absolute constants below are all past this, relative ones are not:
+// above it EXPIRETIME/PEXPIRETIME must match exactly.
+constexpr int64_t kAbsoluteAboveSeconds = 3'000'000'000;
+
+// How the replies of a step are compared.
+enum class Compare {
+  kExact,
+  kTtlSeconds,         // TTL: -1/-2 exactly, otherwise within the tolerance
+  kTtlMillis,          // PTTL
+  kExpireTimeSeconds,  // EXPIRETIME: like TTL, but exact for far-future absolute deadlines
+  kExpireTimeMillis,   // PEXPIRETIME
+  kUnordered,          // KEYS: the elements as a set
+  kFullScan,           // SCAN: called with each returned cursor until it is 0; keys as a set
+};
+
+struct Step {
+  std::vector<std::string> args;
+  Compare compare = Compare::kExact;
+};
+
+// Keys (one binary) and KEYS/SCAN patterns that match some of them.
+constexpr std::string_view kKeys[] = {"a"sv, "b"sv, "ab"sv, "k\0\n"sv};
+constexpr std::string_view kPatterns[] = {
+    "*"sv,     "a*"sv,  "?"sv, "??"sv,  "[ab]"sv, "[^a]*"sv, "[a-b]*"sv, "*b"sv,
+    "a\\*"sv,  "\\a"sv, "["sv, "[]"sv,  "[!a]"sv, "k*"sv,    "*\0*"sv,   "k?\n"sv,
+    "[b-a]"sv, "a[b"sv, ""sv,  "**b"sv, "a?"sv,   "[\\]]"sv};
+
+// Pools packed by hand:
+// clang-format off
+// Values that parse, or almost parse, as numbers, and awkward bytes.
+constexpr std::string_view kValues[] = {
+    ""sv, "0"sv, "-0"sv, "01"sv, "+1"sv, " 1"sv, "1 "sv, "1"sv, "-1"sv, "10"sv, "42"sv,
+    "9223372036854775807"sv, "-9223372036854775808"sv, "9223372036854775806"sv,
+    "-9223372036854775807"sv, "9223372036854775808"sv, "-9223372036854775809"sv,
+    "18446744073709551616"sv, "1.5"sv, "-1.5"sv, "3.0e3"sv, "1e308"sv, "1.7976931348623157e308"sv,
+    "4.9e-324"sv, "inf"sv, "-inf"sv, "nan"sv, "0x10"sv, "abc"sv, "1abc"sv, "0.1"sv, "1.0"sv, ".5"sv,
+    "5."sv, "1e-5"sv, "  "sv, "a\0b"sv, "\0"sv, "\r\n"sv, "line\r\nbreak"sv, "\xff\xfe"sv,
+    "17179869184"sv, "3.14159265358979323846"sv, "0.30000000000000004"sv,
+    "123456789012345678901234567890"sv, "'quoted' \"double\""sv,
+};
+
+// Integer arguments: INCRBY/DECRBY increments and GETRANGE indexes.
+constexpr std::string_view kIntegers[] = {
+    "0"sv, "1"sv, "-1"sv, "2"sv, "-2"sv, "5"sv, "-5"sv, "10"sv, "-10"sv, "100"sv, "-100"sv,
+    "1000"sv, "9223372036854775807"sv, "-9223372036854775808"sv, "9223372036854775806"sv,
+    "-9223372036854775807"sv, "9223372036854775808"sv, "-9223372036854775809"sv,
+    "4611686018427387904"sv, "2147483647"sv, "2147483648"sv, "-2147483649"sv, "1.5"sv, "abc"sv,
+    ""sv, "+1"sv, "01"sv, " 1"sv, "1 "sv, "-0"sv, "1e3"sv,
+};
+
+// INCRBYFLOAT increments.
+constexpr std::string_view kFloats[] = {
+    "1"sv, "-1"sv, "0"sv, "-0"sv, "0.1"sv, "-0.1"sv, "1.5"sv, "3.0e3"sv, "3.0E3"sv, "1e308"sv,
+    "-1e308"sv, "1e-308"sv, "inf"sv, "-inf"sv, "+inf"sv, "nan"sv, "-nan"sv, "abc"sv, ""sv, "1e"sv,
+    "0x10"sv, "5.0e-1"sv, " 1"sv, "1 "sv, ".5"sv, "5."sv, "+1.5"sv, "1e400"sv, "17179869184"sv,
+    "9223372036854775807"sv, "-9223372036854775808"sv, "0.0000001"sv, "3.14159265358979323846"sv,
+    "1.7976931348623157e308"sv, "100000000000000000000"sv, "1\0"sv, "1.5.5"sv, "--1"sv,
+};
+
+// SETRANGE offsets: small ones, negative ones and ones past 512 MB (which must be refused
+// before anything is allocated; 536870911 is left out because one byte there is allowed).
+constexpr std::string_view kOffsets[] = {
+    "0"sv, "1"sv, "2"sv, "5"sv, "10"sv, "64"sv, "100"sv, "999"sv, "1000"sv, "-1"sv, "-100"sv,
+    "536870912"sv, "536870913"sv, "4294967296"sv, "9223372036854775807"sv, "-9223372036854775808"sv,
+    "abc"sv, ""sv, "1.5"sv, "+1"sv, "01"sv, "9223372036854775808"sv,
+};
+
+// Expiry arguments that are not positive (the key expires at once, or SET/GETEX refuse them)
+// or that do not parse or overflow. None is a small positive number.
+constexpr std::string_view kPastSeconds[] = {"0"sv, "-1"sv, "-100"sv, "-9223372036854775"sv};
+constexpr std::string_view kBadSeconds[] = {
+    "abc"sv, ""sv, "1.5"sv, "+2000000"sv, "02000000"sv, " 2000000"sv, "2000000 "sv, "2e6"sv,
+    "9223372036854775807"sv, "9223372036854775"sv, "9223372036854776"sv, "-9223372036854775808"sv,
+    "-9223372036854776"sv, "9223372036854775808"sv,
+};
+constexpr std::string_view kPastMillis[] = {"0"sv, "-1"sv, "-1000"sv, "-9223372036854775808"sv};
+constexpr std::string_view kBadMillis[] = {
+    "abc"sv, ""sv, "1.5"sv, "9223372036854775807"sv, "9223372036854775808"sv, "+5000000000"sv,
+    " 5000000000"sv, "5e9"sv, "9223372036854775000"sv,
+};
+// clang-format on
+
+constexpr std::string_view kFutureUnixSeconds[] = {"4000000000"sv, "4000000001"sv, "4102444800"sv,
+                                                   "9223372036854775"sv};
+constexpr std::string_view kPastUnixSeconds[] = {"1"sv,          "2"sv, "1000000000"sv,
+                                                 "1600000000"sv, "0"sv, "-1"sv};
+constexpr std::string_view kBadUnixSeconds[] = {
+    "abc"sv, ""sv, "9223372036854776"sv, "-9223372036854776"sv, "1.5e9"sv, "+4000000000"sv};
+constexpr std::string_view kFutureUnixMillis[] = {"4000000000000"sv, "4000000000500"sv,
+                                                  "4000000001000"sv, "4102444800000"sv,
+                                                  "9223372036854775807"sv};
+constexpr std::string_view kPastUnixMillis[] = {"1"sv, "1600000000000"sv, "0"sv, "-1"sv,
+                                                "-9223372036854775808"sv};
+constexpr std::string_view kBadUnixMillis[] = {"abc"sv, ""sv, "9223372036854775808"sv, "4e12"sv,
+                                               "4000000000000.5"sv};
+
+// Command names (Redis arity convention) for wrong-arity requests.
+struct Arity {
+  std::string_view name;
+  int arity;
+};
+constexpr Arity kArities[] = {
+    {"get", 2},      {"set", -3},    {"setnx", 3},      {"setex", 4},       {"psetex", 4},
+    {"getset", 3},   {"getdel", 2},  {"getex", -2},     {"mget", -2},       {"mset", -3},
+    {"msetnx", -3},  {"append", 3},  {"strlen", 2},     {"getrange", 4},    {"setrange", 4},
+    {"incr", 2},     {"decr", 2},    {"incrby", 3},     {"decrby", 3},      {"incrbyfloat", 3},
+    {"del", -2},     {"unlink", -2}, {"exists", -2},    {"touch", -2},      {"type", 2},
+    {"keys", 2},     {"scan", -2},   {"randomkey", 1},  {"rename", 3},      {"renamenx", 3},
+    {"copy", -3},    {"expire", -3}, {"pexpire", -3},   {"expireat", -3},   {"pexpireat", -3},
+    {"ttl", 2},      {"pttl", 2},    {"expiretime", 2}, {"pexpiretime", 2}, {"persist", 2},
+    {"dbsize", 1},   {"select", 2},  {"echo", 2},       {"ping", -1},       {"flushdb", -1},
+    {"flushall", -1}};
+
+// No name may be a real command up to a NUL: Redis finds commands in a hash table keyed by
+// the full name but compares names with strcasecmp, so "get\0x" is GET or unknown depending on
+// the process's hash seed.
+constexpr std::string_view kUnknownCommands[] = {"foo"sv,     "gett"sv,        "setx"sv,   ""sv,
+                                                 "expires"sv, "nosuch\0get"sv, "x\r\ny"sv, "ttl2"sv,
+                                                 "'"sv,       "config\nget"sv};
+
+// Generates the commands of one seed. Every choice comes from rng_ alone.
+class Generator {
+ public:
+  explicit Generator(uint64_t seed) : rng_(seed) {}
+
+  // The next steps: usually one command, sometimes a command and a follow-up.
+  std::vector<Step> Next() {
+    struct Choice {
+      int weight;
+      void (Generator::*make)(std::vector<Step>&);
+    };
+    static constexpr Choice kChoices[] = {
+        {6, &Generator::Get},         {8, &Generator::Set},          {1, &Generator::SetNx},
+        {2, &Generator::SetEx},       {1, &Generator::GetSet},       {1, &Generator::GetDel},
+        {3, &Generator::GetEx},       {2, &Generator::MGet},         {2, &Generator::MSet},
+        {3, &Generator::Append},      {1, &Generator::StrLen},       {2, &Generator::GetRange},
+        {3, &Generator::SetRange},    {3, &Generator::IncrDecr},     {3, &Generator::IncrBy},
+        {4, &Generator::IncrByFloat}, {2, &Generator::Del},          {2, &Generator::Exists},
+        {1, &Generator::Type},        {2, &Generator::Keys},         {1, &Generator::Scan},
+        {2, &Generator::Rename},      {3, &Generator::Copy},         {7, &Generator::Expire},
+        {2, &Generator::Persist},     {5, &Generator::Ttl},          {2, &Generator::DbSize},
+        {3, &Generator::Select},      {1, &Generator::EchoPing},     {1, &Generator::Unknown},
+        {2, &Generator::WrongArity},  {1, &Generator::FlushDbOrMisc}};
+    int total = 0;
+    for (const Choice& choice : kChoices) total += choice.weight;
+    int pick = static_cast<int>(Below(total));
+    std::vector<Step> steps;
+    for (const Choice& choice : kChoices) {
+      if (pick < choice.weight) {
+        (this->*choice.make)(steps);
+        break;
+      }
+      pick -= choice.weight;
+    }
+    return steps;
+  }
+
+ private:
+  uint64_t Below(uint64_t n) { return rng_() % n; }
+  bool OneIn(uint64_t n) { return Below(n) == 0; }
+  template <size_t N>
+  std::string Pick(const std::string_view (&pool)[N]) {
+    return std::string(pool[Below(N)]);
+  }
+
+  // A command or option name, in random letter case.
+  std::string Name(std::string_view name) {
+    std::string out(name);
+    const uint64_t style = Below(8);
+    for (char& c : out) {
+      const bool upper = style < 4 || (style == 7 && OneIn(2));
+      c = upper ? static_cast<char>(std::toupper(static_cast<unsigned char>(c)))
+                : static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    return out;
+  }
+
+  std::string Key() { return Pick(kKeys); }
+
+  std::string Value() {
+    switch (Below(10)) {
+      case 0:  // a number
+        return std::to_string(static_cast<int64_t>(Below(2001)) - 1000);
+      case 1: {  // random bytes
+        std::string out(Below(12), '\0');
+        for (char& c : out) c = static_cast<char>(Below(256));
+        return out;
+      }
+      case 2:  // long-ish
+        return std::string(50 + Below(300), static_cast<char>('a' + Below(26)));
+      case 3:
+        return absl::StrCat(Below(1000), ".", Below(1000));
+      default:
+        return Pick(kValues);
+    }
+  }
+
+  std::string Integer() {
+    if (OneIn(3)) return std::to_string(static_cast<int64_t>(Below(41)) - 20);
+    return Pick(kIntegers);
+  }
+
+  std::string Float() {
+    switch (Below(6)) {
+      case 0:
+        return absl::StrCat(static_cast<int64_t>(Below(2001)) - 1000, ".", Below(100));
+      case 1:
+        return absl::StrCat(Below(10), "e", static_cast<int64_t>(Below(41)) - 20);
+      default:
+        return Pick(kFloats);
+    }
+  }
+
+  std::string Offset() {
+    if (OneIn(2)) return std::to_string(Below(1001));
+    return Pick(kOffsets);
+  }
+
+  // A relative deadline in seconds, far in the future and at least 99 s away from every
+  // deadline generated before it in this seed (as long as the seed runs for less than 99 s):
+  // serial n gives 2,000,000 s + 100n or - 100n, so a "+" one is at least 100 s above every
+  // earlier one and a "-" one at least 100 s below. Stays above 1000 s for 19,990 serials (a
+  // seed uses at most 4 per command).
+  int64_t FutureSeconds() {
+    ++serial_;
+    return OneIn(2) ? 2'000'000 + 100 * serial_ : 2'000'000 - 100 * serial_;
+  }
+
+  std::string Seconds() {
+    const uint64_t r = Below(20);
+    if (r < 13) return std::to_string(FutureSeconds());
+    if (r < 15) return Pick(kPastSeconds);
+    return Pick(kBadSeconds);
+  }
+  std::string Millis() {
+    const uint64_t r = Below(20);
+    if (r < 13) return std::to_string(FutureSeconds() * 1000 + static_cast<int64_t>(Below(1000)));
+    if (r < 15) return Pick(kPastMillis);
+    return Pick(kBadMillis);
+  }
+  std::string UnixSeconds() {
+    const uint64_t r = Below(20);
+    if (r < 11) return Pick(kFutureUnixSeconds);
+    if (r < 16) return Pick(kPastUnixSeconds);
+    return Pick(kBadUnixSeconds);
+  }
+  std::string UnixMillis() {
+    const uint64_t r = Below(20);
+    if (r < 11) return Pick(kFutureUnixMillis);
+    if (r < 16) return Pick(kPastUnixMillis);
+    return Pick(kBadUnixMillis);
+  }
+
+  // Appends one of EX/PX/EXAT/PXAT with its argument; true for the absolute ones.
+  bool AddExpireOption(std::vector<std::string>& args) {
+    switch (Below(4)) {
+      case 0:
+        args.push_back(Name("ex"));
+        args.push_back(Seconds());
+        return false;
+      case 1:
+        args.push_back(Name("px"));
+        args.push_back(Millis());
+        return false;
+      case 2:
+        args.push_back(Name("exat"));
+        args.push_back(UnixSeconds());
+        return true;
+      default:
+        args.push_back(Name("pxat"));
+        args.push_back(UnixMillis());
+        return true;
+    }
+  }
+
+  static Step Command(std::vector<std::string> args, Compare compare = Compare::kExact) {
+    return Step{std::move(args), compare};
+  }
+
+  void Get(std::vector<Step>& out) { out.push_back(Command({Name("get"), Key()})); }
+
+  // SET key value with up to four options, valid or not.
+  void Set(std::vector<Step>& out) {
+    const std::string key = Key();
+    std::vector<std::string> args = {Name("set"), key, Value()};
+    bool absolute = false;
+    const uint64_t options = Below(8) < 3 ? 0 : 1 + Below(Below(2) == 0 ? 2 : 4);
+    for (uint64_t i = 0; i < options; ++i) {
+      switch (Below(12)) {
+        case 0:
+          args.push_back(Name("nx"));
+          break;
+        case 1:
+          args.push_back(Name("xx"));
+          break;
+        case 2:
+        case 3:
+          args.push_back(Name("get"));
+          break;
+        case 4:
+          args.push_back(Name("keepttl"));
+          break;
+        case 5:  // an option without its value, or one SET does not know
+          args.push_back(Name(OneIn(2) ? "ex" : (OneIn(2) ? "persist" : "foo")));
+          break;
+        default:
+          absolute |= AddExpireOption(args);
+      }
+    }
+    out.push_back(Command(std::move(args)));
+    // Redis keeps a key SET with a past EXAT/PXAT until something looks it up; do so now.
+    if (absolute) out.push_back(Command({Name("exists"), key}));
+  }
+
+  void SetNx(std::vector<Step>& out) { out.push_back(Command({Name("setnx"), Key(), Value()})); }
+
+  void SetEx(std::vector<Step>& out) {
+    if (OneIn(2)) {
+      out.push_back(Command({Name("setex"), Key(), Seconds(), Value()}));
+    } else {
+      out.push_back(Command({Name("psetex"), Key(), Millis(), Value()}));
+    }
+  }
+
+  void GetSet(std::vector<Step>& out) { out.push_back(Command({Name("getset"), Key(), Value()})); }
+  void GetDel(std::vector<Step>& out) { out.push_back(Command({Name("getdel"), Key()})); }
+
+  void GetEx(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("getex"), Key()};
+    const uint64_t options = Below(3) == 0 ? 0 : 1 + Below(Below(3) == 0 ? 3 : 1);
+    for (uint64_t i = 0; i < options; ++i) {
+      switch (Below(7)) {
+        case 0:
+          args.push_back(Name("persist"));
+          break;
+        case 1:  // an option without its value, or one GETEX does not know
+          args.push_back(Name(OneIn(2) ? "px" : (OneIn(2) ? "keepttl" : "nx")));
+          break;
+        default:
+          AddExpireOption(args);
+      }
+    }
+    out.push_back(Command(std::move(args)));
+  }
+
+  std::vector<std::string> Keys(std::string_view command, uint64_t max) {
+    std::vector<std::string> args = {Name(command)};
+    const uint64_t n = 1 + Below(max);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(Key());
+    return args;
+  }
+
+  void MGet(std::vector<Step>& out) { out.push_back(Command(Keys("mget", 5))); }
+
+  // MSET/MSETNX with 1-3 pairs; sometimes a value short.
+  void MSet(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name(OneIn(2) ? "mset" : "msetnx")};
+    const uint64_t pairs = 1 + Below(3);
+    for (uint64_t i = 0; i < pairs; ++i) {
+      args.push_back(Key());
+      args.push_back(Value());
+    }
+    if (OneIn(8)) args.pop_back();
+    out.push_back(Command(std::move(args)));
+  }
+
+  void Append(std::vector<Step>& out) { out.push_back(Command({Name("append"), Key(), Value()})); }
+  void StrLen(std::vector<Step>& out) { out.push_back(Command({Name("strlen"), Key()})); }
+
+  void GetRange(std::vector<Step>& out) {
+    out.push_back(Command({Name("getrange"), Key(), Integer(), Integer()}));
+  }
+
+  void SetRange(std::vector<Step>& out) {
+    // Mostly short values, so that repeated SETRANGE/APPEND keep the strings small.
+    std::string value = OneIn(3) ? Value() : Pick(kValues);
+    if (value.size() > 64) value.resize(64);
+    out.push_back(Command({Name("setrange"), Key(), Offset(), std::move(value)}));
+  }
+
+  void IncrDecr(std::vector<Step>& out) {
+    out.push_back(Command({Name(OneIn(2) ? "incr" : "decr"), Key()}));
+  }
+  void IncrBy(std::vector<Step>& out) {
+    out.push_back(Command({Name(OneIn(2) ? "incrby" : "decrby"), Key(), Integer()}));
+  }
+  void IncrByFloat(std::vector<Step>& out) {
+    out.push_back(Command({Name("incrbyfloat"), Key(), Float()}));
+  }
+
+  void Del(std::vector<Step>& out) { out.push_back(Command(Keys(OneIn(2) ? "del" : "unlink", 3))); }
+  void Exists(std::vector<Step>& out) {
+    out.push_back(Command(Keys(OneIn(3) ? "touch" : "exists", 4)));
+  }
+  void Type(std::vector<Step>& out) { out.push_back(Command({Name("type"), Key()})); }
+
+  void Keys(std::vector<Step>& out) {
+    out.push_back(Command({Name("keys"), OneIn(4) ? Key() : Pick(kPatterns)}, Compare::kUnordered));
+  }
+
+  // SCAN, iterated to the end; sometimes with a bad cursor or options (an error at once).
+  void Scan(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("scan"), "0"};
+    if (OneIn(8)) args[1] = Pick({"abc"sv, " 1"sv, "1x"sv, "1.5"sv, "99999999999999999999999"sv});
+    if (OneIn(2)) {
+      args.push_back(Name("match"));
+      args.push_back(OneIn(4) ? Key() : Pick(kPatterns));
+    }
+    if (OneIn(2)) {
+      args.push_back(Name("count"));
+      args.push_back(OneIn(8) ? Pick({"0"sv, "-1"sv, "abc"sv, ""sv})
+                              : std::to_string(1 + Below(12)));
+    }
+    if (OneIn(4)) {
+      args.push_back(Name("type"));
+      args.push_back(Pick({"string"sv, "STRING"sv, "list"sv, "none"sv, "bogus"sv}));
+    }
+    if (OneIn(10)) args.push_back(Pick({"match"sv, "foo"sv, "count"sv}));
+    out.push_back(Command(std::move(args), Compare::kFullScan));
+  }
+
+  void Rename(std::vector<Step>& out) {
+    out.push_back(Command({Name(OneIn(2) ? "rename" : "renamenx"), Key(), Key()}));
+  }
+
+  // COPY source destination [DB n] [REPLACE], options in any order, sometimes wrong.
+  void Copy(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("copy"), Key(), Key()};
+    const bool replace = OneIn(2);
+    const bool db = OneIn(2);
+    const bool db_first = OneIn(2);
+    auto add_db = [&] {
+      args.push_back(Name("db"));
+      args.push_back(OneIn(4)
+                         ? Pick({"15"sv, "16"sv, "-1"sv, "abc"sv, ""sv, "01"sv, "2147483648"sv})
+                         : std::to_string(Below(2)));
+    };
+    if (db && db_first) add_db();
+    if (replace) args.push_back(Name("replace"));
+    if (db && !db_first) add_db();
+    if (OneIn(12)) args.push_back(Pick({"db"sv, "foo"sv, "replace"sv}));
+    out.push_back(Command(std::move(args)));
+  }
+
+  // EXPIRE, PEXPIRE, EXPIREAT, PEXPIREAT with up to two of NX XX GT LT (or a bad one).
+  void Expire(std::vector<Step>& out) {
+    std::vector<std::string> args;
+    switch (Below(4)) {
+      case 0:
+        args = {Name("expire"), Key(), Seconds()};
+        break;
+      case 1:
+        args = {Name("pexpire"), Key(), Millis()};
+        break;
+      case 2:
+        args = {Name("expireat"), Key(), UnixSeconds()};
+        break;
+      default:
+        args = {Name("pexpireat"), Key(), UnixMillis()};
+    }
+    const uint64_t options = Below(5) < 2 ? 0 : 1 + Below(Below(3) == 0 ? 2 : 1);
+    for (uint64_t i = 0; i < options; ++i) {
+      if (OneIn(12)) {
+        args.push_back(Pick({"foo"sv, ""sv, "ex"sv, "g t"sv}));
+      } else {
+        args.push_back(Name(Pick({"nx"sv, "xx"sv, "gt"sv, "lt"sv})));
+      }
+    }
+    out.push_back(Command(std::move(args)));
+  }
+
+  void Persist(std::vector<Step>& out) { out.push_back(Command({Name("persist"), Key()})); }
+
+  void Ttl(std::vector<Step>& out) {
+    switch (Below(4)) {
+      case 0:
+        out.push_back(Command({Name("ttl"), Key()}, Compare::kTtlSeconds));
+        break;
+      case 1:
+        out.push_back(Command({Name("pttl"), Key()}, Compare::kTtlMillis));
+        break;
+      case 2:
+        out.push_back(Command({Name("expiretime"), Key()}, Compare::kExpireTimeSeconds));
+        break;
+      default:
+        out.push_back(Command({Name("pexpiretime"), Key()}, Compare::kExpireTimeMillis));
+    }
+  }
+
+  void DbSize(std::vector<Step>& out) { out.push_back(Command({Name("dbsize")})); }
+
+  void Select(std::vector<Step>& out) {
+    std::string db = OneIn(6) ? Pick({"2"sv, "15"sv, "16"sv, "-1"sv, "abc"sv, ""sv, "01"sv, " 1"sv,
+                                      "1.0"sv, "2147483648"sv})
+                              : std::to_string(Below(2));
+    out.push_back(Command({Name("select"), std::move(db)}));
+  }
+
+  void EchoPing(std::vector<Step>& out) {
+    if (OneIn(2)) {
+      out.push_back(Command({Name("echo"), Value()}));
+    } else if (OneIn(2)) {
+      out.push_back(Command({Name("ping")}));
+    } else {
+      out.push_back(Command({Name("ping"), Value()}));
+    }
+  }
+
+  void Unknown(std::vector<Step>& out) {
+    std::vector<std::string> args = {Pick(kUnknownCommands)};
+    const uint64_t n = Below(4);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(OneIn(2) ? Key() : Value());
+    out.push_back(Command(std::move(args)));
+  }
+
+  // A known command with an argument count its arity rules out.
+  void WrongArity(std::vector<Step>& out) {
+    const Arity& spec = kArities[Below(std::size(kArities))];
+    std::vector<int> counts;  // argument counts including the name
+    if (spec.arity > 0) {
+      for (int n = 1; n <= spec.arity + 2; ++n) {
+        if (n != spec.arity) counts.push_back(n);
+      }
+    } else {
+      for (int n = 1; n < -spec.arity; ++n) counts.push_back(n);
+    }
+    if (counts.empty()) return Unknown(out);  // PING, FLUSHDB, FLUSHALL take any count
+    const int count = counts[Below(counts.size())];
+    std::vector<std::string> args = {Name(spec.name)};
+    for (int i = 1; i < count; ++i) args.push_back(OneIn(2) ? Key() : Value());
+    out.push_back(Command(std::move(args)));
+  }
+
+  // FLUSHDB (with an option, valid or not) a quarter of the time, otherwise EXISTS.
+  void FlushDbOrMisc(std::vector<Step>& out) {
+    if (!OneIn(4)) return Exists(out);
+    std::vector<std::string> args = {Name("flushdb")};
+    if (OneIn(3)) args.push_back(Name(Pick({"sync"sv, "async"sv, "foo"sv})));
+    out.push_back(Command(std::move(args)));
+  }
+
+  std::mt19937_64 rng_;
+  int64_t serial_ = 0;
+};
+
+// A command as one line: bare words where that is unambiguous, else quoted with C escapes.
+std::string Render(const std::vector<std::string>& args) {
+  std::vector<std::string> parts;
+  for (const std::string& arg : args) {
+    const bool bare = !arg.empty() && std::all_of(arg.begin(), arg.end(), [](char c) {
+      return c > ' ' && c < 0x7f && c != '"' && c != '\\' && c != '\'';
+    });
+    parts.push_back(bare ? arg : absl::StrCat("\"", absl::CHexEscape(arg), "\""));
+  }
+  return absl::StrJoin(parts, " ");
+}
+
+// TTL-like integer replies: special values (negative) exactly; deadlines at or above `exact`
+// exactly; everything else within the tolerance.
+bool CloseEnough(const Reply& a, const Reply& b, int64_t tolerance, int64_t exact) {
+  if (a.type != ReplyType::kInteger || b.type != ReplyType::kInteger) return a == b;
+  if (a.integer < 0 || b.integer < 0) return a.integer == b.integer;
+  if (a.integer >= exact && b.integer >= exact) return a.integer == b.integer;
+  const int64_t diff = a.integer > b.integer ? a.integer - b.integer : b.integer - a.integer;
+  return diff <= tolerance;
+}
+
+bool Same(Compare compare, const Reply& redis, const Reply& understudy) {
+  constexpr int64_t kNever = std::numeric_limits<int64_t>::max();
+  switch (compare) {
+    case Compare::kTtlSeconds:
+      return CloseEnough(redis, understudy, kToleranceMs / 1000, kNever);
+    case Compare::kTtlMillis:
+      return CloseEnough(redis, understudy, kToleranceMs, kNever);
+    case Compare::kExpireTimeSeconds:
+      return CloseEnough(redis, understudy, kToleranceMs / 1000, kAbsoluteAboveSeconds);
+    case Compare::kExpireTimeMillis:
+      return CloseEnough(redis, understudy, kToleranceMs, kAbsoluteAboveSeconds * 1000);
+    case Compare::kUnordered: {
+      if (redis.type != ReplyType::kArray || understudy.type != ReplyType::kArray) {
+        return redis == understudy;
+      }
+      auto sorted = [](const Reply& reply) {
+        std::vector<std::string> out;
+        for (const Reply& element : reply.elements) out.push_back(resp::ToString(element));
+        std::sort(out.begin(), out.end());
+        return out;
+      };
+      return sorted(redis) == sorted(understudy);
+    }
+    case Compare::kExact:
+    case Compare::kFullScan:
+      return redis == understudy;
+  }
+  return false;
+}
+
+// The cursor and keys of a well-formed SCAN reply.
+std::optional<std::pair<std::string, std::vector<std::string>>> ParseScan(const Reply& reply) {
+  if (reply.type != ReplyType::kArray || reply.elements.size() != 2 ||
+      reply.elements[0].type != ReplyType::kBulkString ||
+      reply.elements[1].type != ReplyType::kArray) {
+    return std::nullopt;
+  }
+  std::vector<std::string> keys;
+  for (const Reply& key : reply.elements[1].elements) {
+    if (key.type != ReplyType::kBulkString) return std::nullopt;
+    keys.push_back(key.str);
+  }
+  return std::make_pair(reply.elements[0].str, std::move(keys));
+}
+
+// One server under test and a connection to it.
+struct Side {
+  const char* name;
+  ServerProcess* server;
+  client::SyncConnection connection;
+};
+
+absl::Status WithContext(const Side& side, const absl::Status& status) {
+  std::string message = absl::StrCat(side.name, ": ", status.ToString());
+  if (absl::Status alive = side.server->Alive(); !alive.ok()) {
+    absl::StrAppend(&message, "\n", alive.message());
+  }
+  return absl::Status(status.code(), message);
+}
+
+// Sends the command to both servers before reading either reply, so they work in parallel.
+absl::StatusOr<std::pair<Reply, Reply>> SendBoth(Side& redis, Side& understudy,
+                                                 const std::vector<std::string>& args) {
+  const std::vector<std::string_view> views(args.begin(), args.end());
+  const std::string request = client::EncodeCommand(views);
+  if (absl::Status s = redis.connection.WriteRaw(request); !s.ok()) return WithContext(redis, s);
+  if (absl::Status s = understudy.connection.WriteRaw(request); !s.ok()) {
+    return WithContext(understudy, s);
+  }
+  absl::StatusOr<Reply> a = redis.connection.ReadReply();
+  if (!a.ok()) return WithContext(redis, a.status());
+  absl::StatusOr<Reply> b = understudy.connection.ReadReply();
+  if (!b.ok()) return WithContext(understudy, b.status());
+  return std::make_pair(*std::move(a), *std::move(b));
+}
+
+// SCAN from cursor 0 until the cursor is 0 again, on one server: the keys seen, as a sorted
+// array reply, or the first reply if it is not a well-formed SCAN reply (an error).
+absl::StatusOr<Reply> FullScan(Side& side, std::vector<std::string> args) {
+  std::set<std::string> seen;
+  for (int call = 0; call < kMaxScanCalls; ++call) {
+    absl::StatusOr<Reply> reply = side.connection.Command({args.begin(), args.end()});
+    if (!reply.ok()) return WithContext(side, reply.status());
+    auto scan = ParseScan(*reply);
+    if (!scan) {
+      if (call == 0) return *std::move(reply);
+      return absl::InternalError(
+          absl::StrCat(side.name, ": malformed SCAN reply ", resp::ToString(*reply)));
+    }
+    seen.insert(scan->second.begin(), scan->second.end());
+    if (scan->first == "0") {
+      std::vector<Reply> keys;
+      for (const std::string& key : seen) keys.push_back(Reply::Bulk(key));
+      return Reply::Array(std::move(keys));
+    }
+    args[1] = scan->first;
+  }
+  return absl::InternalError(
+      absl::StrCat(side.name, ": SCAN did not finish within ", kMaxScanCalls, " calls"));
+}
+
+absl::StatusOr<std::pair<Reply, Reply>> RunStep(Side& redis, Side& understudy, const Step& step) {
+  if (step.compare != Compare::kFullScan) return SendBoth(redis, understudy, step.args);
+  absl::StatusOr<Reply> a = FullScan(redis, step.args);
+  if (!a.ok()) return a.status();
+  absl::StatusOr<Reply> b = FullScan(understudy, step.args);
+  if (!b.ok()) return b.status();
+  return std::make_pair(*std::move(a), *std::move(b));
+}
+
+int SeedCount() {
+  const char* text = std::getenv("UNDERSTUDY_DIFFERENTIAL_SEEDS");
+  if (text == nullptr) return kDefaultSeeds;
+  const int n = std::atoi(text);
+  return n > 0 && n <= 100000 ? n : kDefaultSeeds;
+}
+
+class DifferentialTest : public ::testing::TestWithParam<uint64_t> {
+ protected:
+  // Both servers serve every seed of the process.
+  static void SetUpTestSuite() {
+    redis_ = new absl::StatusOr<ServerProcess>(StartRedis());
+    understudy_ = new absl::StatusOr<ServerProcess>(StartUnderstudy());
+  }
+  static void TearDownTestSuite() {
+    delete redis_;
+    delete understudy_;
+    redis_ = understudy_ = nullptr;
+  }
+
+  static absl::StatusOr<ServerProcess>* redis_;
+  static absl::StatusOr<ServerProcess>* understudy_;
+};
+
+absl::StatusOr<ServerProcess>* DifferentialTest::redis_ = nullptr;
+absl::StatusOr<ServerProcess>* DifferentialTest::understudy_ = nullptr;
+
+TEST_P(DifferentialTest, SameRepliesAsRedis) {
+  if (absl::IsNotFound(redis_->status())) {
+    GTEST_SKIP() << "real Redis is not installed, so there is nothing to compare with: "
+                 << redis_->status();
+  }
+  // A server that died in an earlier seed (which reported it) is replaced.
+  if (redis_->ok() && !(*redis_)->Alive().ok()) *redis_ = StartRedis();
+  if (understudy_->ok() && !(*understudy_)->Alive().ok()) *understudy_ = StartUnderstudy();
+  ASSERT_TRUE(redis_->ok()) << "cannot start redis-server: " << redis_->status();
+  ASSERT_TRUE(understudy_->ok()) << "cannot start understudy-server: " << understudy_->status();
+
+  absl::StatusOr<client::SyncConnection> redis_connection = (*redis_)->Connect();
+  ASSERT_TRUE(redis_connection.ok()) << redis_connection.status();
+  absl::StatusOr<client::SyncConnection> understudy_connection = (*understudy_)->Connect();
+  ASSERT_TRUE(understudy_connection.ok()) << understudy_connection.status();
+  Side redis{"redis-server", &**redis_, *std::move(redis_connection)};
+  Side understudy{"understudy-server", &**understudy_, *std::move(understudy_connection)};
+
+  const uint64_t seed = GetParam();
+  auto flush = SendBoth(redis, understudy, {"FLUSHALL"});
+  ASSERT_TRUE(flush.ok()) << flush.status();
+  ASSERT_EQ(flush->first, Reply::Simple("OK"));
+  ASSERT_EQ(flush->second, Reply::Simple("OK"));
+
+  Generator generator(seed);
+  std::deque<std::string> history;  // the last commands, with Redis's reply
+  int index = 0;
+  while (index < kCommandsPerSeed) {
+    for (const Step& step : generator.Next()) {
+      const std::string command = Render(step.args);
+      absl::StatusOr<std::pair<Reply, Reply>> replies = RunStep(redis, understudy, step);
+      ASSERT_TRUE(replies.ok()) << "seed " << seed << ", command #" << index << ": " << command
+                                << "\n"
+                                << replies.status();
+      const auto& [a, b] = *replies;
+      if (!Same(step.compare, a, b)) {
+        FAIL() << "seed " << seed << ", command #" << index << ": " << command
+               << "\n  redis-server:      " << resp::ToString(a)
+               << "\n  understudy-server: " << resp::ToString(b) << "\nthe " << history.size()
+               << " commands before (with the reply of redis-server):\n"
+               << absl::StrJoin(history, "\n")
+               << "\nrerun this seed alone: UNDERSTUDY_DIFFERENTIAL_SEEDS=" << seed
+               << " differential_test --gtest_filter='*Seed" << seed << "'";
+      }
+      history.push_back(absl::StrCat("  #", index, " ", command, "  ->  ", resp::ToString(a)));
+      if (history.size() > kContextCommands) history.pop_front();
+      ++index;
+    }
+  }
+}
+
+std::vector<uint64_t> Seeds() {
+  std::vector<uint64_t> seeds;
+  for (int i = 1; i <= SeedCount(); ++i) seeds.push_back(static_cast<uint64_t>(i));
+  return seeds;
+}
+
+INSTANTIATE_TEST_SUITE_P(Seeds, DifferentialTest, ::testing::ValuesIn(Seeds()),
+                         [](const ::testing::TestParamInfo<uint64_t>& info) {
+                           return absl::StrCat("Seed", info.param);
+                         });
+
+}  // namespace
+}  // namespace understudy::testing
