@@ -203,13 +203,8 @@ void Expire(CommandContext& ctx, bool seconds, bool relative) {
       (lt && has_ttl && when >= *current)) {
     return ctx.reply.Integer(0);
   }
-  // A deadline already past deletes the key. Checked here rather than left to SetExpiry
-  // because a past deadline may be any negative number, kNoExpiry's value included.
-  if (when <= ctx.now_ms()) {
-    db.Erase(ctx.args[1]);
-  } else {
-    db.SetExpiry(ctx.args[1], when);
-  }
+  // A deadline already past deletes the key (SetExpiry does so).
+  db.SetExpiry(ctx.args[1], when);
   ctx.reply.Integer(1);
 }
 void CmdExpire(CommandContext& ctx) { Expire(ctx, true, true); }
@@ -240,13 +235,7 @@ void CmdExpireTime(CommandContext& ctx) { ReplyExpireTime(ctx, true); }
 void CmdPExpireTime(CommandContext& ctx) { ReplyExpireTime(ctx, false); }
 
 // PERSIST key
-void CmdPersist(CommandContext& ctx) {
-  Database& db = ctx.db();
-  const std::optional<int64_t> deadline = db.GetExpiry(ctx.args[1]);
-  if (!deadline || *deadline == store::kNoExpiry) return ctx.reply.Integer(0);
-  db.SetExpiry(ctx.args[1], store::kNoExpiry);
-  ctx.reply.Integer(1);
-}
+void CmdPersist(CommandContext& ctx) { ctx.reply.Integer(ctx.db().Persist(ctx.args[1]) ? 1 : 0); }
 
 constexpr KeyPositions kNoKeys{};
 constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";

@@ -193,7 +193,7 @@ void CmdGetEx(CommandContext& ctx) {
   if (deadline) {
     db.SetExpiry(ctx.args[1], *deadline);
   } else if (expire.persist) {
-    db.SetExpiry(ctx.args[1], store::kNoExpiry);
+    db.Persist(ctx.args[1]);
   }
 }
 

@@ -253,11 +253,18 @@ std::optional<int64_t> Database::GetExpiry(std::string_view key) {
 bool Database::SetExpiry(std::string_view key, int64_t deadline_ms) {
   Entry* entry = Lookup(key, Table::Hash(key));
   if (entry == nullptr) return false;
-  if (deadline_ms != kNoExpiry && deadline_ms <= clock_.NowMs()) {
+  if (deadline_ms <= clock_.NowMs()) {
     Delete(entry);
   } else {
     SetDeadline(entry, deadline_ms);
   }
+  return true;
+}
+
+bool Database::Persist(std::string_view key) {
+  Entry* entry = Lookup(key, Table::Hash(key));
+  if (entry == nullptr || entry->deadline == kNoExpiry) return false;
+  SetDeadline(entry, kNoExpiry);
   return true;
 }
 

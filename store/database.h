@@ -57,10 +57,12 @@ class Database {
 
   // Deadline of a live key: kNoExpiry if it has none, nullopt if the key does not exist.
   std::optional<int64_t> GetExpiry(std::string_view key);
-  // Sets the deadline of a live key (kNoExpiry removes it). Returns false if the key does not
-  // exist. A deadline at or before now deletes the key at once and still returns true (a
-  // deletion, not counted in expired_count(), as Redis counts it as DEL).
+  // Sets the deadline of a live key. Returns false if the key does not exist. A deadline at or
+  // before now (any negative one included) deletes the key at once and still returns true; the
+  // deletion is not counted in expired_count(), as Redis reports it as a DEL.
   bool SetExpiry(std::string_view key, int64_t deadline_ms);
+  // Removes the deadline of a live key; false if the key does not exist or had none.
+  bool Persist(std::string_view key);
 
   // Moves the value and deadline of `from` to `to` (replacing `to`). Both keys must differ
   // and `from` must exist; returns false otherwise.

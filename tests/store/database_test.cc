@@ -150,12 +150,20 @@ TEST_F(DatabaseTest, GetAndSetExpiry) {
   EXPECT_TRUE(db_.SetExpiry("k", now() + 20));
   EXPECT_THAT(db_.GetExpiry("k"), Optional(now() + 20));
   EXPECT_EQ(db_.expires_size(), 1u);
-  EXPECT_TRUE(db_.SetExpiry("k", kNoExpiry));  // PERSIST
+  EXPECT_TRUE(db_.Persist("k"));
+  EXPECT_FALSE(db_.Persist("k"));
+  EXPECT_FALSE(db_.Persist("missing"));
   EXPECT_THAT(db_.GetExpiry("k"), Optional(kNoExpiry));
   EXPECT_EQ(db_.expires_size(), 0u);
   clock_.AdvanceMs(100);
   EXPECT_EQ(db_.ExpireDue(kUnlimited), 0u);
   EXPECT_TRUE(db_.Contains("k"));
+}
+
+TEST_F(DatabaseTest, NegativeDeadlineDeletesEvenTheNoExpiryValue) {
+  SetString("k", "v");
+  EXPECT_TRUE(db_.SetExpiry("k", kNoExpiry));
+  EXPECT_FALSE(db_.Contains("k"));
 }
 
 TEST_F(DatabaseTest, SetExpiryInThePastDeletes) {
