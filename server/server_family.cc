@@ -1,4 +1,5 @@
 // Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, COMMAND, CONFIG.
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <string>
@@ -325,12 +326,13 @@ void CmdCommandHelp(CommandContext& ctx) {
 // CONFIG GET parameter [parameter ...]
 void CmdConfigGet(CommandContext& ctx) {
   const Config& config = ctx.engine.config();
+  // Each parameter once, in the order asked for (Redis's order is its hash table's).
   std::vector<std::string_view> matched;
-  for (std::string_view name : Config::ParameterNames()) {
-    for (size_t i = 2; i < ctx.args.size(); ++i) {
-      if (GlobMatch(ctx.args[i], name, /*nocase=*/true)) {
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    for (std::string_view name : Config::ParameterNames()) {
+      if (GlobMatch(ctx.args[i], name, /*nocase=*/true) &&
+          std::find(matched.begin(), matched.end(), name) == matched.end()) {
         matched.push_back(name);
-        break;
       }
     }
   }
