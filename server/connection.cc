@@ -30,6 +30,7 @@ Connection::Connection(asio::ip::tcp::socket socket, Engine& engine, Server& ser
       input_(std::make_unique_for_overwrite<char[]>(kInitialInput)),
       input_capacity_(kInitialInput) {
   client_.id = engine_.NextClientId();
+  engine_.ClientConnected();
 }
 
 void Connection::Start() {
@@ -48,6 +49,7 @@ void Connection::Close() {
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
   spdlog::debug("client {}: closed", client_.id);
+  engine_.ClientDisconnected();
   server_.Forget(client_.id);
 }
 

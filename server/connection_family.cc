@@ -10,13 +10,11 @@
 #include "server/engine.h"
 #include "server/errors.h"
 #include "server/families.h"
+#include "server/version.h"
 #include "store/numbers.h"
 
 namespace understudy::server {
 namespace {
-
-// The version understudy answers to: clients pick features by it.
-constexpr std::string_view kRedisVersion = "7.0.15";
 
 // PING [message]
 void CmdPing(CommandContext& ctx) {
@@ -99,7 +97,7 @@ void CmdHello(CommandContext& ctx) {
   r.Bulk("server");
   r.Bulk("redis");
   r.Bulk("version");
-  r.Bulk(kRedisVersion);
+  r.Bulk(kRedisCompatibleVersion);
   r.Bulk("proto");
   r.Integer(static_cast<int>(ctx.client.protocol));
   r.Bulk("id");

@@ -46,6 +46,7 @@ void Engine::Execute(ClientState& client, std::span<const std::string_view> args
     }
     command = sub;
   }
+  ++total_commands_processed_;
   CommandContext ctx{*this, client, reply, args, *command->spec};
   command->spec->handler(ctx);
 }

@@ -32,8 +32,19 @@ class Engine {
   const Config& config() const { return config_; }
   Config& mutable_config() { return config_; }
 
+  // Client bookkeeping for INFO, called by whoever owns a ClientState (a socket or an
+  // embedded client).
+  void ClientConnected() {
+    ++connected_clients_;
+    ++total_connections_received_;
+  }
+  void ClientDisconnected() { --connected_clients_; }
+
   uint64_t NextClientId() { return ++last_client_id_; }
-  uint64_t start_time_ms() const { return start_time_ms_; }
+  int64_t start_time_ms() const { return start_time_ms_; }
+  uint64_t connected_clients() const { return connected_clients_; }
+  uint64_t total_connections_received() const { return total_connections_received_; }
+  uint64_t total_commands_processed() const { return total_commands_processed_; }
 
  private:
   const store::Clock& clock_;
@@ -41,7 +52,10 @@ class Engine {
   store::Keyspace keyspace_;
   CommandTable commands_;
   uint64_t last_client_id_ = 0;
-  uint64_t start_time_ms_;
+  int64_t start_time_ms_;
+  uint64_t connected_clients_ = 0;
+  uint64_t total_connections_received_ = 0;
+  uint64_t total_commands_processed_ = 0;
 };
 
 }  // namespace understudy::server

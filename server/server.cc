@@ -33,6 +33,7 @@ absl::Status Server::Listen() {
     }
     // With port 0 the first address picks the port and the others share it.
     port_ = acceptor->local_endpoint().port();
+    engine_.mutable_config().port = port_;  // what INFO and CONFIG GET report
     spdlog::info("Ready to accept connections on {}:{}", address, port_);
     Accept(*acceptor);
     acceptors_.push_back(std::move(acceptor));

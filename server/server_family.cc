@@ -1,10 +1,17 @@
 // Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, COMMAND, CONFIG.
+#include <malloc.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "server/arg_parser.h"
 #include "server/command.h"
@@ -13,9 +20,12 @@
 #include "server/errors.h"
 #include "server/families.h"
 #include "server/glob.h"
+#include "server/version.h"
 
 namespace understudy::server {
 namespace {
+
+absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // DBSIZE
 void CmdDbSize(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db().size())); }
@@ -343,6 +353,142 @@ void CmdConfigGet(CommandContext& ctx) {
   }
 }
 
+// INFO sections. Each appends "field:value\r\n" lines; fields follow Redis's names so tools
+// that read them (redis-cli --stat, ioredis's ready check on "loading") work.
+using InfoWriter = void (*)(CommandContext& ctx, std::string& out);
+
+void InfoField(std::string& out, std::string_view name, const auto& value) {
+  absl::StrAppend(&out, absl::string_view(name.data(), name.size()), ":", value, "\r\n");
+}
+
+std::string HumanBytes(uint64_t bytes) {
+  static constexpr std::string_view kUnits = "BKMGTP";
+  double value = static_cast<double>(bytes);
+  size_t unit = 0;
+  while (value >= 1024 && unit + 1 < kUnits.size()) {
+    value /= 1024;
+    ++unit;
+  }
+  return unit == 0 ? absl::StrCat(bytes, "B") : absl::StrFormat("%.2f%c", value, kUnits[unit]);
+}
+
+void InfoServer(CommandContext& ctx, std::string& out) {
+  struct utsname name;
+  const bool have_uname = uname(&name) == 0;
+  const int64_t uptime_s = (ctx.now_ms() - ctx.engine.start_time_ms()) / 1000;
+  InfoField(out, "redis_version", Absl(kRedisCompatibleVersion));
+  InfoField(out, "understudy_version", Absl(kUnderstudyVersion));
+  InfoField(out, "redis_mode", "standalone");
+  InfoField(out, "os",
+            have_uname ? absl::StrCat(name.sysname, " ", name.release, " ", name.machine)
+                       : std::string("unknown"));
+  InfoField(out, "arch_bits", sizeof(void*) * 8);
+  InfoField(out, "multiplexing_api", "asio");
+  InfoField(out, "process_id", getpid());
+  InfoField(out, "tcp_port", ctx.engine.config().port);
+  InfoField(out, "server_time_usec", ctx.engine.clock().NowUs());
+  InfoField(out, "uptime_in_seconds", uptime_s);
+  InfoField(out, "uptime_in_days", uptime_s / 86400);
+  InfoField(out, "hz", ctx.engine.config().hz);
+  InfoField(out, "configured_hz", ctx.engine.config().hz);
+}
+
+void InfoClients(CommandContext& ctx, std::string& out) {
+  InfoField(out, "connected_clients", ctx.engine.connected_clients());
+  InfoField(out, "maxclients", ctx.engine.config().maxclients);
+  InfoField(out, "blocked_clients", 0);
+}
+
+// Heap in use from the allocator, resident size from the kernel.
+void InfoMemory(CommandContext&, std::string& out) {
+  const struct mallinfo2 heap = mallinfo2();
+  const uint64_t used = heap.uordblks + heap.hblkhd;
+  uint64_t rss = 0;
+  if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
+    unsigned long pages_total = 0, pages_resident = 0;
+    if (std::fscanf(statm, "%lu %lu", &pages_total, &pages_resident) == 2) {
+      rss = static_cast<uint64_t>(pages_resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+    }
+    std::fclose(statm);
+  }
+  InfoField(out, "used_memory", used);
+  InfoField(out, "used_memory_human", HumanBytes(used));
+  InfoField(out, "used_memory_rss", rss);
+  InfoField(out, "used_memory_rss_human", HumanBytes(rss));
+  InfoField(out, "maxmemory", 0);
+  InfoField(out, "maxmemory_human", "0B");
+  InfoField(out, "maxmemory_policy", "noeviction");
+}
+
+void InfoPersistence(CommandContext&, std::string& out) {
+  InfoField(out, "loading", 0);
+  InfoField(out, "async_loading", 0);
+  InfoField(out, "rdb_bgsave_in_progress", 0);
+  InfoField(out, "aof_enabled", 0);
+  InfoField(out, "aof_rewrite_in_progress", 0);
+}
+
+void InfoStats(CommandContext& ctx, std::string& out) {
+  uint64_t expired = 0;
+  store::Keyspace& keyspace = ctx.engine.keyspace();
+  for (int i = 0; i < keyspace.num_databases(); ++i) expired += keyspace.db(i).expired_count();
+  InfoField(out, "total_connections_received", ctx.engine.total_connections_received());
+  InfoField(out, "total_commands_processed", ctx.engine.total_commands_processed());
+  InfoField(out, "expired_keys", expired);
+}
+
+void InfoReplication(CommandContext&, std::string& out) {
+  InfoField(out, "role", "master");
+  InfoField(out, "connected_slaves", 0);
+}
+
+void InfoKeyspace(CommandContext& ctx, std::string& out) {
+  store::Keyspace& keyspace = ctx.engine.keyspace();
+  for (int i = 0; i < keyspace.num_databases(); ++i) {
+    const store::Database& db = keyspace.db(i);
+    if (db.size() == 0) continue;
+    // avg_ttl is not sampled yet; Redis reports 0 too until it has sampled.
+    InfoField(out, absl::StrCat("db", i),
+              absl::StrCat("keys=", db.size(), ",expires=", db.expires_size(), ",avg_ttl=0"));
+  }
+}
+
+struct InfoSection {
+  std::string_view name;   // as INFO takes it
+  std::string_view title;  // of the "# Title" line
+  InfoWriter writer;
+};
+
+constexpr InfoSection kInfoSections[] = {
+    {"server", "Server", InfoServer},       {"clients", "Clients", InfoClients},
+    {"memory", "Memory", InfoMemory},       {"persistence", "Persistence", InfoPersistence},
+    {"stats", "Stats", InfoStats},          {"replication", "Replication", InfoReplication},
+    {"keyspace", "Keyspace", InfoKeyspace},
+};
+
+// INFO [section [section ...]]: none, "default", "all" or "everything" give every section;
+// unknown names give nothing, as in Redis. Under RESP3 the text is a verbatim string.
+void CmdInfo(CommandContext& ctx) {
+  bool all = ctx.args.size() == 1;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    for (std::string_view every : {"default", "all", "everything"}) {
+      all |= EqualsIgnoreCase(ctx.args[i], every);
+    }
+  }
+  std::string out;
+  for (const InfoSection& section : kInfoSections) {
+    bool wanted = all;
+    for (size_t i = 1; i < ctx.args.size() && !wanted; ++i) {
+      wanted = EqualsIgnoreCase(ctx.args[i], section.name);
+    }
+    if (!wanted) continue;
+    if (!out.empty()) out += "\r\n";
+    absl::StrAppend(&out, "# ", Absl(section.title), "\r\n");
+    section.writer(ctx, out);
+  }
+  ctx.reply.Verbatim("txt", out);
+}
+
 constexpr uint32_t kIntrospection = kLoading | kStale;
 
 const CommandSpec kCommandSubcommands[] = {
@@ -453,6 +599,14 @@ const CommandSpec kCommands[] = {
       "O(N) where N is the total number of Redis commands"},
      "nondeterministic_output_order",
      kCommandSubcommands},
+    {"info",
+     -1,
+     kLoading | kStale,
+     kAclDangerous,
+     {},
+     CmdInfo,
+     {"Get information and statistics about the server", "1.0.0", "O(1)"},
+     "nondeterministic_output request_policy:all_shards response_policy:special"},
     {"config",
      -2,
      0,
