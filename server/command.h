@@ -91,6 +91,8 @@ struct KeyPositions {
   std::string_view notes = {};
 };
 
+inline constexpr KeyPositions kNoKeys{};
+
 // COMMAND DOCS fields.
 struct CommandDoc {
   std::string_view summary;

@@ -128,77 +128,39 @@ void CmdClientGetName(CommandContext& ctx) {
 
 constexpr uint32_t kConnectionFlags = kNoScript | kLoading | kStale;
 
+// clang-format off
 const CommandSpec kClientSubcommands[] = {
-    {"id",
-     2,
-     kConnectionFlags,
-     kAclConnection,
-     {},
-     CmdClientId,
+    {"id", 2, kConnectionFlags, kAclConnection, kNoKeys, CmdClientId,
      {"Returns the client ID for the current connection", "5.0.0", "O(1)"}},
-    {"setname",
-     3,
-     kConnectionFlags,
-     kAclConnection,
-     {},
-     CmdClientSetName,
+    {"setname", 3, kConnectionFlags, kAclConnection, kNoKeys, CmdClientSetName,
      {"Set the current connection name", "2.6.9", "O(1)"}},
-    {"getname",
-     2,
-     kConnectionFlags,
-     kAclConnection,
-     {},
-     CmdClientGetName,
+    {"getname", 2, kConnectionFlags, kAclConnection, kNoKeys, CmdClientGetName,
      {"Get the current connection name", "2.6.9", "O(1)"}},
 };
+// clang-format on
 
+// Flags of commands a client may send before anything else, even while the server is busy.
+constexpr uint32_t kHandshake = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy;
+
+// clang-format off
 const CommandSpec kCommands[] = {
-    {"ping",
-     -1,
-     kFast,
-     kAclConnection,
-     {},
-     CmdPing,
+    {"ping", -1, kFast, kAclConnection, kNoKeys, CmdPing,
      {"Ping the server", "1.0.0", "O(1)"},
      "request_policy:all_shards response_policy:all_succeeded"},
-    {"echo",
-     2,
-     kLoading | kStale | kFast,
-     kAclConnection,
-     {},
-     CmdEcho,
+    {"echo", 2, kLoading | kStale | kFast, kAclConnection, kNoKeys, CmdEcho,
      {"Echo the given string", "1.0.0", "O(1)"}},
-    {"quit",
-     -1,
-     kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
-     kAclConnection,
-     {},
-     CmdQuit,
+    {"quit", -1, kHandshake, kAclConnection, kNoKeys, CmdQuit,
      {"Close the connection", "1.0.0", "O(1)"}},
-    {"select",
-     2,
-     kLoading | kStale | kFast,
-     kAclConnection,
-     {},
-     CmdSelect,
+    {"select", 2, kLoading | kStale | kFast, kAclConnection, kNoKeys, CmdSelect,
      {"Change the selected database for the current connection", "1.0.0", "O(1)"}},
-    {"hello",
-     -1,
-     kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy,
-     kAclConnection,
-     {},
-     CmdHello,
+    {"hello", -1, kHandshake, kAclConnection, kNoKeys, CmdHello,
      {"Handshake with Redis", "6.0.0", "O(1)"}},
-    {"client",
-     -2,
-     0,
-     0,
-     {},
-     nullptr,
+    {"client", -2, 0, 0, kNoKeys, nullptr,
      {"A container for client connection commands", "2.4.0", "Depends on subcommand."},
-     {},
+     "",
      kClientSubcommands},
 };
+// clang-format on
 
 }  // namespace
 

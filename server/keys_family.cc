@@ -237,7 +237,6 @@ void CmdPExpireTime(CommandContext& ctx) { ReplyExpireTime(ctx, false); }
 // PERSIST key
 void CmdPersist(CommandContext& ctx) { ctx.reply.Integer(ctx.db().Persist(ctx.args[1]) ? 1 : 0); }
 
-constexpr KeyPositions kNoKeys{};
 constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";
 
 const CommandSpec kCommands[] = {
