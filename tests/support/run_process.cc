@@ -29,6 +29,16 @@ void CloseIfOpen(int& fd) {
 
 }  // namespace
 
+int ReadExecErrno(int exec_pipe_read_end) {
+  int exec_errno = 0;
+  ssize_t n;
+  do {
+    n = read(exec_pipe_read_end, &exec_errno, sizeof exec_errno);
+  } while (n < 0 && errno == EINTR);
+  close(exec_pipe_read_end);
+  return n > 0 ? exec_errno : 0;
+}
+
 absl::StatusOr<ProcessResult> RunProcess(std::vector<std::string> argv, std::string_view input,
                                          std::chrono::milliseconds timeout) {
   static std::once_flag ignore_sigpipe;
@@ -60,14 +70,9 @@ absl::StatusOr<ProcessResult> RunProcess(std::vector<std::string> argv, std::str
     _exit(127);
   }
   for (int fd : {in_pipe[0], out_pipe[1], err_pipe[1], exec_pipe[1]}) close(fd);
-  int exec_errno = 0;
-  ssize_t n;
-  do {
-    n = read(exec_pipe[0], &exec_errno, sizeof exec_errno);
-  } while (n < 0 && errno == EINTR);
-  close(exec_pipe[0]);
+  const int exec_errno = ReadExecErrno(exec_pipe[0]);
   int to_child = in_pipe[1], from_out = out_pipe[0], from_err = err_pipe[0];
-  if (n > 0) {
+  if (exec_errno != 0) {
     for (int fd : {to_child, from_out, from_err}) close(fd);
     waitpid(pid, nullptr, 0);
     return absl::NotFoundError(

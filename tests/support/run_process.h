@@ -27,4 +27,9 @@ absl::StatusOr<ProcessResult> RunProcess(
     std::vector<std::string> argv, std::string_view input = {},
     std::chrono::milliseconds timeout = std::chrono::seconds(30));
 
+// After fork: the child writes its errno to a close-on-exec pipe if exec fails, so the parent
+// learns of the failure. Reads that pipe (and closes it): the child's exec errno, or 0 once
+// exec succeeded.
+int ReadExecErrno(int exec_pipe_read_end);
+
 }  // namespace understudy::testing

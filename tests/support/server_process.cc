@@ -21,6 +21,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "tests/support/run_process.h"
 
 namespace understudy::testing {
 namespace {
@@ -164,16 +165,11 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(std::string path, std::vector
     _exit(127);
   }
   close(exec_pipe[1]);
-  int exec_errno = 0;
-  ssize_t n;
-  do {
-    n = read(exec_pipe[0], &exec_errno, sizeof exec_errno);
-  } while (n < 0 && errno == EINTR);
-  close(exec_pipe[0]);
+  const int exec_errno = ReadExecErrno(exec_pipe[0]);
 
   std::string name = std::filesystem::path(path).filename();
   ServerProcess server(name, pid, port, dir);
-  if (n > 0) {
+  if (exec_errno != 0) {
     return absl::InternalError(
         absl::StrCat("cannot execute ", path, ": ", std::strerror(exec_errno)));
   }
