@@ -16,9 +16,13 @@ namespace understudy::store {
 
 // Debian's abseil has its own string_view type, so string-keyed containers use these to look
 // up by std::string_view without building a std::string.
+// Hashes through absl::string_view, which absl hashes itself with a per-process seed; its
+// std::string_view fallback would be std::hash, whose fixed seed lets crafted keys collide.
 struct StringHash {
   using is_transparent = void;
-  size_t operator()(std::string_view s) const { return absl::Hash<std::string_view>{}(s); }
+  size_t operator()(std::string_view s) const {
+    return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
+  }
 };
 struct StringEq {
   using is_transparent = void;
