@@ -7,12 +7,12 @@
 #include "absl/strings/match.h"
 #include "server/errors.h"
 #include "store/numbers.h"
+#include "store/value.h"
 
 namespace understudy::server {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
-  return absl::EqualsIgnoreCase(absl::string_view(a.data(), a.size()),
-                                absl::string_view(b.data(), b.size()));
+  return absl::EqualsIgnoreCase(store::AbslView(a), store::AbslView(b));
 }
 
 bool ArgParser::Check(std::string_view keyword) {

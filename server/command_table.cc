@@ -3,7 +3,7 @@
 #include <stdexcept>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/match.h"
+#include "server/arg_parser.h"
 
 namespace understudy::server {
 namespace {
@@ -24,8 +24,7 @@ constexpr size_t kMaxCommandName = 64;
 
 const RegisteredCommand* RegisteredCommand::FindSubcommand(std::string_view name) const {
   for (const RegisteredCommand& sub : subcommands) {
-    if (absl::EqualsIgnoreCase(absl::string_view(sub.spec->name.data(), sub.spec->name.size()),
-                               absl::string_view(name.data(), name.size()))) {
+    if (EqualsIgnoreCase(sub.spec->name, name)) {
       return &sub;
     }
   }

@@ -10,21 +10,21 @@
 #include "absl/strings/str_split.h"
 #include "resp/request_parser.h"
 #include "store/numbers.h"
+#include "store/value.h"
 
 namespace understudy::server {
 namespace {
 
-absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 absl::Status BadValue(std::string_view name, std::string_view value, std::string_view why) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("invalid value '", Absl(value), "' for '", Absl(name), "': ", Absl(why)));
+  return absl::InvalidArgumentError(absl::StrCat("invalid value '", store::AbslView(value),
+                                                 "' for '", store::AbslView(name),
+                                                 "': ", store::AbslView(why)));
 }
 
 // An integer within [min, max], with redis.conf's memory units (1k = 1000, 1kb = 1024, m, g).
 absl::StatusOr<int64_t> ParseNumber(std::string_view name, std::string_view text, int64_t min,
                                     int64_t max) {
-  std::string lower = absl::AsciiStrToLower(Absl(text));
+  std::string lower = absl::AsciiStrToLower(store::AbslView(text));
   int64_t multiplier = 1;
   static constexpr std::pair<std::string_view, int64_t> kUnits[] = {
       {"gb", 1LL << 30},    {"mb", 1LL << 20}, {"kb", 1LL << 10},
@@ -78,7 +78,7 @@ constexpr std::string_view kAcceptedWithoutEffect[] = {"save",
 }  // namespace
 
 absl::Status Config::Apply(std::string_view raw_name, const std::vector<std::string>& values) {
-  const std::string name = absl::AsciiStrToLower(Absl(raw_name));
+  const std::string name = absl::AsciiStrToLower(store::AbslView(raw_name));
   auto single = [&]() -> absl::StatusOr<std::string_view> {
     if (values.size() != 1) {
       return absl::InvalidArgumentError(absl::StrCat("'", name, "' takes exactly one argument"));
@@ -106,7 +106,7 @@ absl::Status Config::Apply(std::string_view raw_name, const std::vector<std::str
     if (!n.ok()) return n.status();
     databases = static_cast<int>(*n);
   } else if (name == "loglevel") {
-    const std::string level = absl::AsciiStrToLower(Absl(*value));
+    const std::string level = absl::AsciiStrToLower(store::AbslView(*value));
     if (std::find(std::begin(kLogLevels), std::end(kLogLevels), level) == std::end(kLogLevels)) {
       return BadValue(name, *value, "expected debug, verbose, notice, warning or nothing");
     }
@@ -157,7 +157,7 @@ std::string Config::Get(std::string_view name) const {
 absl::Status ApplyConfigText(std::string_view text, Config& config) {
   int line_number = 0;
   resp::RequestParser splitter;
-  for (absl::string_view line : absl::StrSplit(Absl(text), '\n')) {
+  for (absl::string_view line : absl::StrSplit(store::AbslView(text), '\n')) {
     ++line_number;
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
@@ -196,7 +196,8 @@ absl::StatusOr<Config> ParseCommandLine(int argc, const char* const* argv) {
   while (i < argc) {
     std::string_view flag = argv[i++];
     if (!flag.starts_with("--") || flag.size() == 2) {
-      return absl::InvalidArgumentError(absl::StrCat("expected --name, got '", Absl(flag), "'"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("expected --name, got '", store::AbslView(flag), "'"));
     }
     std::vector<std::string> values;
     while (i < argc && !std::string_view(argv[i]).starts_with("--")) values.emplace_back(argv[i++]);

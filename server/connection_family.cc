@@ -12,6 +12,7 @@
 #include "server/families.h"
 #include "server/version.h"
 #include "store/numbers.h"
+#include "store/value.h"
 
 namespace understudy::server {
 namespace {
@@ -75,9 +76,8 @@ void CmdHello(CommandContext& ctx) {
       name = ctx.args[++i];
       set_name = true;
     } else {
-      return ctx.reply.Error(absl::StrCat("ERR Syntax error in HELLO option '",
-                                          absl::string_view(ctx.args[i].data(), ctx.args[i].size()),
-                                          "'"));
+      return ctx.reply.Error(
+          absl::StrCat("ERR Syntax error in HELLO option '", store::AbslView(ctx.args[i]), "'"));
     }
   }
   // Without ACLs only the default user exists, and it takes any password.

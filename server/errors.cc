@@ -4,21 +4,20 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "store/value.h"
 
 namespace understudy::server::errors {
 namespace {
 
-absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
-
 // User input quoted into an error as Redis formats it with %s: up to the first NUL byte.
 absl::string_view CString(std::string_view s, size_t limit = std::string_view::npos) {
-  return Absl(s.substr(0, std::min(s.find('\0'), limit)));
+  return store::AbslView(s.substr(0, std::min(s.find('\0'), limit)));
 }
 
 }  // namespace
 
 std::string InvalidExpireTime(std::string_view command) {
-  return absl::StrCat("ERR invalid expire time in '", Absl(command), "' command");
+  return absl::StrCat("ERR invalid expire time in '", store::AbslView(command), "' command");
 }
 
 std::string UnknownCommand(std::span<const std::string_view> argv) {
@@ -34,7 +33,8 @@ std::string UnknownCommand(std::span<const std::string_view> argv) {
 }
 
 std::string WrongArity(std::string_view full_name) {
-  return absl::StrCat("ERR wrong number of arguments for '", Absl(full_name), "' command");
+  return absl::StrCat("ERR wrong number of arguments for '", store::AbslView(full_name),
+                      "' command");
 }
 
 std::string UnknownSubcommand(std::string_view sub, std::string_view parent) {

@@ -21,11 +21,10 @@
 #include "server/families.h"
 #include "server/glob.h"
 #include "server/version.h"
+#include "store/value.h"
 
 namespace understudy::server {
 namespace {
-
-absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
 // DBSIZE
 void CmdDbSize(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db().size())); }
@@ -98,8 +97,7 @@ void ReplyNameSet(resp::ReplyWriter& r, size_t n, NameAt name_at) {
 
 std::vector<std::string_view> SplitWords(std::string_view tips) {
   std::vector<std::string_view> out;
-  for (absl::string_view tip :
-       absl::StrSplit(absl::string_view(tips.data(), tips.size()), ' ', absl::SkipEmpty())) {
+  for (absl::string_view tip : absl::StrSplit(store::AbslView(tips), ' ', absl::SkipEmpty())) {
     out.emplace_back(tip.data(), tip.size());
   }
   return out;
@@ -140,8 +138,7 @@ void ReplyKeySpec(resp::ReplyWriter& r, std::string_view flags, std::string_view
 // Key specifications derived from the key positions (see KeyPositions).
 void ReplyKeySpecs(resp::ReplyWriter& r, const KeyPositions& keys) {
   if (keys.first == 0) return r.SetHeader(0);
-  std::vector<absl::string_view> roles =
-      absl::StrSplit(absl::string_view(keys.flags.data(), keys.flags.size()), '|');
+  std::vector<absl::string_view> roles = absl::StrSplit(store::AbslView(keys.flags), '|');
   if (roles.size() == 1) {
     r.SetHeader(1);
     const int last_key = keys.last < 0 ? keys.last : keys.last - keys.first;
@@ -358,7 +355,7 @@ void CmdConfigGet(CommandContext& ctx) {
 using InfoWriter = void (*)(CommandContext& ctx, std::string& out);
 
 void InfoField(std::string& out, std::string_view name, const auto& value) {
-  absl::StrAppend(&out, absl::string_view(name.data(), name.size()), ":", value, "\r\n");
+  absl::StrAppend(&out, store::AbslView(name), ":", value, "\r\n");
 }
 
 std::string HumanBytes(uint64_t bytes) {
@@ -376,8 +373,8 @@ void InfoServer(CommandContext& ctx, std::string& out) {
   struct utsname name;
   const bool have_uname = uname(&name) == 0;
   const int64_t uptime_s = (ctx.now_ms() - ctx.engine.start_time_ms()) / 1000;
-  InfoField(out, "redis_version", Absl(kRedisCompatibleVersion));
-  InfoField(out, "understudy_version", Absl(kUnderstudyVersion));
+  InfoField(out, "redis_version", store::AbslView(kRedisCompatibleVersion));
+  InfoField(out, "understudy_version", store::AbslView(kUnderstudyVersion));
   InfoField(out, "redis_mode", "standalone");
   InfoField(out, "os",
             have_uname ? absl::StrCat(name.sysname, " ", name.release, " ", name.machine)
@@ -483,7 +480,7 @@ void CmdInfo(CommandContext& ctx) {
     }
     if (!wanted) continue;
     if (!out.empty()) out += "\r\n";
-    absl::StrAppend(&out, "# ", Absl(section.title), "\r\n");
+    absl::StrAppend(&out, "# ", store::AbslView(section.title), "\r\n");
     section.writer(ctx, out);
   }
   ctx.reply.Verbatim("txt", out);

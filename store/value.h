@@ -11,17 +11,21 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
+#include "absl/strings/string_view.h"
 
 namespace understudy::store {
 
 // Debian's abseil has its own string_view type, so string-keyed containers use these to look
 // up by std::string_view without building a std::string.
+// Debian's absl::string_view is not std::string_view: convert explicitly where absl is called.
+inline absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
+
 // Hashes through absl::string_view, which absl hashes itself with a per-process seed; its
 // std::string_view fallback would be std::hash, whose fixed seed lets crafted keys collide.
 struct StringHash {
   using is_transparent = void;
   size_t operator()(std::string_view s) const {
-    return absl::Hash<absl::string_view>{}(absl::string_view(s.data(), s.size()));
+    return absl::Hash<absl::string_view>{}(AbslView(s));
   }
 };
 struct StringEq {
@@ -64,9 +68,13 @@ class Value {
   bool is(ValueType t) const { return type() == t; }
 
   template <typename T>
-  T& as() { return std::get<T>(data_); }
+  T& as() {
+    return std::get<T>(data_);
+  }
   template <typename T>
-  const T& as() const { return std::get<T>(data_); }
+  const T& as() const {
+    return std::get<T>(data_);
+  }
 
   StringValue& str() { return std::get<StringValue>(data_); }
   const StringValue& str() const { return std::get<StringValue>(data_); }
