@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "benchmark/benchmark.h"
-#include "server/engine.h"
+#include "server/engine/engine.h"
 #include "store/clock.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 struct Harness {
@@ -72,4 +72,4 @@ void BM_SetWithTtl(benchmark::State& state) {
 BENCHMARK(BM_SetWithTtl);
 
 }  // namespace
-}  // namespace understudy::server
+}  // namespace understudy::engine

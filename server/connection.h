@@ -8,10 +8,14 @@
 
 #include "asio/ip/tcp.hpp"
 #include "resp/request_parser.h"
-#include "server/client_state.h"
-#include "server/engine.h"
+#include "server/engine/client_state.h"
+#include "server/engine/engine.h"
 
 namespace understudy::server {
+
+using engine::ClientState;
+using engine::Config;
+using engine::Engine;
 
 class Server;
 

@@ -6,8 +6,8 @@
 #include "absl/strings/ascii.h"
 #include "asio/io_context.hpp"
 #include "asio/signal_set.hpp"
-#include "server/config.h"
-#include "server/engine.h"
+#include "server/engine/config.h"
+#include "server/engine/engine.h"
 #include "server/server.h"
 #include "spdlog/sinks/basic_file_sink.h"
 #include "spdlog/spdlog.h"
@@ -26,7 +26,7 @@ spdlog::level::level_enum LogLevel(const std::string& level) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  auto config = understudy::server::ParseCommandLine(argc, argv);
+  auto config = understudy::engine::ParseCommandLine(argc, argv);
   if (!config.ok()) {
     std::fprintf(stderr, "understudy-server: %s\n", std::string(config.status().message()).c_str());
     std::fprintf(stderr,
@@ -46,7 +46,7 @@ int main(int argc, char** argv) {
 
   asio::io_context io(1);
   understudy::store::SystemClock clock;
-  understudy::server::Engine engine(clock, *config);
+  understudy::engine::Engine engine(clock, *config);
   understudy::server::Server server(io, engine);
   if (absl::Status status = server.Listen(); !status.ok()) {
     spdlog::critical("{}", std::string(status.message()));

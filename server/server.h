@@ -9,9 +9,13 @@
 #include "asio/io_context.hpp"
 #include "asio/ip/tcp.hpp"
 #include "asio/steady_timer.hpp"
-#include "server/engine.h"
+#include "server/engine/engine.h"
 
 namespace understudy::server {
+
+using engine::ClientState;
+using engine::Config;
+using engine::Engine;
 
 class Connection;
 

@@ -2,9 +2,9 @@
 
 #include <vector>
 
-#include "server/command.h"
+#include "server/engine/command.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 
 // One per family file; each returns its COMMAND group and registration table.
 CommandFamily StringFamily();
@@ -15,4 +15,4 @@ CommandFamily ServerFamily();
 // Every family the engine registers.
 std::vector<CommandFamily> AllFamilies();
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

@@ -10,7 +10,7 @@ namespace understudy::store {
 class Database;
 }
 
-namespace understudy::server {
+namespace understudy::engine {
 
 class Engine;
 struct ClientState;
@@ -120,4 +120,4 @@ struct CommandFamily {
   std::span<const CommandSpec> commands;
 };
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

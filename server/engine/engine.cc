@@ -1,11 +1,11 @@
-#include "server/engine.h"
+#include "server/engine/engine.h"
 
 #include <utility>
 
-#include "server/errors.h"
-#include "server/families.h"
+#include "server/engine/errors.h"
+#include "server/engine/families.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 
 std::vector<CommandFamily> AllFamilies() {
   return {StringFamily(), KeysFamily(), ConnectionFamily(), ServerFamily()};
@@ -58,4 +58,4 @@ void Engine::Cron() {
   keyspace_.ExpireDue(kExpireBudgetPerTick);
 }
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

@@ -1,10 +1,10 @@
-#include "server/glob.h"
+#include "server/engine/glob.h"
 
 #include <string>
 
 #include "gtest/gtest.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 TEST(GlobTest, Wildcards) {
@@ -56,4 +56,4 @@ TEST(GlobTest, PathologicalPatternIsFast) {
 }
 
 }  // namespace
-}  // namespace understudy::server
+}  // namespace understudy::engine

@@ -8,11 +8,11 @@
 #include "gtest/gtest.h"
 #include "resp/reply.h"
 #include "resp/reply_writer.h"
-#include "server/client_state.h"
-#include "server/engine.h"
+#include "server/engine/client_state.h"
+#include "server/engine/engine.h"
 #include "store/clock.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 
 // Runs commands in process through the same dispatch as the network, on a manual clock.
 class EngineTest : public ::testing::Test {
@@ -34,4 +34,4 @@ class EngineTest : public ::testing::Test {
   ClientState client_;
 };
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

@@ -1,4 +1,4 @@
-#include "server/config.h"
+#include "server/engine/config.h"
 
 #include <fstream>
 #include <sstream>
@@ -12,7 +12,7 @@
 #include "store/numbers.h"
 #include "store/value.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 absl::Status BadValue(std::string_view name, std::string_view value, std::string_view why) {
@@ -207,4 +207,4 @@ absl::StatusOr<Config> ParseCommandLine(int argc, const char* const* argv) {
   return config;
 }
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

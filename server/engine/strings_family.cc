@@ -4,16 +4,16 @@
 #include <optional>
 #include <string>
 
-#include "server/arg_parser.h"
-#include "server/command.h"
-#include "server/engine.h"
-#include "server/errors.h"
-#include "server/families.h"
+#include "server/engine/arg_parser.h"
+#include "server/engine/command.h"
+#include "server/engine/engine.h"
+#include "server/engine/errors.h"
+#include "server/engine/families.h"
 #include "store/database.h"
 #include "store/numbers.h"
 #include "store/strings.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 using store::OpStatus;
@@ -462,4 +462,4 @@ const CommandSpec kCommands[] = {
 
 CommandFamily StringFamily() { return {"string", kCommands}; }
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

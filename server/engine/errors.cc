@@ -1,4 +1,4 @@
-#include "server/errors.h"
+#include "server/engine/errors.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "store/value.h"
 
-namespace understudy::server::errors {
+namespace understudy::engine::errors {
 namespace {
 
 // User input quoted into an error as Redis formats it with %s: up to the first NUL byte.
@@ -46,4 +46,4 @@ std::string UnsupportedOption(std::string_view option) {
   return absl::StrCat("ERR Unsupported option ", CString(option));
 }
 
-}  // namespace understudy::server::errors
+}  // namespace understudy::engine::errors

@@ -8,7 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 
 // Server settings, named as in redis.conf. Set from a config file in redis.conf syntax and
 // from "--name value" command-line flags, which override the file.
@@ -37,4 +37,4 @@ absl::Status ApplyConfigText(std::string_view text, Config& config);
 // Parses "understudy-server [config-file] [--name value ...]".
 absl::StatusOr<Config> ParseCommandLine(int argc, const char* const* argv);
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

@@ -6,7 +6,7 @@
 
 // Every error text understudy replies with, worded exactly as Redis 7.0 words it. The reply
 // writer turns any CR or LF (from quoted user input) into spaces, as Redis does.
-namespace understudy::server::errors {
+namespace understudy::engine::errors {
 
 inline constexpr std::string_view kSyntax = "ERR syntax error";
 inline constexpr std::string_view kNotInteger = "ERR value is not an integer or out of range";
@@ -45,4 +45,4 @@ std::string UnknownSubcommand(std::string_view sub, std::string_view parent);
 // "ERR Unsupported option foo"
 std::string UnsupportedOption(std::string_view option);
 
-}  // namespace understudy::server::errors
+}  // namespace understudy::engine::errors

@@ -1,11 +1,11 @@
-#include "server/command_table.h"
+#include "server/engine/command_table.h"
 
 #include <stdexcept>
 
 #include "absl/strings/ascii.h"
-#include "server/arg_parser.h"
+#include "server/engine/arg_parser.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 RegisteredCommand Register(const CommandSpec& spec, std::string_view group, std::string full_name) {
@@ -63,4 +63,4 @@ const RegisteredCommand* CommandTable::Find(std::string_view name) const {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

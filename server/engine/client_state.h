@@ -5,7 +5,7 @@
 
 #include "resp/reply_writer.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 
 // Per-connection state that commands read and change; the network layer owns one per socket,
 // the in-process engine one per embedded client.
@@ -18,4 +18,4 @@ struct ClientState {
   bool close_after_reply = false;
 };
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

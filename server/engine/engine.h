@@ -5,13 +5,13 @@
 #include <string_view>
 
 #include "resp/reply_writer.h"
-#include "server/client_state.h"
-#include "server/command_table.h"
-#include "server/config.h"
+#include "server/engine/client_state.h"
+#include "server/engine/command_table.h"
+#include "server/engine/config.h"
 #include "store/clock.h"
 #include "store/database.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 
 // The command engine: keyspace, command table and dispatch, with no sockets. The network
 // server feeds it requests; the client library can run it in process.
@@ -58,4 +58,4 @@ class Engine {
   uint64_t total_commands_processed_ = 0;
 };
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

@@ -9,16 +9,16 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "server/arg_parser.h"
-#include "server/client_state.h"
-#include "server/command.h"
-#include "server/engine.h"
-#include "server/errors.h"
-#include "server/families.h"
-#include "server/glob.h"
+#include "server/engine/arg_parser.h"
+#include "server/engine/client_state.h"
+#include "server/engine/command.h"
+#include "server/engine/engine.h"
+#include "server/engine/errors.h"
+#include "server/engine/families.h"
+#include "server/engine/glob.h"
 #include "store/database.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 using store::Database;
@@ -404,4 +404,4 @@ const CommandSpec kCommands[] = {
 
 CommandFamily KeysFamily() { return {"generic", kCommands}; }
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

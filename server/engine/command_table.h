@@ -6,10 +6,10 @@
 #include <string_view>
 #include <vector>
 
-#include "server/command.h"
+#include "server/engine/command.h"
 #include "store/value.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 
 // A command as registered: its declaration plus what the table derives from it.
 struct RegisteredCommand {
@@ -45,4 +45,4 @@ inline bool ArityAccepts(int arity, size_t argc) {
   return arity >= 0 ? argc == static_cast<size_t>(arity) : argc >= static_cast<size_t>(-arity);
 }
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

@@ -2,7 +2,7 @@
 // of redis-server on name, arity, flags, key positions, ACL categories, tips and key
 // specifications, so the one
 // table cannot drift from the behaviour clients rely on.
-#include "server/command_table.h"
+#include "server/engine/command_table.h"
 
 #include <string>
 #include <vector>
@@ -10,11 +10,11 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "resp/reply.h"
-#include "server/engine.h"
+#include "server/engine/engine.h"
 #include "store/clock.h"
 #include "tests/support/server_process.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 class CommandTableTest : public ::testing::Test {
@@ -93,4 +93,4 @@ TEST_F(CommandTableTest, MatchesRedisCommandInfo) {
 }
 
 }  // namespace
-}  // namespace understudy::server
+}  // namespace understudy::engine

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-namespace understudy::server {
+namespace understudy::engine {
 
 // Redis's glob patterns (KEYS, SCAN MATCH, CONFIG GET, PSUBSCRIBE): '*' any run, '?' any byte,
 // '[abc]' '[^abc]' '[a-z]' classes, '\' escapes the next byte. An unterminated class matches
@@ -10,4 +10,4 @@ namespace understudy::server {
 // Runs in O(pattern * subject) whatever the pattern: no exponential backtracking.
 bool GlobMatch(std::string_view pattern, std::string_view subject, bool nocase = false);
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

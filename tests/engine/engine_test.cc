@@ -6,9 +6,9 @@
 #include "absl/strings/ascii.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "tests/server/engine_fixture.h"
+#include "tests/engine/engine_fixture.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 TEST_F(EngineTest, SetWithExpiryDisappearsWhenTimePasses) {
@@ -147,4 +147,4 @@ TEST_F(EngineTest, EveryCommandHasAHandlerAndLowerCaseName) {
 }
 
 }  // namespace
-}  // namespace understudy::server
+}  // namespace understudy::engine

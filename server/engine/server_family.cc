@@ -13,17 +13,17 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "server/arg_parser.h"
-#include "server/command.h"
-#include "server/command_table.h"
-#include "server/engine.h"
-#include "server/errors.h"
-#include "server/families.h"
-#include "server/glob.h"
-#include "server/version.h"
+#include "server/engine/arg_parser.h"
+#include "server/engine/command.h"
+#include "server/engine/command_table.h"
+#include "server/engine/engine.h"
+#include "server/engine/errors.h"
+#include "server/engine/families.h"
+#include "server/engine/glob.h"
+#include "server/engine/version.h"
 #include "store/value.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 // DBSIZE
@@ -555,4 +555,4 @@ const CommandSpec kCommands[] = {
 
 CommandFamily ServerFamily() { return {"server", kCommands}; }
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

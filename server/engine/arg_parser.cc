@@ -1,15 +1,15 @@
-#include "server/arg_parser.h"
+#include "server/engine/arg_parser.h"
 
 #include <limits>
 #include <stdexcept>
 #include <string>
 
 #include "absl/strings/match.h"
-#include "server/errors.h"
+#include "server/engine/errors.h"
 #include "store/numbers.h"
 #include "store/value.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return absl::EqualsIgnoreCase(store::AbslView(a), store::AbslView(b));
@@ -81,4 +81,4 @@ void ReplyError(resp::ReplyWriter& reply, store::OpStatus status) {
   }
 }
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

@@ -4,17 +4,17 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
-#include "server/arg_parser.h"
-#include "server/client_state.h"
-#include "server/command.h"
-#include "server/engine.h"
-#include "server/errors.h"
-#include "server/families.h"
-#include "server/version.h"
+#include "server/engine/arg_parser.h"
+#include "server/engine/client_state.h"
+#include "server/engine/command.h"
+#include "server/engine/engine.h"
+#include "server/engine/errors.h"
+#include "server/engine/families.h"
+#include "server/engine/version.h"
 #include "store/numbers.h"
 #include "store/value.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 // PING [message]
@@ -166,4 +166,4 @@ const CommandSpec kCommands[] = {
 
 CommandFamily ConnectionFamily() { return {"connection", kCommands}; }
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

@@ -9,7 +9,7 @@
 #include "resp/reply_writer.h"
 #include "store/op_result.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b);
 
@@ -49,4 +49,4 @@ bool ParseInt32Arg(resp::ReplyWriter& reply, std::string_view arg, int* out);
 // Replies the error text for a failed data operation (WRONGTYPE, not an integer, ...).
 void ReplyError(resp::ReplyWriter& reply, store::OpStatus status);
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

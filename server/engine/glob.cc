@@ -1,11 +1,11 @@
-#include "server/glob.h"
+#include "server/engine/glob.h"
 
 #include <cstddef>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 unsigned char Fold(char c, bool nocase) {
@@ -85,4 +85,4 @@ bool GlobMatch(std::string_view pattern, std::string_view subject, bool nocase) 
   return p == pattern.size();
 }
 
-}  // namespace understudy::server
+}  // namespace understudy::engine

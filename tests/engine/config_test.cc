@@ -1,8 +1,8 @@
-#include "server/config.h"
+#include "server/engine/config.h"
 
 #include "gtest/gtest.h"
 
-namespace understudy::server {
+namespace understudy::engine {
 namespace {
 
 TEST(ConfigTest, DefaultsMatchTheReadme) {
@@ -59,4 +59,4 @@ TEST(ConfigTest, CommandLineOverridesFile) {
 }
 
 }  // namespace
-}  // namespace understudy::server
+}  // namespace understudy::engine
