@@ -13,16 +13,15 @@ namespace {
 
 struct Harness {
   store::ManualClock clock;
-  Engine engine{clock, Config{}};
-  ClientState client;
-  std::string out;
+  ManualExecutor executor{clock};
+  Engine engine{clock, Config{}, executor};
+  Client& client = engine.Register(nullptr);
 
   // Takes the arguments by initializer list so the harness itself allocates nothing.
   void Run(std::initializer_list<std::string_view> args) {
     const std::span<const std::string_view> argv(args.begin(), args.size());
-    out.clear();
-    resp::ReplyWriter writer(&out, client.protocol);
-    engine.Execute(client, argv, writer);
+    client.output.clear();
+    engine.Execute(client, argv);
   }
 };
 
@@ -48,7 +47,7 @@ void BM_Get(benchmark::State& state) {
   size_t i = 0;
   for (auto _ : state) {
     h.Run({"GET", keys[i++ % keys.size()]});
-    benchmark::DoNotOptimize(h.out.data());
+    benchmark::DoNotOptimize(h.client.output.data());
   }
   state.SetItemsProcessed(state.iterations());
 }

@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "asio/buffer.hpp"
+#include "asio/post.hpp"
 #include "asio/write.hpp"
 #include "server/server.h"
 #include "spdlog/spdlog.h"
@@ -20,25 +21,32 @@ constexpr size_t kMaxReadAhead = 1024 * 1024;
 // Stop reading a client whose unsent replies pass this; resume once they drain.
 constexpr size_t kMaxPendingOutput = 64 * 1024 * 1024;
 
+
+// "ip:port" as CLIENT LIST shows addr and laddr.
+std::string EndpointText(const asio::ip::tcp::endpoint& endpoint) {
+  return endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
 }  // namespace
 
-Connection::Connection(asio::ip::tcp::socket socket, Engine& engine, Server& server)
+Connection::Connection(asio::ip::tcp::socket socket, engine::Engine& engine, Server& server)
     : socket_(std::move(socket)),
       engine_(engine),
       server_(server),
       parser_(engine.config().proto_max_bulk_len),
       input_(std::make_unique_for_overwrite<char[]>(kInitialInput)),
       input_capacity_(kInitialInput) {
-  client_.id = engine_.NextClientId();
-  engine_.ClientConnected();
+  std::error_code ignored;
+  client_ = &engine_.Register(this, EndpointText(socket_.remote_endpoint(ignored)),
+                              EndpointText(socket_.local_endpoint(ignored)),
+                              static_cast<int>(socket_.native_handle()));
+  id_ = client_->id;
 }
 
 void Connection::Start() {
   std::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  const auto peer = socket_.remote_endpoint(ignored);
-  spdlog::debug("client {}: accepted from {}:{}", client_.id, peer.address().to_string(),
-                peer.port());
+  spdlog::debug("client {}: accepted from {}", id_, client_->addr);
   Read();
 }
 
@@ -48,9 +56,25 @@ void Connection::Close() {
   std::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
-  spdlog::debug("client {}: closed", client_.id);
-  engine_.ClientDisconnected();
-  server_.Forget(client_.id);
+  spdlog::debug("client {}: closed", id_);
+  engine_.Unregister(*client_);
+  client_ = nullptr;
+  server_.Forget(id_);
+}
+
+void Connection::OutputReady() { Flush(); }
+
+void Connection::Resumed() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->closed_) return;
+    self->ProcessInput();
+    self->Flush();
+    self->Read();
+  });
+}
+
+void Connection::RequestClose() {
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
 }
 
 void Connection::ReserveInput(size_t want) {
@@ -79,7 +103,7 @@ void Connection::ShrinkIdleInput() {
 }
 
 void Connection::Read() {
-  if (reading_ || closed_ || client_.close_after_reply) return;
+  if (reading_ || closed_ || client_->close_after_reply) return;
   // A large bulk argument announces its size: read it in large steps, not 4 KB at a time.
   ReserveInput(std::clamp(parser_.bytes_wanted(), kMinReadSpace, kMaxReadAhead));
   reading_ = true;
@@ -94,7 +118,7 @@ void Connection::OnRead(const std::error_code& error, size_t bytes) {
   if (closed_) return;
   if (error) {
     if (error != asio::error::eof && error != asio::error::operation_aborted) {
-      spdlog::debug("client {}: read failed: {}", client_.id, error.message());
+      spdlog::debug("client {}: read failed: {}", id_, error.message());
     }
     Close();
     return;
@@ -102,22 +126,22 @@ void Connection::OnRead(const std::error_code& error, size_t bytes) {
   input_end_ += bytes;
   ProcessInput();
   Flush();
-  if (output_.size() < kMaxPendingOutput) Read();
+  if (!closed_ && client_->output.size() < kMaxPendingOutput) Read();
 }
 
 void Connection::ProcessInput() {
-  resp::ReplyWriter writer(&output_, client_.protocol);
-  while (input_begin_ < input_end_ && !client_.close_after_reply) {
+  while (input_begin_ < input_end_ && !client_->close_after_reply && !client_->is_blocked()) {
     const std::string_view pending(input_.get() + input_begin_, input_end_ - input_begin_);
     const auto status = parser_.Parse(pending);
     if (status == resp::RequestParser::Status::kNeedMore) break;
     if (status == resp::RequestParser::Status::kError) {
-      spdlog::debug("client {}: {}", client_.id, parser_.error());
-      writer.Error(std::string("ERR ") + std::string(parser_.error()));
-      client_.close_after_reply = true;
+      spdlog::debug("client {}: {}", id_, parser_.error());
+      resp::ReplyWriter(&client_->output, client_->protocol)
+          .Error(std::string("ERR ") + std::string(parser_.error()));
+      client_->close_after_reply = true;
       break;
     }
-    engine_.Execute(client_, parser_.args(), writer);
+    engine_.Execute(*client_, parser_.args());
     input_begin_ += parser_.consumed();
   }
   if (input_begin_ == input_end_) {
@@ -128,11 +152,11 @@ void Connection::ProcessInput() {
 
 void Connection::Flush() {
   if (closed_ || writing_in_flight_) return;
-  if (output_.empty()) {
-    if (client_.close_after_reply) Close();
+  if (client_->output.empty()) {
+    if (client_->close_after_reply) Close();
     return;
   }
-  std::swap(output_, writing_);
+  std::swap(client_->output, writing_);
   writing_in_flight_ = true;
   asio::async_write(socket_, asio::buffer(writing_),
                     [self = shared_from_this()](const std::error_code& error, size_t) {
@@ -145,7 +169,7 @@ void Connection::OnWritten(const std::error_code& error) {
   writing_.clear();
   if (closed_) return;
   if (error) {
-    spdlog::debug("client {}: write failed: {}", client_.id, error.message());
+    spdlog::debug("client {}: write failed: {}", id_, error.message());
     Close();
     return;
   }

@@ -4,33 +4,34 @@
 #include <memory>
 #include <string>
 #include <system_error>
-#include <vector>
 
 #include "asio/ip/tcp.hpp"
 #include "resp/request_parser.h"
-#include "server/engine/client_state.h"
+#include "server/engine/client.h"
 #include "server/engine/engine.h"
 
 namespace understudy::server {
 
-using engine::ClientState;
-using engine::Config;
-using engine::Engine;
-
 class Server;
 
-// One client socket. Reads into a reusable buffer, runs every complete request in it, and
-// sends all their replies with one write, so pipelined requests cost one syscall each way.
-// Reading continues while a write is in flight, until the unsent output grows too large
-// (a client that does not read its replies stops being read).
-class Connection : public std::enable_shared_from_this<Connection> {
+// One client socket: the transport of one engine client. Reads into a reusable buffer, runs
+// every complete request in it, and sends all their replies with one write, so pipelined
+// requests cost one syscall each way. Reading continues while a write is in flight, until the
+// unsent output grows too large (a client that does not read its replies stops being read).
+// While its client is blocked (BLPOP) or paused, its requests wait in the buffer.
+class Connection : public std::enable_shared_from_this<Connection>,
+                   public engine::ClientTransport {
  public:
-  Connection(asio::ip::tcp::socket socket, Engine& engine, Server& server);
+  Connection(asio::ip::tcp::socket socket, engine::Engine& engine, Server& server);
 
   void Start();
   // Closes the socket at once; pending replies are dropped.
   void Close();
-  uint64_t id() const { return client_.id; }
+  uint64_t id() const { return id_; }
+
+  void OutputReady() override;
+  void Resumed() override;
+  void RequestClose() override;
 
  private:
   void Read();
@@ -44,9 +45,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void ShrinkIdleInput();
 
   asio::ip::tcp::socket socket_;
-  Engine& engine_;
+  engine::Engine& engine_;
   Server& server_;
-  ClientState client_;
+  engine::Client* client_;  // owned by the engine; null once closed
+  uint64_t id_;
   resp::RequestParser parser_;
 
   // Uninitialised storage: memory becomes resident only as bytes arrive.
@@ -55,8 +57,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   size_t input_begin_ = 0;  // first unconsumed byte
   size_t input_end_ = 0;    // one past the last received byte
 
-  std::string output_;   // replies not yet handed to the socket
-  std::string writing_;  // replies the socket is sending
+  std::string writing_;  // replies the socket is sending; the rest wait in client_->output
   bool reading_ = false;
   bool writing_in_flight_ = false;
   bool closed_ = false;

@@ -8,6 +8,7 @@
 #include "asio/signal_set.hpp"
 #include "server/engine/config.h"
 #include "server/engine/engine.h"
+#include "server/runtime/asio_executor.h"
 #include "server/server.h"
 #include "spdlog/sinks/basic_file_sink.h"
 #include "spdlog/spdlog.h"
@@ -41,12 +42,14 @@ int main(int argc, char** argv) {
   spdlog::set_level(LogLevel(config->loglevel));
   spdlog::flush_on(spdlog::level::info);
 
-  // A client vanishing mid-write must not kill the server.
+  // As Redis: a client vanishing mid-write and a closed terminal must not kill the server.
   std::signal(SIGPIPE, SIG_IGN);
+  std::signal(SIGHUP, SIG_IGN);
 
   asio::io_context io(1);
   understudy::store::SystemClock clock;
-  understudy::engine::Engine engine(clock, *config);
+  understudy::runtime::AsioExecutor executor(io);
+  understudy::engine::Engine engine(clock, *config, executor);
   understudy::server::Server server(io, engine);
   if (absl::Status status = server.Listen(); !status.ok()) {
     spdlog::critical("{}", std::string(status.message()));
@@ -57,6 +60,7 @@ int main(int argc, char** argv) {
     if (error) return;
     spdlog::info("Received {}, shutting down", signal_number == SIGINT ? "SIGINT" : "SIGTERM");
     server.Stop();
+    io.stop();  // the engine's timers would keep the loop running
   });
   io.run();
   spdlog::info("understudy-server stopped");

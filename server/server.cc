@@ -10,7 +10,7 @@
 
 namespace understudy::server {
 
-Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine), cron_timer_(io) {}
+Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine) {}
 
 Server::~Server() = default;
 
@@ -38,7 +38,6 @@ absl::Status Server::Listen() {
     Accept(*acceptor);
     acceptors_.push_back(std::move(acceptor));
   }
-  ScheduleCron();
   return absl::OkStatus();
 }
 
@@ -61,15 +60,6 @@ void Server::Accept(asio::ip::tcp::acceptor& acceptor) {
       });
 }
 
-void Server::ScheduleCron() {
-  cron_timer_.expires_after(std::chrono::milliseconds(1000 / engine_.config().hz));
-  cron_timer_.async_wait([this](const std::error_code& error) {
-    if (error || stopped_) return;
-    engine_.Cron();
-    ScheduleCron();
-  });
-}
-
 void Server::Forget(uint64_t client_id) { connections_.erase(client_id); }
 
 void Server::Stop() {
@@ -77,7 +67,6 @@ void Server::Stop() {
   stopped_ = true;
   std::error_code ignored;
   for (auto& acceptor : acceptors_) acceptor->close(ignored);
-  cron_timer_.cancel();
   // Close() erases from the map, so close from a snapshot.
   std::vector<std::shared_ptr<Connection>> open;
   for (auto& [id, weak] : connections_) {

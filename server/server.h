@@ -8,12 +8,10 @@
 #include "absl/status/status.h"
 #include "asio/io_context.hpp"
 #include "asio/ip/tcp.hpp"
-#include "asio/steady_timer.hpp"
 #include "server/engine/engine.h"
 
 namespace understudy::server {
 
-using engine::ClientState;
 using engine::Config;
 using engine::Engine;
 
@@ -31,7 +29,8 @@ class Server {
   // The port actually bound (differs from the configured one when that was 0).
   uint16_t port() const { return port_; }
 
-  // Stops accepting, closes every connection and the housekeeping timer; io.run() then returns.
+  // Stops accepting and closes every connection; io.run() returns once the engine's timers
+  // are gone too.
   void Stop();
 
   // Called by a connection once it has closed.
@@ -40,12 +39,10 @@ class Server {
 
  private:
   void Accept(asio::ip::tcp::acceptor& acceptor);
-  void ScheduleCron();
 
   asio::io_context& io_;
   Engine& engine_;
   std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
-  asio::steady_timer cron_timer_;
   absl::flat_hash_map<uint64_t, std::weak_ptr<Connection>> connections_;
   uint16_t port_ = 0;
   bool stopped_ = false;

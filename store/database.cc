@@ -172,8 +172,9 @@ uint64_t NextCursor(uint64_t cursor, uint64_t mask) {
 
 }  // namespace
 
-Database::Database(const Clock& clock)
+Database::Database(const Clock& clock, int index)
     : clock_(clock),
+      index_(index),
       table_(std::make_unique<Table>()),
       timers_(std::make_unique<TimingWheel>(clock.NowMs())) {}
 
@@ -182,11 +183,16 @@ Database::~Database() = default;
 Database::Entry* Database::Lookup(std::string_view key, uint64_t hash) {
   Entry* entry = table_->Find(key, hash);
   if (entry != nullptr && entry->ExpiredAt(clock_.NowMs())) {
-    Delete(entry);
-    ++expired_count_;
+    Expire(entry);
     return nullptr;
   }
   return entry;
+}
+
+void Database::Expire(Entry* entry) {
+  Notify(entry->key, KeyEvent::kExpired);
+  Delete(entry);
+  ++expired_count_;
 }
 
 void Database::Delete(Entry* entry) {
@@ -229,17 +235,21 @@ std::pair<Value*, bool> Database::FindOrInsert(std::string_view key, ValueType t
 
 Value& Database::Set(std::string_view key, Value value, bool keep_ttl) {
   const uint64_t hash = Table::Hash(key);
-  if (Entry* entry = Lookup(key, hash)) {
+  Entry* entry = Lookup(key, hash);
+  if (entry != nullptr) {
     entry->value = std::move(value);
     if (!keep_ttl) SetDeadline(entry, kNoExpiry);
-    return entry->value;
+  } else {
+    entry = table_->Insert(key, hash, std::move(value));
   }
-  return table_->Insert(key, hash, std::move(value))->value;
+  Notify(key, KeyEvent::kWritten);
+  return entry->value;
 }
 
 bool Database::Erase(std::string_view key) {
   Entry* entry = Lookup(key, Table::Hash(key));
   if (entry == nullptr) return false;
+  Notify(key, KeyEvent::kDeleted);
   Delete(entry);
   return true;
 }
@@ -254,9 +264,11 @@ bool Database::SetExpiry(std::string_view key, int64_t deadline_ms) {
   Entry* entry = Lookup(key, Table::Hash(key));
   if (entry == nullptr) return false;
   if (deadline_ms <= clock_.NowMs()) {
+    Notify(key, KeyEvent::kDeleted);
     Delete(entry);
   } else {
     SetDeadline(entry, deadline_ms);
+    Notify(key, KeyEvent::kWritten);
   }
   return true;
 }
@@ -265,6 +277,7 @@ bool Database::Persist(std::string_view key) {
   Entry* entry = Lookup(key, Table::Hash(key));
   if (entry == nullptr || entry->deadline == kNoExpiry) return false;
   SetDeadline(entry, kNoExpiry);
+  Notify(key, KeyEvent::kWritten);
   return true;
 }
 
@@ -274,7 +287,9 @@ bool Database::Rename(std::string_view from, std::string_view to) {
   if (source == nullptr) return false;
   const uint64_t to_hash = Table::Hash(to);
   if (Entry* target = Lookup(to, to_hash)) Delete(target);
+  Notify(from, KeyEvent::kDeleted);
   table_->Rekey(source, to, to_hash);
+  Notify(to, KeyEvent::kWritten);
   return true;
 }
 
@@ -283,6 +298,7 @@ size_t Database::size() const { return table_->size(); }
 size_t Database::expires_size() const { return expires_size_; }
 
 void Database::Clear() {
+  if (observer_ != nullptr) observer_->OnFlush(index_);
   timers_->Clear();
   table_->Clear();
   expires_size_ = 0;
@@ -320,8 +336,7 @@ std::optional<std::string> Database::RandomKey() {
   // Each round returns a live key or reclaims an expired one, so it ends.
   while (Entry* entry = table_->RandomEntry()) {
     if (!entry->ExpiredAt(now_ms)) return entry->key;
-    Delete(entry);
-    ++expired_count_;
+    Expire(entry);
   }
   return std::nullopt;
 }
@@ -330,15 +345,20 @@ size_t Database::ExpireDue(size_t budget) {
   return timers_->Advance(clock_.NowMs(), budget, [this](uint64_t payload) {
     auto* entry = reinterpret_cast<Entry*>(payload);
     entry->timer = TimingWheel::kNoHandle;  // the wheel has already dropped it
-    Delete(entry);
-    ++expired_count_;
     --expires_size_;
+    Expire(entry);
   });
 }
 
 Keyspace::Keyspace(const Clock& clock, int num_databases) : clock_(clock) {
   databases_.reserve(num_databases);
-  for (int i = 0; i < num_databases; ++i) databases_.push_back(std::make_unique<Database>(clock));
+  for (int i = 0; i < num_databases; ++i) {
+    databases_.push_back(std::make_unique<Database>(clock, i));
+  }
+}
+
+void Keyspace::set_observer(KeyObserver* observer) {
+  for (auto& db : databases_) db->set_observer(observer);
 }
 
 void Keyspace::FlushAll() {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/clock.h"
+#include "store/key_observer.h"
 #include "store/value.h"
 
 namespace understudy::store {
@@ -32,20 +33,27 @@ inline constexpr int64_t kNoExpiry = -1;
 // Not thread safe: one event loop owns it, like Redis's single thread.
 class Database {
  public:
-  explicit Database(const Clock& clock);
+  explicit Database(const Clock& clock, int index = 0);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
 
-  // The live value under key, or nullptr (an expired key is deleted first).
+  // Where key events go (see KeyObserver); null reports nothing.
+  void set_observer(KeyObserver* observer) { observer_ = observer; }
+  int index() const { return index_; }
+
+  // The live value under key, or nullptr (an expired key is deleted first). A caller that
+  // changes the value in place reports it with Written(key).
   Value* Find(std::string_view key);
+  // Reports an in-place change of key's value to the observer.
+  void Written(std::string_view key) { Notify(key, KeyEvent::kWritten); }
   // Whether key holds a live value. Unlike Find it never deletes: for commands that must not
   // modify (none yet) and tests.
   bool Contains(std::string_view key) const;
 
   // Inserts key with a default-constructed value of `type` if it is missing (or expired).
   // Returns the value and whether it was inserted. The caller checks the type of an existing
-  // value.
+  // value, fills the value and reports that with Written(key).
   std::pair<Value*, bool> FindOrInsert(std::string_view key, ValueType type);
 
   // Stores value under key, replacing any previous value. keep_ttl keeps an existing key's
@@ -106,8 +114,15 @@ class Database {
   // Deletes entry together with its timer.
   void Delete(Entry* entry);
   void SetDeadline(Entry* entry, int64_t deadline_ms);
+  // Deletes an entry whose deadline passed and reports it.
+  void Expire(Entry* entry);
+  void Notify(std::string_view key, KeyEvent event) {
+    if (observer_ != nullptr) observer_->OnKeyEvent(index_, key, event);
+  }
 
   const Clock& clock_;
+  const int index_;
+  KeyObserver* observer_ = nullptr;
   std::unique_ptr<Table> table_;
   std::unique_ptr<TimingWheel> timers_;
   size_t expires_size_ = 0;
@@ -123,6 +138,7 @@ class Keyspace {
   Database& db(int index) { return *databases_[index]; }
   const Clock& clock() const { return clock_; }
 
+  void set_observer(KeyObserver* observer);
   void FlushAll();
   // Runs active expiry over every database with a total budget; returns keys deleted.
   size_t ExpireDue(size_t budget);

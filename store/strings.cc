@@ -21,6 +21,7 @@ OpResult<std::string*> ExistingString(Database& db, std::string_view key) {
 void Store(Database& db, std::string_view key, std::string* existing, std::string text) {
   if (existing != nullptr) {
     *existing = std::move(text);
+    db.Written(key);
   } else {
     db.Set(key, Value::String(text));
   }
@@ -98,6 +99,7 @@ OpResult<int64_t> Append(Database& db, std::string_view key, std::string_view su
   }
   if (static_cast<int64_t>(text->size() + suffix.size()) > max_length) return OpStatus::kTooLarge;
   text->append(suffix);
+  db.Written(key);
   return static_cast<int64_t>(text->size());
 }
 
@@ -114,6 +116,7 @@ OpResult<int64_t> SetRange(Database& db, std::string_view key, int64_t offset,
   const size_t end = static_cast<size_t>(offset) + value.size();
   if (text->size() < end) text->resize(end, '\0');
   text->replace(static_cast<size_t>(offset), value.size(), value);
+  db.Written(key);
   return static_cast<int64_t>(text->size());
 }
 

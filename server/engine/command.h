@@ -5,6 +5,8 @@
 #include <string_view>
 
 #include "resp/reply_writer.h"
+#include "server/engine/client.h"
+#include "store/value.h"
 
 namespace understudy::store {
 class Database;
@@ -13,7 +15,6 @@ class Database;
 namespace understudy::engine {
 
 class Engine;
-struct ClientState;
 
 // Command flags as COMMAND INFO reports them, in Redis's order.
 enum CommandFlag : uint32_t {
@@ -68,13 +69,19 @@ struct CommandSpec;
 // What a handler sees: the request, the client's state, the engine, and where to reply.
 struct CommandContext {
   Engine& engine;
-  ClientState& client;
+  Client& client;
   resp::ReplyWriter& reply;
   std::span<const std::string_view> args;  // args[0] is the command name as sent
   const CommandSpec& spec;
 
   store::Database& db() const;
+  // The command's "now": the same from its start to its end.
   int64_t now_ms() const;
+  // Parks the client until one of keys holds a value of type `wants` (the command then runs
+  // again, from the start, and may block again) or until deadline_ms (0: never), when the
+  // client gets the timeout reply. The command writes no reply when it blocks.
+  void Block(std::span<const std::string_view> keys, store::ValueType wants, int64_t deadline_ms,
+             TimeoutReply timeout_reply);
 };
 
 using CommandHandler = void (*)(CommandContext& ctx);

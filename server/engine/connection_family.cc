@@ -5,7 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/engine/arg_parser.h"
-#include "server/engine/client_state.h"
+#include "server/engine/client.h"
 #include "server/engine/command.h"
 #include "server/engine/engine.h"
 #include "server/engine/errors.h"

@@ -1,6 +1,8 @@
 #include "server/engine/engine.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "server/engine/errors.h"
 #include "server/engine/families.h"
@@ -14,48 +16,290 @@ std::vector<CommandFamily> AllFamilies() {
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }
 int64_t CommandContext::now_ms() const { return engine.clock().NowMs(); }
 
-Engine::Engine(const store::Clock& clock, Config config)
-    : clock_(clock),
-      config_(std::move(config)),
-      keyspace_(clock, config_.databases),
-      start_time_ms_(clock.NowMs()) {
-  for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
+void CommandContext::Block(std::span<const std::string_view> keys, store::ValueType wants,
+                           int64_t deadline_ms, TimeoutReply timeout_reply) {
+  engine.Block(client, args, keys, wants, deadline_ms, timeout_reply);
 }
 
-void Engine::Execute(ClientState& client, std::span<const std::string_view> args,
-                     resp::ReplyWriter& reply) {
+Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
+    : clock_(clock),
+      config_(std::move(config)),
+      executor_(executor),
+      keyspace_(clock_, config_.databases),
+      blocked_keys_(config_.databases),
+      start_time_ms_(clock.NowMs()) {
+  for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
+  keyspace_.set_observer(this);
+  ScheduleCron();
+}
+
+Engine::~Engine() {
+  keyspace_.set_observer(nullptr);
+  executor_.Cancel(cron_timer_);
+  executor_.Cancel(deadline_timer_);
+  executor_.Cancel(pause_timer_);
+}
+
+Client& Engine::Register(ClientTransport* transport, std::string addr, std::string laddr,
+                         int fd) {
+  auto client = std::make_unique<Client>();
+  client->id = ++last_client_id_;
+  client->transport = transport;
+  client->addr = std::move(addr);
+  client->laddr = std::move(laddr);
+  client->fd = fd;
+  client->created_ms = client->last_interaction_ms = clock_.NowMs();
+  ++total_connections_received_;
+  Client& ref = *client;
+  clients_.emplace(ref.id, std::move(client));
+  return ref;
+}
+
+void Engine::Unregister(Client& client) {
+  if (client.is_blocked()) ForgetWait(client);
+  clients_.erase(client.id);
+}
+
+Client* Engine::FindClient(uint64_t id) {
+  auto it = clients_.find(id);
+  return it == clients_.end() ? nullptr : it->second.get();
+}
+
+void Engine::CloseClient(Client& client) {
+  if (client.closing) return;
+  client.closing = true;
+  if (client.transport != nullptr) client.transport->RequestClose();
+}
+
+void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   if (args.empty()) return;
+  const bool froze = clock_.Freeze();
+  client.last_interaction_ms = clock_.NowMs();
   const RegisteredCommand* command = commands_.Find(args[0]);
+  resp::ReplyWriter reply(&client.output, client.protocol);
   if (command == nullptr) {
     reply.Error(errors::UnknownCommand(args));
-    return;
-  }
-  if (!ArityAccepts(command->spec->arity, args.size())) {
+  } else if (!ArityAccepts(command->spec->arity, args.size())) {
     reply.Error(errors::WrongArity(command->full_name));
+  } else if (!command->subcommands.empty() && args.size() >= 2 &&
+             command->FindSubcommand(args[1]) == nullptr) {
+    reply.Error(errors::UnknownSubcommand(args[1], args[0]));
+  } else {
+    if (!command->subcommands.empty() && args.size() >= 2) {
+      command = command->FindSubcommand(args[1]);
+    }
+    if (!ArityAccepts(command->spec->arity, args.size())) {
+      reply.Error(errors::WrongArity(command->full_name));
+    } else if (PauseApplies(*command)) {
+      Postpone(client, args);
+    } else {
+      Run(client, *command, args);
+      ServeReadyKeys();
+    }
+  }
+  if (froze) clock_.Thaw();
+}
+
+void Engine::Run(Client& client, const RegisteredCommand& command,
+                 std::span<const std::string_view> args) {
+  const ReplyMode mode = client.reply_mode;
+  const size_t output_before = client.output.size();
+  client.last_command = command.full_name;
+  ++total_commands_processed_;
+  resp::ReplyWriter reply(&client.output, client.protocol);
+  CommandContext ctx{*this, client, reply, args, *command.spec};
+  command.spec->handler(ctx);
+  // CLIENT REPLY: OFF drops replies until ON; SKIP drops the next command's reply.
+  if ((mode == ReplyMode::kOff && client.reply_mode == ReplyMode::kOff) ||
+      mode == ReplyMode::kSkipNext) {
+    client.output.resize(output_before);
+  }
+  if (mode == ReplyMode::kSkipNext && client.reply_mode == ReplyMode::kSkipNext) {
+    client.reply_mode = ReplyMode::kOn;
+  } else if (client.reply_mode == ReplyMode::kSkip) {
+    client.reply_mode = ReplyMode::kSkipNext;
+  }
+}
+
+void Engine::Block(Client& client, std::span<const std::string_view> args,
+                   std::span<const std::string_view> keys, store::ValueType wants,
+                   int64_t deadline_ms, TimeoutReply timeout_reply) {
+  if (client.is_blocked()) {  // a served command found nothing again: keep its place
+    reblocked_ = true;
     return;
   }
-  if (!command->subcommands.empty() && args.size() >= 2) {
-    const RegisteredCommand* sub = command->FindSubcommand(args[1]);
-    if (sub == nullptr) {
-      reply.Error(errors::UnknownSubcommand(args[1], args[0]));
-      return;
-    }
-    if (!ArityAccepts(sub->spec->arity, args.size())) {
-      reply.Error(errors::WrongArity(sub->full_name));
-      return;
-    }
-    command = sub;
+  auto blocked = std::make_unique<BlockedCommand>();
+  blocked->args.assign(args.begin(), args.end());
+  blocked->keys.assign(keys.begin(), keys.end());
+  blocked->db = client.db;
+  blocked->wants = wants;
+  blocked->deadline_ms = deadline_ms;
+  blocked->timeout_reply = timeout_reply;
+  for (const std::string& key : blocked->keys) blocked_keys_.Add(client.db, key, client.id);
+  if (deadline_ms > 0) {
+    deadlines_.emplace(deadline_ms, client.id);
+    ArmDeadlineTimer();
   }
-  ++total_commands_processed_;
-  CommandContext ctx{*this, client, reply, args, *command->spec};
-  command->spec->handler(ctx);
+  client.blocked = std::move(blocked);
+  ++blocked_clients_;
+  reblocked_ = true;
+}
+
+void Engine::ForgetWait(Client& client) {
+  BlockedCommand& blocked = *client.blocked;
+  if (blocked.postponed) {
+    std::erase(postponed_, client.id);
+  } else {
+    for (const std::string& key : blocked.keys) blocked_keys_.Remove(blocked.db, key, client.id);
+    if (blocked.deadline_ms > 0) deadlines_.erase({blocked.deadline_ms, client.id});
+    --blocked_clients_;
+  }
+  client.blocked.reset();
+}
+
+void Engine::Release(Client& client) {
+  ForgetWait(client);
+  if (client.transport != nullptr) {
+    client.transport->OutputReady();
+    client.transport->Resumed();
+  }
+}
+
+bool Engine::Unblock(Client& client, std::string_view error) {
+  if (!client.is_blocked() || client.blocked->postponed) return false;
+  resp::ReplyWriter reply(&client.output, client.protocol);
+  if (!error.empty()) {
+    reply.Error(error);
+  } else if (client.blocked->timeout_reply == TimeoutReply::kNull) {
+    reply.Null();
+  } else {
+    reply.NullArray();
+  }
+  Release(client);
+  return true;
+}
+
+void Engine::ServeReadyKeys() {
+  while (blocked_keys_.has_ready()) {
+    for (const auto& [db, key] : blocked_keys_.TakeReady()) {
+      const std::deque<uint64_t>* waiters = blocked_keys_.Waiters(db, key);
+      if (waiters == nullptr) continue;
+      // Serving changes the queue, so walk a snapshot, longest waiting first.
+      const std::vector<uint64_t> ids(waiters->begin(), waiters->end());
+      for (uint64_t id : ids) {
+        Client* client = FindClient(id);
+        if (client == nullptr || !client->is_blocked()) continue;
+        const store::Value* value = keyspace_.db(db).Find(key);
+        if (value == nullptr || value->type() != client->blocked->wants) break;
+        ServeBlocked(*client);
+      }
+    }
+  }
+}
+
+void Engine::ServeBlocked(Client& client) {
+  // The request's views point into the parked command, which lives until Release.
+  std::vector<std::string_view> args(client.blocked->args.begin(), client.blocked->args.end());
+  const RegisteredCommand* command = commands_.Find(args[0]);
+  if (command == nullptr) return;
+  const int db = client.db;
+  client.db = client.blocked->db;
+  reblocked_ = false;
+  Run(client, *command, args);
+  client.db = db;
+  if (!reblocked_) Release(client);
+}
+
+void Engine::Postpone(Client& client, std::span<const std::string_view> args) {
+  auto blocked = std::make_unique<BlockedCommand>();
+  blocked->args.assign(args.begin(), args.end());
+  blocked->postponed = true;
+  client.blocked = std::move(blocked);
+  postponed_.push_back(client.id);
+}
+
+bool Engine::PauseApplies(const RegisteredCommand& command) const {
+  if (pause_deadline_ms_ == 0) return false;
+  if (!pause_writes_only_) return true;
+  return (command.spec->flags & (kWrite | kMayReplicate)) != 0;
+}
+
+void Engine::Pause(int64_t deadline_ms, bool writes_only) {
+  // A new pause may only extend the old one's time and scope, as in Redis.
+  if (pause_deadline_ms_ != 0) {
+    writes_only = writes_only && pause_writes_only_;
+    deadline_ms = std::max(deadline_ms, pause_deadline_ms_);
+  }
+  pause_deadline_ms_ = deadline_ms;
+  pause_writes_only_ = writes_only;
+  executor_.Cancel(pause_timer_);
+  pause_timer_ = executor_.RunAfter(std::max<int64_t>(deadline_ms - clock_.base().NowMs(), 0),
+                                    [this] { Unpause(); });
+}
+
+void Engine::Unpause() {
+  executor_.Cancel(pause_timer_);
+  pause_timer_ = 0;
+  pause_deadline_ms_ = 0;
+  // Run the postponed requests in arrival order; each client then goes on with its input.
+  for (uint64_t id : std::exchange(postponed_, {})) {
+    Client* client = FindClient(id);
+    if (client == nullptr || !client->is_blocked()) continue;
+    std::unique_ptr<BlockedCommand> parked = std::move(client->blocked);
+    const std::vector<std::string_view> args(parked->args.begin(), parked->args.end());
+    Execute(*client, args);
+    if (client->transport != nullptr) {
+      client->transport->OutputReady();
+      if (!client->is_blocked()) client->transport->Resumed();
+    }
+  }
+}
+
+void Engine::ArmDeadlineTimer() {
+  if (deadlines_.empty()) return;
+  const int64_t next = deadlines_.begin()->first;
+  if (deadline_timer_ != 0 && deadline_timer_at_ <= next) return;
+  executor_.Cancel(deadline_timer_);
+  deadline_timer_at_ = next;
+  deadline_timer_ = executor_.RunAfter(std::max<int64_t>(next - clock_.base().NowMs(), 0),
+                                       [this] { OnDeadlines(); });
+}
+
+void Engine::OnDeadlines() {
+  deadline_timer_ = 0;
+  const int64_t now = clock_.base().NowMs();
+  while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+    Client* client = FindClient(deadlines_.begin()->second);
+    if (client == nullptr) {
+      deadlines_.erase(deadlines_.begin());
+      continue;
+    }
+    Unblock(*client, "");
+  }
+  ArmDeadlineTimer();
+}
+
+void Engine::OnKeyEvent(int db, std::string_view key, store::KeyEvent event) {
+  ++dirty_;
+  if (event == store::KeyEvent::kWritten) blocked_keys_.MarkReady(db, key);
+}
+
+void Engine::OnFlush(int db) { ++dirty_; }
+
+void Engine::ScheduleCron() {
+  cron_timer_ = executor_.RunAfter(1000 / std::max(config_.hz, 1), [this] {
+    Cron();
+    ScheduleCron();
+  });
 }
 
 void Engine::Cron() {
   // Like Redis's active expire cycle: a bounded amount of work per tick, so a mass expiry
   // never stalls clients; lazy expiry covers whatever is left for the next tick.
   constexpr size_t kExpireBudgetPerTick = 20000;
+  const bool froze = clock_.Freeze();
   keyspace_.ExpireDue(kExpireBudgetPerTick);
+  if (froze) clock_.Thaw();
 }
 
 }  // namespace understudy::engine

@@ -1,61 +1,148 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <set>
 #include <span>
+#include <string>
 #include <string_view>
+#include <utility>
 
-#include "resp/reply_writer.h"
-#include "server/engine/client_state.h"
+#include "absl/container/btree_map.h"
+#include "server/engine/blocking.h"
+#include "server/engine/client.h"
 #include "server/engine/command_table.h"
 #include "server/engine/config.h"
+#include "server/engine/executor.h"
 #include "store/clock.h"
 #include "store/database.h"
+#include "store/key_observer.h"
 
 namespace understudy::engine {
 
-// The command engine: keyspace, command table and dispatch, with no sockets. The network
-// server feeds it requests; the client library can run it in process.
-class Engine {
+// A clock that stands still while a command runs, so a command (and later an EXEC or a
+// script) sees one "now" from start to end, as in Redis 7.
+class CommandClock final : public store::Clock {
  public:
-  Engine(const store::Clock& clock, Config config);
+  explicit CommandClock(const store::Clock& base) : base_(base) {}
+  int64_t NowMs() const override { return frozen_ ? frozen_us_ / 1000 : base_.NowMs(); }
+  int64_t NowUs() const override { return frozen_ ? frozen_us_ : base_.NowUs(); }
+  // Freezes the time if it is not frozen yet; returns whether this call froze it.
+  bool Freeze() {
+    if (frozen_) return false;
+    frozen_us_ = base_.NowUs();
+    frozen_ = true;
+    return true;
+  }
+  void Thaw() { frozen_ = false; }
+  const store::Clock& base() const { return base_; }
 
-  // Runs one request (args[0] is the command name) and writes its reply.
-  void Execute(ClientState& client, std::span<const std::string_view> args,
-               resp::ReplyWriter& reply);
+ private:
+  const store::Clock& base_;
+  int64_t frozen_us_ = 0;
+  bool frozen_ = false;
+};
 
-  // Periodic housekeeping (active expiry); the server calls it config().hz times a second.
-  void Cron();
+// The command engine: keyspace, command table and dispatch, the registry of clients, blocking,
+// and the timed work, with no sockets. A host (the network server, or the in-process host of
+// the client library) registers a client per connection, feeds it requests with Execute, and
+// takes the replies from Client::output. Everything runs on one thread, the host's.
+class Engine final : private store::KeyObserver {
+ public:
+  // The executor runs the engine's timers; it must outlive the engine.
+  Engine(const store::Clock& clock, Config config, Executor& executor);
+  ~Engine() override;
+
+  // Adds a client; the engine owns it until Unregister.
+  Client& Register(ClientTransport* transport, std::string addr = "", std::string laddr = "",
+                   int fd = -1);
+  // Forgets a client: it stops waiting on any key. Its reference dies here.
+  void Unregister(Client& client);
+  Client* FindClient(uint64_t id);
+  const absl::btree_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
+  // Asks the client's transport to close it, after sending its pending output.
+  void CloseClient(Client& client);
+
+  // Runs one request (args[0] is the command name); its reply, if any, is appended to
+  // client.output. Afterwards clients blocked on keys this request made ready are served.
+  // A blocked or paused client must not be given requests (see Client::is_blocked).
+  void Execute(Client& client, std::span<const std::string_view> args);
+
+  // Parks the running command's client on keys until one holds a value of type `wants`, or the
+  // deadline passes (0: no deadline); see CommandContext::Block.
+  void Block(Client& client, std::span<const std::string_view> args,
+             std::span<const std::string_view> keys, store::ValueType wants, int64_t deadline_ms,
+             TimeoutReply timeout_reply);
+  // Ends a client's wait: with the timeout reply, or with `error` if it is not empty. False if
+  // the client was not blocked on keys.
+  bool Unblock(Client& client, std::string_view error);
+
+  // CLIENT PAUSE: until deadline_ms, commands of other clients (all, or only writes) wait.
+  void Pause(int64_t deadline_ms, bool writes_only);
+  void Unpause();
 
   store::Keyspace& keyspace() { return keyspace_; }
+  // The command clock: frozen while a command runs.
   const store::Clock& clock() const { return clock_; }
   const CommandTable& commands() const { return commands_; }
   const Config& config() const { return config_; }
   Config& mutable_config() { return config_; }
 
-  // Client bookkeeping for INFO, called by whoever owns a ClientState (a socket or an
-  // embedded client).
-  void ClientConnected() {
-    ++connected_clients_;
-    ++total_connections_received_;
-  }
-  void ClientDisconnected() { --connected_clients_; }
-
-  uint64_t NextClientId() { return ++last_client_id_; }
   int64_t start_time_ms() const { return start_time_ms_; }
-  uint64_t connected_clients() const { return connected_clients_; }
+  size_t connected_clients() const { return clients_.size(); }
+  size_t blocked_clients() const { return blocked_clients_; }
   uint64_t total_connections_received() const { return total_connections_received_; }
   uint64_t total_commands_processed() const { return total_commands_processed_; }
+  // Changes to the keyspace since start (Redis's dirty counter).
+  uint64_t dirty() const { return dirty_; }
 
  private:
-  const store::Clock& clock_;
+  void OnKeyEvent(int db, std::string_view key, store::KeyEvent event) override;
+  void OnFlush(int db) override;
+
+  // Runs a looked-up command and applies the client's reply mode.
+  void Run(Client& client, const RegisteredCommand& command, std::span<const std::string_view> args);
+  bool PauseApplies(const RegisteredCommand& command) const;
+  void Postpone(Client& client, std::span<const std::string_view> args);
+  // Serves clients blocked on keys that became ready, until no key is ready.
+  void ServeReadyKeys();
+  // Re-runs a blocked client's command; unparks it if the command did not block again.
+  void ServeBlocked(Client& client);
+  // Removes the client's wait and tells its transport it may go on.
+  void Release(Client& client);
+  void ForgetWait(Client& client);
+  void ArmDeadlineTimer();
+  void OnDeadlines();
+  void ScheduleCron();
+  void Cron();
+
+  CommandClock clock_;
   Config config_;
+  Executor& executor_;
   store::Keyspace keyspace_;
   CommandTable commands_;
+
+  absl::btree_map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t last_client_id_ = 0;
+
+  BlockedKeys blocked_keys_;
+  std::set<std::pair<int64_t, uint64_t>> deadlines_;  // (deadline, client id)
+  Executor::TimerId deadline_timer_ = 0;
+  int64_t deadline_timer_at_ = 0;
+  size_t blocked_clients_ = 0;
+  // Set when a served command blocks again instead of completing.
+  bool reblocked_ = false;
+
+  int64_t pause_deadline_ms_ = 0;  // 0: not paused
+  bool pause_writes_only_ = false;
+  Executor::TimerId pause_timer_ = 0;
+  std::vector<uint64_t> postponed_;  // clients parked by a pause, in arrival order
+
+  Executor::TimerId cron_timer_ = 0;
   int64_t start_time_ms_;
-  uint64_t connected_clients_ = 0;
   uint64_t total_connections_received_ = 0;
   uint64_t total_commands_processed_ = 0;
+  uint64_t dirty_ = 0;
 };
 
 }  // namespace understudy::engine

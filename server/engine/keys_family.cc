@@ -10,7 +10,7 @@
 
 #include "absl/strings/ascii.h"
 #include "server/engine/arg_parser.h"
-#include "server/engine/client_state.h"
+#include "server/engine/client.h"
 #include "server/engine/command.h"
 #include "server/engine/engine.h"
 #include "server/engine/errors.h"

@@ -392,8 +392,13 @@ void InfoServer(CommandContext& ctx, std::string& out) {
 
 void InfoClients(CommandContext& ctx, std::string& out) {
   InfoField(out, "connected_clients", ctx.engine.connected_clients());
+  InfoField(out, "cluster_connections", 0);
   InfoField(out, "maxclients", ctx.engine.config().maxclients);
-  InfoField(out, "blocked_clients", 0);
+  InfoField(out, "client_recent_max_input_buffer", 0);
+  InfoField(out, "client_recent_max_output_buffer", 0);
+  InfoField(out, "blocked_clients", ctx.engine.blocked_clients());
+  InfoField(out, "tracking_clients", 0);
+  InfoField(out, "clients_in_timeout_table", ctx.engine.blocked_clients());
 }
 
 // Heap in use from the allocator, resident size from the kernel.

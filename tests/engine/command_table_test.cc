@@ -60,16 +60,16 @@ TEST_F(CommandTableTest, MatchesRedisCommandInfo) {
   auto connection = redis_->Connect();
   ASSERT_TRUE(connection.ok()) << connection.status();
   store::ManualClock clock;
-  Engine engine(clock, Config{});
-  ClientState client;
+  ManualExecutor executor(clock);
+  Engine engine(clock, Config{}, executor);
+  Client& client = engine.Register(nullptr);
 
   auto info = [&](const std::string& name, resp::Reply* ours, resp::Reply* theirs) {
     std::vector<std::string_view> argv = {"COMMAND", "INFO", name};
-    std::string out;
-    resp::ReplyWriter writer(&out);
-    engine.Execute(client, argv, writer);
+    client.output.clear();
+    engine.Execute(client, argv);
     resp::ReplyParser parser;
-    ASSERT_EQ(parser.Parse(out), resp::ReplyParser::Status::kReply);
+    ASSERT_EQ(parser.Parse(client.output), resp::ReplyParser::Status::kReply);
     *ours = parser.TakeReply().elements.at(0);
     auto reply = connection->Command({"COMMAND", "INFO", name});
     ASSERT_TRUE(reply.ok()) << reply.status();

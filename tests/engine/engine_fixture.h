@@ -8,7 +8,7 @@
 #include "gtest/gtest.h"
 #include "resp/reply.h"
 #include "resp/reply_writer.h"
-#include "server/engine/client_state.h"
+#include "server/engine/client.h"
 #include "server/engine/engine.h"
 #include "store/clock.h"
 
@@ -20,9 +20,9 @@ class EngineTest : public ::testing::Test {
   // Runs one command and returns its reply rendered by resp::ToString.
   std::string Run(std::initializer_list<std::string_view> args) {
     std::vector<std::string_view> argv(args);
-    std::string out;
-    resp::ReplyWriter writer(&out, client_.protocol);
-    engine_.Execute(client_, argv, writer);
+    client_.output.clear();
+    engine_.Execute(client_, argv);
+    const std::string& out = client_.output;
     resp::ReplyParser parser;
     EXPECT_EQ(parser.Parse(out), resp::ReplyParser::Status::kReply) << "bytes: " << out;
     EXPECT_EQ(parser.consumed(), out.size()) << "more than one reply: " << out;
@@ -30,8 +30,9 @@ class EngineTest : public ::testing::Test {
   }
 
   store::ManualClock clock_;
-  Engine engine_{clock_, Config{}};
-  ClientState client_;
+  ManualExecutor executor_{clock_};
+  Engine engine_{clock_, Config{}, executor_};
+  Client& client_ = engine_.Register(nullptr);
 };
 
 }  // namespace understudy::engine

@@ -37,7 +37,7 @@ TEST_F(EngineTest, ActiveExpiryReclaimsKeysWithoutAccess) {
   }
   EXPECT_EQ(Run({"DBSIZE"}), ":1000");
   clock_.AdvanceMs(100);
-  engine_.Cron();
+  executor_.RunDue();  // the engine's cron
   EXPECT_EQ(Run({"DBSIZE"}), ":500");
 }
 
@@ -111,11 +111,10 @@ TEST_F(EngineTest, ScanVisitsEveryKeyPresentThroughout) {
     Run({"SET", "churn" + std::to_string(round), "v"});
     if (round % 2 == 1) Run({"DEL", "churn" + std::to_string(round - 1)});
     std::vector<std::string_view> argv = {"SCAN", cursor, "COUNT", "7"};
-    std::string out;
-    resp::ReplyWriter writer(&out, client_.protocol);
-    engine_.Execute(client_, argv, writer);
+    client_.output.clear();
+    engine_.Execute(client_, argv);
     resp::ReplyParser parser;
-    ASSERT_EQ(parser.Parse(out), resp::ReplyParser::Status::kReply);
+    ASSERT_EQ(parser.Parse(client_.output), resp::ReplyParser::Status::kReply);
     const resp::Reply& reply = parser.reply();
     ASSERT_EQ(reply.elements.size(), 2u);
     cursor = reply.elements[0].str;

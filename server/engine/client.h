@@ -1,0 +1,85 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "resp/reply_writer.h"
+#include "store/value.h"
+
+namespace understudy::engine {
+
+// What carries a client's bytes: a socket connection or an in-process caller. The engine calls
+// it on its own thread, never from inside the transport's own call into the engine.
+class ClientTransport {
+ public:
+  virtual ~ClientTransport() = default;
+  // Output was added to Client::output outside the client's own request (a blocked command was
+  // served, a push arrived): send it.
+  virtual void OutputReady() = 0;
+  // The client is no longer blocked or paused: go on with its pending requests. Must not call
+  // Execute synchronously (the engine may be inside another client's command).
+  virtual void Resumed() = 0;
+  // The engine wants the client gone (CLIENT KILL, a buffer limit, shutdown): close it soon,
+  // dropping unsent output, and Engine::Unregister it. Must not unregister synchronously.
+  virtual void RequestClose() = 0;
+};
+
+// Sizes of the transport's buffers as CLIENT LIST reports them.
+struct BufferFigures {
+  size_t query_buffer = 0;       // qbuf: unparsed input
+  size_t query_buffer_free = 0;  // qbuf-free
+  size_t read_buffer_size = 0;   // rbs
+  size_t read_buffer_peak = 0;   // rbp
+  size_t output_in_flight = 0;   // bytes handed to the socket and not yet written
+};
+
+enum class ReplyMode : uint8_t { kOn, kOff, kSkip, kSkipNext };
+
+// How a blocked command answers when its deadline passes.
+enum class TimeoutReply : uint8_t { kNullArray, kNull };
+
+// A command parked until one of its keys is ready or its deadline passes. It owns its
+// arguments: the transport's input buffer moves on while it waits.
+struct BlockedCommand {
+  std::vector<std::string> args;
+  std::vector<std::string> keys;
+  int db = 0;
+  store::ValueType wants = store::ValueType::kList;  // a key of another type does not wake it
+  int64_t deadline_ms = 0;                           // 0: waits for ever
+  TimeoutReply timeout_reply = TimeoutReply::kNullArray;
+  bool postponed = false;  // parked by CLIENT PAUSE rather than by a blocking command
+};
+
+// One client of the engine, socket or in-process alike. The engine owns it (see
+// Engine::Register); commands read and change it through CommandContext::client.
+struct Client {
+  uint64_t id = 0;
+  int db = 0;
+  resp::Protocol protocol = resp::Protocol::kResp2;
+  std::string name;
+  std::string addr = "";   // "ip:port"; empty for an in-process client
+  std::string laddr = "";  // the local address the client connected to
+  int fd = -1;             // -1 for an in-process client
+  int64_t created_ms = 0;
+  int64_t last_interaction_ms = 0;
+  std::string last_command = "NULL";  // CLIENT LIST's cmd field: "client|list"
+
+  // Replies and pushes not yet taken by the transport.
+  std::string output;
+  ReplyMode reply_mode = ReplyMode::kOn;
+  bool no_evict = false;
+  // Set by QUIT and by protocol errors: send the replies, then close.
+  bool close_after_reply = false;
+  // Set when the engine asked the transport to close the client.
+  bool closing = false;
+
+  std::unique_ptr<BlockedCommand> blocked;
+  ClientTransport* transport = nullptr;
+
+  bool is_blocked() const { return blocked != nullptr; }
+};
+
+}  // namespace understudy::engine
