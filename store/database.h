@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "store/clock.h"
+#include "store/encoding_config.h"
 #include "store/key_observer.h"
 #include "store/value.h"
 
@@ -139,12 +140,16 @@ class Keyspace {
   const Clock& clock() const { return clock_; }
 
   void set_observer(KeyObserver* observer);
+  // The encoding thresholds new and growing containers follow (CONFIG SET changes them).
+  EncodingConfig& encoding() { return encoding_; }
+  const EncodingConfig& encoding() const { return encoding_; }
   void FlushAll();
   // Runs active expiry over every database with a total budget; returns keys deleted.
   size_t ExpireDue(size_t budget);
 
  private:
   const Clock& clock_;
+  EncodingConfig encoding_;
   std::vector<std::unique_ptr<Database>> databases_;
   size_t next_db_ = 0;  // where ExpireDue hands out leftover budget first, rotating for fairness
 };
