@@ -1,0 +1,247 @@
+#include "store/set_value.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <map>
+#include <random>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "store/encoding_config.h"
+
+namespace understudy::store {
+namespace {
+
+using containers::SetValue;
+using ::testing::ElementsAre;
+using ::testing::UnorderedElementsAreArray;
+
+std::vector<std::string> Members(const SetValue& set) {
+  std::vector<std::string> out;
+  set.ForEach([&](std::string_view m) { out.emplace_back(m); });
+  return out;
+}
+
+// Appends rather than `"lit" + std::to_string(i)`, which trips a -Wrestrict false positive of
+// GCC 12.
+std::string Name(std::string_view prefix, int i) {
+  std::string name(prefix);
+  name += std::to_string(i);
+  return name;
+}
+
+SetValue IntSet(int n, const EncodingConfig& config) {
+  SetValue set;
+  for (int i = 0; i < n; ++i) set.Add(std::to_string(i), config);
+  return set;
+}
+
+TEST(SetValueTest, IntsetWhileMembersAreIntegers) {
+  const EncodingConfig config;
+  SetValue set;
+  EXPECT_EQ(set.encoding(), "intset");
+  EXPECT_TRUE(set.empty());
+  EXPECT_TRUE(set.Add("10", config));
+  EXPECT_TRUE(set.Add("-5", config));
+  EXPECT_TRUE(set.Add("3", config));
+  EXPECT_FALSE(set.Add("10", config));
+  EXPECT_TRUE(set.Add("9223372036854775807", config));
+  EXPECT_EQ(set.encoding(), "intset");
+  EXPECT_EQ(set.size(), 4u);
+  EXPECT_THAT(Members(set), ElementsAre("-5", "3", "10", "9223372036854775807"));
+  EXPECT_TRUE(set.Contains("3"));
+  EXPECT_FALSE(set.Contains("4"));
+  EXPECT_FALSE(set.Contains("03"));
+  EXPECT_FALSE(set.Contains("x"));
+  EXPECT_TRUE(set.Remove("3"));
+  EXPECT_FALSE(set.Remove("3"));
+  EXPECT_FALSE(set.Remove("x"));
+  EXPECT_THAT(Members(set), ElementsAre("-5", "10", "9223372036854775807"));
+}
+
+TEST(SetValueTest, NonCanonicalIntegersConvert) {
+  const EncodingConfig config;
+  for (const char* member :
+       {"007", "+1", "-0", " 1", "1 ", "9223372036854775808", "1.0", "", "abc"}) {
+    SetValue set;
+    set.Add("1", config);
+    ASSERT_EQ(set.encoding(), "intset");
+    EXPECT_TRUE(set.Add(member, config)) << member;
+    EXPECT_EQ(set.encoding(), "hashtable") << member;
+    EXPECT_TRUE(set.Contains(member));
+    EXPECT_TRUE(set.Contains("1"));
+    EXPECT_EQ(set.size(), 2u);
+  }
+}
+
+TEST(SetValueTest, ConvertsOnePastMaxIntsetEntries) {
+  const EncodingConfig config;  // 512
+  SetValue set = IntSet(512, config);
+  EXPECT_EQ(set.encoding(), "intset");
+  EXPECT_FALSE(set.Add("511", config));  // no insert, no conversion
+  EXPECT_EQ(set.encoding(), "intset");
+  EXPECT_TRUE(set.Add("512", config));
+  EXPECT_EQ(set.encoding(), "hashtable");
+  EXPECT_EQ(set.size(), 513u);
+  for (int i = 0; i <= 512; ++i) ASSERT_TRUE(set.Contains(std::to_string(i))) << i;
+  // Never back to intset, even when small again.
+  for (int i = 0; i < 510; ++i) ASSERT_TRUE(set.Remove(std::to_string(i)));
+  EXPECT_EQ(set.encoding(), "hashtable");
+  EXPECT_THAT(Members(set), UnorderedElementsAreArray({"510", "511", "512"}));
+}
+
+TEST(SetValueTest, LimitChangesApplyOnTheNextInsert) {
+  EncodingConfig config;
+  config.set_max_intset_entries = 10;
+  SetValue set = IntSet(10, config);
+  EXPECT_EQ(set.encoding(), "intset");
+  config.set_max_intset_entries = 5;  // CONFIG SET: nothing converts until the set changes
+  EXPECT_EQ(set.encoding(), "intset");
+  EXPECT_FALSE(set.Add("3", config));
+  EXPECT_EQ(set.encoding(), "intset");
+  EXPECT_TRUE(set.Remove("9"));
+  EXPECT_EQ(set.encoding(), "intset");
+  EXPECT_TRUE(set.Add("100", config));
+  EXPECT_EQ(set.encoding(), "hashtable");
+  EXPECT_EQ(set.size(), 10u);
+
+  config.set_max_intset_entries = 1000;  // raising the limit converts nothing back
+  EXPECT_TRUE(set.Add("101", config));
+  EXPECT_EQ(set.encoding(), "hashtable");
+
+  config.set_max_intset_entries = 0;  // as Redis: even one member is too many
+  SetValue tiny;
+  EXPECT_TRUE(tiny.Add("1", config));
+  EXPECT_EQ(tiny.encoding(), "hashtable");
+}
+
+TEST(SetValueTest, HashtableAgainstModel) {
+  const EncodingConfig config;
+  std::mt19937_64 rng(5);
+  SetValue set;
+  std::set<std::string> model;
+  for (int round = 0; round < 30000; ++round) {
+    const std::string member = Name(rng() % 2 ? "m" : "", static_cast<int>(rng() % 3000));
+    if (rng() % 3 == 0) {
+      ASSERT_EQ(set.Remove(member), model.erase(member) == 1);
+    } else {
+      ASSERT_EQ(set.Add(member, config), model.insert(member).second);
+    }
+    ASSERT_EQ(set.Contains(member), model.count(member) == 1);
+  }
+  EXPECT_EQ(set.encoding(), "hashtable");
+  EXPECT_EQ(set.size(), model.size());
+  EXPECT_THAT(Members(set), UnorderedElementsAreArray(model.begin(), model.end()));
+}
+
+// Both encodings: every member comes up, about equally often.
+TEST(SetValueTest, RandomMemberIsUniform) {
+  const EncodingConfig config;
+  for (const bool ints : {true, false}) {
+    SetValue set;
+    for (int i = 0; i < 100; ++i) set.Add(Name(ints ? "" : "m", i), config);
+    ASSERT_EQ(set.encoding(), ints ? "intset" : "hashtable");
+    std::map<std::string, int> hits;
+    for (int i = 0; i < 40000; ++i) ++hits[set.RandomMember()];
+    EXPECT_EQ(hits.size(), 100u);
+    for (const auto& [member, n] : hits) {
+      EXPECT_TRUE(set.Contains(member));
+      EXPECT_NEAR(n, 400, 100) << member;
+    }
+  }
+}
+
+TEST(SetValueTest, RandomMembersAreDistinctAndCoverTheSet) {
+  const EncodingConfig config;
+  for (const bool ints : {true, false}) {
+    SetValue set;
+    for (int i = 0; i < 60; ++i) set.Add(Name(ints ? "" : "m", i), config);
+    for (const size_t count : {1, 5, 30, 59}) {  // draws, and shuffles for most of the set
+      std::map<std::string, int> hits;
+      for (int round = 0; round < 3000; ++round) {
+        const std::vector<std::string> picked = set.RandomMembers(count);
+        ASSERT_EQ(picked.size(), count);
+        ASSERT_EQ(std::set<std::string>(picked.begin(), picked.end()).size(), count);
+        for (const std::string& m : picked) ++hits[m];
+      }
+      EXPECT_EQ(hits.size(), 60u) << "count=" << count;
+      const double expected = 3000.0 * count / 60;
+      for (const auto& [m, n] : hits) EXPECT_NEAR(n, expected, expected * 0.3 + 10) << m;
+    }
+    EXPECT_EQ(set.RandomMembers(60).size(), 60u);
+    EXPECT_THAT(set.RandomMembers(1000), UnorderedElementsAreArray(Members(set)));
+    EXPECT_TRUE(set.RandomMembers(0).empty());
+  }
+}
+
+TEST(SetValueTest, PopRandomEmptiesWithoutRepeats) {
+  const EncodingConfig config;
+  for (const bool ints : {true, false}) {
+    SetValue set;
+    std::set<std::string> model;
+    for (int i = 0; i < 300; ++i) {
+      const std::string m = Name(ints ? "" : "m", i);
+      set.Add(m, config);
+      model.insert(m);
+    }
+    while (!set.empty()) {
+      const std::string m = set.PopRandom();
+      ASSERT_EQ(model.erase(m), 1u) << m;
+      ASSERT_FALSE(set.Contains(m));
+      ASSERT_EQ(set.size(), model.size());
+    }
+    EXPECT_TRUE(model.empty());
+  }
+}
+
+TEST(SetValueTest, ScanOfIntsetIsOneCall) {
+  const EncodingConfig config;
+  SetValue set = IntSet(100, config);
+  std::vector<std::string> seen;
+  EXPECT_EQ(set.Scan(0, 10, [&](std::string_view m) { seen.emplace_back(m); }), 0u);
+  EXPECT_EQ(seen.size(), 100u);
+  EXPECT_EQ(seen.front(), "0");
+}
+
+TEST(SetValueTest, ScanOfHashtableKeepsItsGuaranteeWhileTheSetChanges) {
+  const EncodingConfig config;
+  SetValue set;
+  std::set<std::string> stable;
+  for (int i = 0; i < 300; ++i) {
+    stable.insert(Name("s", i));
+    set.Add(Name("s", i), config);
+  }
+  std::set<std::string> seen;
+  uint64_t cursor = 0;
+  int calls = 0;
+  int transient = 0;
+  do {
+    cursor = set.Scan(cursor, 5, [&](std::string_view m) { seen.emplace(m); });
+    ++calls;
+    if (calls < 15) {
+      for (int i = 0; i < 400; ++i) set.Add(Name("t", transient++), config);
+    } else {
+      for (int i = 0; i < 600 && transient > 0; ++i) set.Remove(Name("t", --transient));
+    }
+  } while (cursor != 0);
+  for (const std::string& m : stable) EXPECT_EQ(seen.count(m), 1u) << m;
+}
+
+TEST(SetValueTest, BytesGrowWithMembersAndMoveKeepsThem) {
+  const EncodingConfig config;
+  SetValue set = IntSet(100, config);
+  const size_t intset_bytes = set.bytes();
+  EXPECT_GE(intset_bytes, 200u);
+  set.Add("member", config);
+  EXPECT_GT(set.bytes(), intset_bytes);
+  SetValue moved = std::move(set);
+  EXPECT_EQ(moved.size(), 101u);
+  EXPECT_EQ(moved.encoding(), "hashtable");
+  EXPECT_TRUE(moved.Contains("member"));
+}
+
+}  // namespace
+}  // namespace understudy::store
