@@ -4,8 +4,10 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <set>
 #include <sstream>
+#include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
@@ -136,6 +138,41 @@ bool IsComment(std::string_view line) {
   return line == "#" || (line.size() >= 2 && line[0] == '#' && line[1] == ' ');
 }
 
+// Whether a step of this kind has expected lines.
+bool ReadsReplies(Step::Kind kind) {
+  return kind == Step::Kind::kCommand || kind == Step::Kind::kReceive || kind == Step::Kind::kRaw ||
+         kind == Step::Kind::kScan;
+}
+
+// Words that start steps (or expected lines) and so cannot name a connection.
+constexpr std::string_view kKeywords[] = {"raw", "scan", "quiet", "wait", "unordered"};
+
+bool IsConnectionName(std::string_view word) {
+  if (word.empty() || !absl::ascii_isalpha(static_cast<unsigned char>(word[0]))) return false;
+  for (char c : word) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '_') return false;
+  }
+  return std::find(std::begin(kKeywords), std::end(kKeywords), word) == std::end(kKeywords);
+}
+
+// Splits "A> ...", "A< " and "A raw ..." into the connection name and the step. Without a
+// name (or for an expected line) the name is empty.
+std::pair<std::string_view, std::string_view> SplitConnection(std::string_view line) {
+  size_t end = 0;
+  while (end < line.size() &&
+         (absl::ascii_isalnum(static_cast<unsigned char>(line[end])) || line[end] == '_')) {
+    ++end;
+  }
+  std::string_view name = line.substr(0, end);
+  std::string_view rest = line.substr(end);
+  if (!IsConnectionName(name) || rest.empty()) return {"", line};
+  if (rest[0] == '>' || rest[0] == '<') return {name, rest};
+  for (std::string_view keyword : {" raw ", " scan> ", " quiet ", " wait "}) {
+    if (rest.starts_with(keyword)) return {name, rest.substr(1)};
+  }
+  return {"", line};
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<std::string>> SplitArguments(std::string_view line) {
@@ -144,6 +181,29 @@ absl::StatusOr<std::vector<std::string>> SplitArguments(std::string_view line) {
   std::vector<std::string> args;
   for (Token& token : *tokens) args.push_back(std::move(token.value));
   return args;
+}
+
+absl::StatusOr<std::string> ExpandIds(
+    std::string_view arg,
+    const std::function<absl::StatusOr<std::string>(std::string_view)>& id_of) {
+  constexpr std::string_view kOpen = "$id(";
+  std::string out;
+  size_t pos = 0;
+  while (true) {
+    size_t start = arg.find(kOpen, pos);
+    if (start == std::string_view::npos) return out.append(arg.substr(pos));
+    size_t close = arg.find(')', start);
+    if (close == std::string_view::npos) return absl::InvalidArgumentError("$id( without )");
+    std::string_view name = arg.substr(start + kOpen.size(), close - start - kOpen.size());
+    if (!IsConnectionName(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("$id(", AbslView(name), "): not a connection name"));
+    }
+    absl::StatusOr<std::string> id = id_of(name);
+    if (!id.ok()) return id.status();
+    out.append(arg.substr(pos, start - pos)).append(*id);
+    pos = close + 1;
+  }
 }
 
 absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
@@ -164,7 +224,7 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
     const Case& c = file.cases.back();
     if (c.steps.empty()) return error(c.line, "case has no commands");
     for (const Step& step : c.steps) {
-      if (step.expectations.empty() && !allow_missing_replies) {
+      if (ReadsReplies(step.kind) && step.expectations.empty() && !allow_missing_replies) {
         return error(step.line,
                      "no expected reply (write one, or record it from Redis with "
                      "UNDERSTUDY_CONFORMANCE_RECORD=1)");
@@ -176,6 +236,7 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
   bool file_resp3 = false;
   std::string file_pending;
   std::set<std::string> test_names;
+  std::set<std::string, std::less<>> closed;  // connections of the current case that closed
   for (size_t index = 0; index < file.lines.size(); ++index) {
     int number = static_cast<int>(index) + 1;
     std::string_view line = file.lines[index];
@@ -196,6 +257,7 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
         return error(number, absl::StrCat("duplicate case name ", c.test_name));
       }
       file.cases.push_back(std::move(c));
+      closed.clear();
       continue;
     }
     if (line.starts_with("@pending ")) {
@@ -221,33 +283,55 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
     }
     if (current == nullptr) return error(number, "expected \"=== case name\" first");
 
-    bool after_close = !current->steps.empty() && !current->steps.back().expectations.empty() &&
-                       current->steps.back().expectations.back().closed;
+    auto [name, rest] = SplitConnection(line);
     Step step;
     step.line = number;
     step.source = line;
-    std::string_view rest;
-    if (line.starts_with("> ")) {
+    step.connection = name;
+    if (rest.starts_with("> ")) {
       step.kind = Step::Kind::kCommand;
-      rest = line.substr(2);
-    } else if (line.starts_with("scan> ")) {
+      rest.remove_prefix(2);
+    } else if (rest.starts_with(">! ")) {
+      step.kind = Step::Kind::kSend;
+      rest.remove_prefix(3);
+    } else if (rest.starts_with("<") &&
+               absl::StripAsciiWhitespace(AbslView(rest.substr(1))).empty()) {
+      step.kind = Step::Kind::kReceive;
+      rest = {};
+    } else if (rest.starts_with("scan> ")) {
       step.kind = Step::Kind::kScan;
-      rest = line.substr(6);
-    } else if (line.starts_with("raw ")) {
+      rest.remove_prefix(6);
+    } else if (rest.starts_with("raw ")) {
       step.kind = Step::Kind::kRaw;
-      rest = line.substr(4);
+      rest.remove_prefix(4);
+    } else if (rest.starts_with("quiet ")) {
+      step.kind = Step::Kind::kQuiet;
+      rest.remove_prefix(6);
+    } else if (rest.starts_with("wait ")) {
+      step.kind = Step::Kind::kWait;
+      rest.remove_prefix(5);
+      if (!name.empty()) return error(number, "wait runs on the control connection: no name");
+    } else if (!name.empty()) {
+      return error(number, "a connection name is followed by >, >!, <, scan>, raw or quiet");
     } else {
       if (current->steps.empty()) return error(number, "expected reply before any command");
-      if (after_close) return error(number, "nothing can follow (closed)");
       Step& previous = current->steps.back();
+      if (!ReadsReplies(previous.kind)) {
+        return error(number, previous.kind == Step::Kind::kSend
+                                 ? ">! reads no reply: expect it after a later <"
+                                 : "quiet and wait take no expected lines");
+      }
+      if (!previous.expectations.empty() && previous.expectations.back().closed) {
+        return error(number, "nothing can follow (closed)");
+      }
       Expectation expectation;
       expectation.line = number;
       expectation.text = line;
       expectation.closed = line == "(closed)";
-      if (!expectation.closed) {
-        if (absl::Status valid = ValidateExpected(line); !valid.ok()) {
-          return error(number, valid.message());
-        }
+      if (expectation.closed) {
+        closed.insert(previous.connection);
+      } else if (absl::Status valid = ValidateExpected(line); !valid.ok()) {
+        return error(number, valid.message());
       }
       if (previous.kind == Step::Kind::kScan &&
           (!previous.expectations.empty() || !IsUnordered(line))) {
@@ -256,25 +340,46 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
       previous.expectations.push_back(std::move(expectation));
       continue;
     }
-    if (after_close) return error(number, "no command can follow (closed)");
+    if (step.kind != Step::Kind::kWait && closed.contains(step.connection)) {
+      return error(number, "no step can use a connection after its (closed)");
+    }
     absl::StatusOr<std::vector<Token>> tokens = Tokenize(rest);
     if (!tokens.ok()) return error(number, tokens.status().message());
-    if (tokens->empty()) return error(number, "nothing to send");
-    for (Token& token : *tokens) {
-      if (step.kind == Step::Kind::kRaw) {
-        if (!token.quoted) return error(number, "raw takes only \"quoted\" strings");
-        step.bytes += token.value;
-      } else {
-        step.args.push_back(std::move(token.value));
-      }
+    if (tokens->empty() && step.kind != Step::Kind::kReceive) {
+      return error(number, "nothing to send");
     }
-    if (step.kind == Step::Kind::kScan) {
-      std::string command = absl::AsciiStrToUpper(step.args[0]);
-      size_t cursor = command == "SCAN" ? 1 : 2;
-      if ((command != "SCAN" && command != "SSCAN" && command != "HSCAN" && command != "ZSCAN") ||
-          step.args.size() <= cursor || step.args[cursor] != "0") {
-        return error(number, "scan> takes SCAN, SSCAN, HSCAN or ZSCAN with cursor 0");
+    switch (step.kind) {
+      case Step::Kind::kRaw:
+        for (const Token& token : *tokens) {
+          if (!token.quoted) return error(number, "raw takes only \"quoted\" strings");
+          step.bytes += token.value;
+        }
+        break;
+      case Step::Kind::kQuiet: {
+        int ms = 0;
+        if (tokens->size() != 1 || !absl::SimpleAtoi(AbslView(tokens->front().value), &ms) ||
+            ms <= 0) {
+          return error(number, "quiet takes a number of milliseconds");
+        }
+        step.quiet = std::chrono::milliseconds(ms);
+        break;
       }
+      case Step::Kind::kWait:
+        if (tokens->size() != 2) return error(number, "wait takes an INFO field and a value");
+        step.info_field = (*tokens)[0].value;
+        step.info_value = (*tokens)[1].value;
+        break;
+      default:
+        for (Token& token : *tokens) {
+          // Checks the "$id(NAME)" references now and notes whose id the case needs.
+          absl::StatusOr<std::string> checked =
+              ExpandIds(token.value, [&](std::string_view id_name) -> absl::StatusOr<std::string> {
+                current->id_connections.emplace(id_name);
+                return "";
+              });
+          if (!checked.ok()) return error(number, checked.status().message());
+          step.args.push_back(std::move(token.value));
+        }
     }
     current->steps.push_back(std::move(step));
   }

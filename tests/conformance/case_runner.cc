@@ -1,19 +1,23 @@
 #include "tests/conformance/case_runner.h"
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string_view>
+#include <thread>
 #include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "client/sync_connection.h"
+#include "tests/conformance/case_connection.h"
 #include "tests/conformance/reply_match.h"
 
 namespace understudy::testing {
 namespace {
 
-using client::SyncConnection;
 using resp::Reply;
 using resp::ReplyType;
 
@@ -21,16 +25,28 @@ using resp::ReplyType;
 constexpr int kMaxScanCalls = 10000;
 // Record mode reads replies to raw bytes until the server has been silent this long.
 constexpr std::chrono::milliseconds kQuietPeriod(500);
-
-std::vector<std::string_view> Views(const std::vector<std::string>& args) {
-  return {args.begin(), args.end()};
-}
+// "wait" polls INFO this often, for at most kWaitTimeout.
+constexpr std::chrono::milliseconds kPollInterval(2);
+constexpr std::chrono::milliseconds kWaitTimeout(5000);
 
 absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
 
 std::string Shown(const absl::StatusOr<Reply>& reply) {
   if (reply.ok()) return resp::ToString(*reply);
   return absl::StrCat("(no reply: ", reply.status().ToString(), ")");
+}
+
+// The value of "field:value" in an INFO text, if it is there.
+std::optional<std::string_view> InfoValue(std::string_view info, std::string_view field) {
+  for (size_t start = 0, end; start < info.size(); start = end + 1) {
+    end = std::min(info.find('\n', start), info.size());
+    std::string_view line = info.substr(start, end - start);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    if (line.size() > field.size() && line.starts_with(field) && line[field.size()] == ':') {
+      return line.substr(field.size() + 1);
+    }
+  }
+  return std::nullopt;
 }
 
 // Runs one case, either checking (stop at the first mismatch) or recording (note what the
@@ -40,34 +56,137 @@ class Execution {
   Execution(const Case& c, Recording* recording) : case_(c), recording_(recording) {}
 
   std::optional<CaseFailure> Run(uint16_t port) {
-    absl::StatusOr<SyncConnection> conn = SyncConnection::Connect("127.0.0.1", port);
-    if (!conn.ok()) return CaseFailure{case_.line, conn.status().ToString()};
-    std::vector<std::vector<std::string_view>> setup = {{"FLUSHALL"}, {"SELECT", "0"}};
-    if (case_.resp3) setup.push_back({"HELLO", "3"});
-    for (const std::vector<std::string_view>& command : setup) {
-      absl::StatusOr<Reply> reply = conn->Command(command);
-      if (!reply.ok() || reply->is_error()) {
-        return CaseFailure{case_.line, absl::StrCat("case setup: ", AbslView(command[0]),
-                                                    " answered ", Shown(reply))};
-      }
+    port_ = port;
+    // The control connection flushes, serves "wait" and sees no step: cases that count
+    // clients count it too.
+    absl::StatusOr<CaseConnection> control = CaseConnection::Open(port);
+    if (!control.ok()) return CaseFailure{case_.line, control.status().ToString()};
+    control_.emplace(*std::move(control));
+    absl::StatusOr<Reply> flushed = control_->Command({"FLUSHALL"});
+    if (!flushed.ok() || flushed->is_error()) {
+      return CaseFailure{case_.line,
+                         absl::StrCat("case setup: FLUSHALL answered ", Shown(flushed))};
     }
+    std::optional<CaseFailure> failure;
     for (const Step& step : case_.steps) {
-      if (std::optional<CaseFailure> failure = RunStep(*conn, step)) return failure;
+      failure = RunStep(step);
+      if (failure) break;
     }
-    return std::nullopt;
+    // Waits until the server has let go of the case's clients, so that no later case sees them
+    // (a client left blocked would count in its blocked_clients).
+    connections_.clear();
+    absl::Status settled = WaitForInfo("connected_clients", "1");
+    if (!failure && !settled.ok()) {
+      failure = CaseFailure{case_.line, absl::StrCat("after the case, ", settled.message())};
+    }
+    return failure;
   }
 
  private:
-  std::optional<CaseFailure> RunStep(SyncConnection& conn, const Step& step) {
-    if (step.kind == Step::Kind::kScan) return RunScan(conn, step);
-    absl::Status sent = conn.WriteRaw(
-        step.kind == Step::Kind::kRaw ? step.bytes : client::EncodeCommand(Views(step.args)));
-    // A server may close while a request is still being sent: its replies still count.
-    std::string send_note =
-        sent.ok() ? "" : absl::StrCat("\n  (sending failed: ", sent.ToString(), ")");
+  std::optional<CaseFailure> RunStep(const Step& step) {
+    if (step.kind == Step::Kind::kWait) {
+      absl::Status waited = WaitForInfo(step.info_field, step.info_value);
+      if (waited.ok()) return std::nullopt;
+      return CaseFailure{step.line, Failed(step, waited)};
+    }
+    absl::StatusOr<CaseConnection*> conn = Connection(step.connection);
+    if (!conn.ok()) return CaseFailure{step.line, Failed(step, conn.status())};
+    switch (step.kind) {
+      case Step::Kind::kQuiet:
+        if (std::optional<std::string> arrived = (*conn)->Arrived(step.quiet)) {
+          return CaseFailure{step.line, absl::StrCat(step.source, "\n  arrived: ", *arrived)};
+        }
+        return std::nullopt;
+      case Step::Kind::kScan:
+        return RunScan(**conn, step);
+      default:
+        return Exchange(**conn, step);
+    }
+  }
+
+  // The connection of that name, opened on first use (HELLO 3 for RESP3 cases, and CLIENT ID
+  // if an argument refers to its id).
+  absl::StatusOr<CaseConnection*> Connection(std::string_view name) {
+    auto found = connections_.find(name);
+    if (found != connections_.end()) return &found->second;
+    absl::StatusOr<CaseConnection> conn = CaseConnection::Open(port_);
+    if (!conn.ok()) return conn.status();
+    auto opening_failed = [&](std::string_view command, const absl::StatusOr<Reply>& reply) {
+      return absl::FailedPreconditionError(absl::StrCat("opening connection ", AbslView(name), ": ",
+                                                        AbslView(command), " answered ",
+                                                        Shown(reply)));
+    };
+    if (case_.resp3) {
+      absl::StatusOr<Reply> hello = conn->Command({"HELLO", "3"});
+      if (!hello.ok() || hello->is_error()) return opening_failed("HELLO 3", hello);
+    }
+    if (case_.id_connections.contains(name)) {
+      absl::StatusOr<Reply> id = conn->Command({"CLIENT", "ID"});
+      if (!id.ok() || id->type != ReplyType::kInteger) return opening_failed("CLIENT ID", id);
+      ids_.emplace(name, absl::StrCat(id->integer));
+    }
+    return &connections_.emplace(name, *std::move(conn)).first->second;
+  }
+
+  // The arguments with every "$id(NAME)" replaced by that connection's id.
+  absl::StatusOr<std::vector<std::string>> Expanded(const std::vector<std::string>& args) {
+    auto id_of = [this](std::string_view name) -> absl::StatusOr<std::string> {
+      absl::StatusOr<CaseConnection*> conn = Connection(name);
+      if (!conn.ok()) return conn.status();
+      return ids_.find(name)->second;
+    };
+    std::vector<std::string> out;
+    for (const std::string& arg : args) {
+      absl::StatusOr<std::string> expanded = ExpandIds(arg, id_of);
+      if (!expanded.ok()) return expanded.status();
+      out.push_back(*std::move(expanded));
+    }
+    return out;
+  }
+
+  // Polls INFO on the control connection until field has value.
+  absl::Status WaitForInfo(std::string_view field, std::string_view value) {
+    auto deadline = std::chrono::steady_clock::now() + kWaitTimeout;
+    std::string last = "missing from INFO";
+    while (true) {
+      absl::StatusOr<Reply> info = control_->Command({"INFO"});
+      if (!info.ok() || info->type != ReplyType::kBulkString) {
+        return absl::FailedPreconditionError(absl::StrCat("INFO answered ", Shown(info)));
+      }
+      std::optional<std::string_view> found = InfoValue(info->str, field);
+      if (found == value) return absl::OkStatus();
+      if (found) last = absl::StrCat("still ", AbslView(*found));
+      if (std::chrono::steady_clock::now() >= deadline) {
+        return absl::DeadlineExceededError(absl::StrCat(AbslView(field), " is ", last, " after ",
+                                                        kWaitTimeout.count(), " ms, not ",
+                                                        AbslView(value)));
+      }
+      std::this_thread::sleep_for(kPollInterval);
+    }
+  }
+
+  // Sends what the step sends (nothing for "<") and reads the replies it expects.
+  std::optional<CaseFailure> Exchange(CaseConnection& conn, const Step& step) {
+    std::string send_note;
+    if (step.kind != Step::Kind::kReceive) {
+      std::string request = step.bytes;
+      if (step.kind != Step::Kind::kRaw) {
+        absl::StatusOr<std::vector<std::string>> args = Expanded(step.args);
+        if (!args.ok()) return CaseFailure{step.line, Failed(step, args.status())};
+        std::vector<std::string_view> views(args->begin(), args->end());
+        request = client::EncodeCommand(views);
+      }
+      absl::Status sent = conn.Write(request);
+      if (step.kind == Step::Kind::kSend) {
+        if (sent.ok()) return std::nullopt;
+        return CaseFailure{step.line, Failed(step, sent)};
+      }
+      // A server may close while a request is still being sent: its replies still count.
+      if (!sent.ok()) send_note = absl::StrCat("\n  (sending failed: ", sent.ToString(), ")");
+    }
     if (step.expectations.empty()) return RecordMissing(conn, step);
     for (const Expectation& expected : step.expectations) {
-      absl::StatusOr<Reply> reply = conn.ReadReply();
+      absl::StatusOr<Reply> reply = conn.Read();
       bool matched = expected.closed ? !reply.ok() && conn.closed()
                                      : reply.ok() && MatchesReply(expected.text, *reply);
       if (matched) continue;
@@ -86,11 +205,13 @@ class Execution {
     return std::nullopt;
   }
 
-  std::optional<CaseFailure> RunScan(SyncConnection& conn, const Step& step) {
+  std::optional<CaseFailure> RunScan(CaseConnection& conn, const Step& step) {
     std::string command = absl::AsciiStrToUpper(step.args[0]);
     size_t cursor_index = command == "SCAN" ? 1 : 2;
     size_t unit = command == "HSCAN" || command == "ZSCAN" ? 2 : 1;  // field-value pairs
-    std::vector<std::string> args = step.args;
+    absl::StatusOr<std::vector<std::string>> expanded = Expanded(step.args);
+    if (!expanded.ok()) return CaseFailure{step.line, Failed(step, expanded.status())};
+    std::vector<std::string>& args = *expanded;
     // Duplicates are allowed by SCAN's contract, so elements are collected as a set.
     std::set<std::vector<std::string>> seen;
     Reply collected = Reply::Array({});
@@ -99,7 +220,7 @@ class Execution {
         return CaseFailure{step.line, absl::StrCat(step.source, "\n  no cursor 0 after ",
                                                    kMaxScanCalls, " calls")};
       }
-      absl::StatusOr<Reply> reply = conn.Command(Views(args));
+      absl::StatusOr<Reply> reply = conn.Command(args);
       bool well_formed = reply.ok() && reply->type == ReplyType::kArray &&
                          reply->elements.size() == 2 &&
                          reply->elements[0].type == ReplyType::kBulkString &&
@@ -136,27 +257,30 @@ class Execution {
   }
 
   // Record mode, for a step written without expected lines.
-  std::optional<CaseFailure> RecordMissing(SyncConnection& conn, const Step& step) {
+  std::optional<CaseFailure> RecordMissing(CaseConnection& conn, const Step& step) {
     std::vector<std::string>& lines = recording_->insert_after[step.line];
-    if (step.kind == Step::Kind::kCommand) {
-      absl::StatusOr<Reply> reply = conn.ReadReply();
-      if (!reply.ok()) return CaseFailure{step.line, Shown(reply)};
-      lines.push_back(RenderExpected(*reply, false));
-      return std::nullopt;
-    }
-    std::chrono::milliseconds timeout = conn.timeout();
-    conn.set_timeout(kQuietPeriod);
-    while (true) {
-      absl::StatusOr<Reply> reply = conn.ReadReply();
+    if (step.kind != Step::Kind::kRaw) {
+      absl::StatusOr<Reply> reply = conn.Read();
       if (reply.ok()) {
         lines.push_back(RenderExpected(*reply, false));
-        continue;
+      } else if (conn.closed()) {
+        lines.push_back("(closed)");
+      } else {
+        return CaseFailure{step.line, Shown(reply)};
       }
-      if (conn.closed()) lines.push_back("(closed)");
-      break;
+      return std::nullopt;
     }
-    conn.set_timeout(timeout);
+    while (true) {
+      absl::StatusOr<Reply> reply = conn.Read(kQuietPeriod);
+      if (!reply.ok()) break;
+      lines.push_back(RenderExpected(*reply, false));
+    }
+    if (conn.closed()) lines.push_back("(closed)");
     return std::nullopt;
+  }
+
+  static std::string Failed(const Step& step, const absl::Status& status) {
+    return absl::StrCat(step.source, "\n  ", status.ToString());
   }
 
   CaseFailure Mismatch(const Step& step, const Expectation& expected, std::string_view actual) {
@@ -166,6 +290,10 @@ class Execution {
 
   const Case& case_;
   Recording* recording_;  // null when checking
+  uint16_t port_ = 0;
+  std::optional<CaseConnection> control_;
+  std::map<std::string, CaseConnection, std::less<>> connections_;  // by name; "" is the default
+  std::map<std::string, std::string, std::less<>> ids_;             // CLIENT ID of id_connections
 };
 
 }  // namespace

@@ -16,8 +16,10 @@ struct CaseFailure {
   std::string message;
 };
 
-// Runs a case on a fresh connection to 127.0.0.1:port, after FLUSHALL and SELECT 0 (and
-// HELLO 3 for RESP3 cases). Stops at the first reply that does not match; nullopt if all do.
+// Runs a case against 127.0.0.1:port: FLUSHALL on a control connection, which also serves
+// "wait"; each connection of the case opens on first use (with HELLO 3 for RESP3 cases). Stops
+// at the first step that fails; nullopt if none does. At the end closes the connections and
+// waits until the server counts only the control connection.
 std::optional<CaseFailure> CheckCase(const Case& c, uint16_t port);
 
 // What record mode learned from running a case against real Redis.

@@ -1,5 +1,6 @@
 // Tests of the conformance harness: case file parsing and reply matching.
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -88,6 +89,91 @@ TEST(ParseCaseFileTest, ReportsErrorsWithLineNumbers) {
   EXPECT_THAT(error("=== a\nscan> SCAN 0\n[\"k\"]\n"), HasSubstr("unordered"));
   EXPECT_THAT(error("=== a\nraw PING\n+PONG\n"), HasSubstr("quoted"));
   EXPECT_EQ(ParseCaseFile("/x/f.txt", "=== a\n> PING\n", true).status(), absl::OkStatus());
+}
+
+TEST(ParseCaseFileTest, ParsesConnectionSteps) {
+  absl::StatusOr<CaseFile> file = ParseCaseFile("/x/lists.txt", R"case(=== Blocking pop
+A>! BLPOP q 0
+wait blocked_clients 1
+A quiet 100
+B> RPUSH q x
+:1
+A<
+["q", "x"]
+B raw "PING\r\n"
++PONG
+B scan> SCAN 0
+unordered []
+>! PING
+<
++PONG
+quiet 5
+C> CLIENT KILL ID $id(A) ID "$id(B)"
+:2
+)case");
+  ASSERT_TRUE(file.ok()) << file.status();
+  const std::vector<Step>& steps = file->cases[0].steps;
+  ASSERT_EQ(steps.size(), 11u);
+  EXPECT_EQ(steps[0].kind, Step::Kind::kSend);
+  EXPECT_EQ(steps[0].connection, "A");
+  EXPECT_THAT(steps[0].args, ElementsAre("BLPOP", "q", "0"));
+  EXPECT_TRUE(steps[0].expectations.empty());
+  EXPECT_EQ(steps[1].kind, Step::Kind::kWait);
+  EXPECT_EQ(steps[1].info_field, "blocked_clients");
+  EXPECT_EQ(steps[1].info_value, "1");
+  EXPECT_EQ(steps[2].kind, Step::Kind::kQuiet);
+  EXPECT_EQ(steps[2].connection, "A");
+  EXPECT_EQ(steps[2].quiet, std::chrono::milliseconds(100));
+  EXPECT_EQ(steps[3].kind, Step::Kind::kCommand);
+  EXPECT_EQ(steps[3].connection, "B");
+  EXPECT_EQ(steps[4].kind, Step::Kind::kReceive);
+  EXPECT_EQ(steps[4].connection, "A");
+  ASSERT_EQ(steps[4].expectations.size(), 1u);
+  EXPECT_EQ(steps[4].expectations[0].line, 8);
+  EXPECT_EQ(steps[5].kind, Step::Kind::kRaw);
+  EXPECT_EQ(steps[5].connection, "B");
+  EXPECT_EQ(steps[6].kind, Step::Kind::kScan);
+  EXPECT_EQ(steps[6].connection, "B");
+  EXPECT_EQ(steps[7].kind, Step::Kind::kSend);
+  EXPECT_EQ(steps[7].connection, "");
+  EXPECT_EQ(steps[8].kind, Step::Kind::kReceive);
+  EXPECT_EQ(steps[8].connection, "");
+  EXPECT_EQ(steps[9].kind, Step::Kind::kQuiet);
+  EXPECT_EQ(steps[9].connection, "");
+  EXPECT_THAT(steps[10].args, ElementsAre("CLIENT", "KILL", "ID", "$id(A)", "ID", "$id(B)"));
+  EXPECT_THAT(file->cases[0].id_connections, ElementsAre("A", "B"));
+}
+
+TEST(ParseCaseFileTest, ReportsConnectionStepErrors) {
+  auto error = [](std::string_view text) {
+    absl::StatusOr<CaseFile> file = ParseCaseFile("/x/f.txt", text);
+    return file.ok() ? std::string("(parsed)") : std::string(file.status().message());
+  };
+  EXPECT_THAT(error("=== a\nA>! PING\n+PONG\n"), HasSubstr("f.txt:3: >! reads no reply"));
+  EXPECT_THAT(error("=== a\nA quiet 100\n+OK\n"), HasSubstr("f.txt:3: quiet and wait"));
+  EXPECT_THAT(error("=== a\nA quiet soon\n"), HasSubstr("f.txt:2: quiet takes"));
+  EXPECT_THAT(error("=== a\nwait blocked_clients\n"), HasSubstr("f.txt:2: wait takes"));
+  EXPECT_THAT(error("=== a\nA wait blocked_clients 1\n"), HasSubstr("f.txt:2: wait runs"));
+  EXPECT_THAT(error("=== a\nA>PING\n"), HasSubstr("f.txt:2: a connection name"));
+  EXPECT_THAT(error("=== a\nA<\n"), HasSubstr("f.txt:2: no expected reply"));
+  EXPECT_THAT(error("=== a\n> CLIENT KILL ID $id(A\n:1\n"), HasSubstr("f.txt:2: $id( without )"));
+  EXPECT_THAT(error("=== a\n> ECHO $id(raw)\n:1\n"), HasSubstr("not a connection name"));
+  // (closed) ends one connection; the others go on.
+  EXPECT_THAT(error("=== a\nA> QUIT\n+OK\n(closed)\nA> PING\n+PONG\n"),
+              HasSubstr("f.txt:5: no step can use"));
+  EXPECT_EQ(error("=== a\nA> QUIT\n+OK\n(closed)\nB> PING\n+PONG\n> PING\n+PONG\n"), "(parsed)");
+  EXPECT_EQ(ParseCaseFile("/x/f.txt", "=== a\nA<\n", true).status(), absl::OkStatus());
+}
+
+TEST(ExpandIdsTest, ReplacesEachReference) {
+  auto id_of = [](std::string_view name) -> absl::StatusOr<std::string> {
+    if (name == "A") return "7";
+    return absl::NotFoundError("no such connection");
+  };
+  EXPECT_EQ(ExpandIds("$id(A)", id_of).value(), "7");
+  EXPECT_EQ(ExpandIds("x$id(A)y$id(A)", id_of).value(), "x7y7");
+  EXPECT_EQ(ExpandIds("$id", id_of).value(), "$id");
+  EXPECT_TRUE(absl::IsNotFound(ExpandIds("$id(B)", id_of).status()));
 }
 
 // The matcher walks aggregates by the delimiters ToString writes: every rendering must
