@@ -15,8 +15,6 @@
 namespace understudy::store {
 namespace {
 
-constexpr size_t kHeaderSize = 8;
-
 // Entry tags. The small forms keep part of the value in the tag byte itself.
 constexpr uint8_t kUint7 = 0x00;  // 0xxxxxxx: 0..127
 constexpr uint8_t kStr6 = 0x80;   // 10xxxxxx: string of up to 63 bytes
@@ -313,6 +311,7 @@ bool Listpack::Equals(size_t pos, std::string_view s) const {
 }
 
 size_t Listpack::Find(std::string_view s, size_t pos, size_t stride) const {
+  assert(stride > 0);
   if (pos == kEnd) return kEnd;
   const Needle needle(s);
   const size_t end = bytes();
@@ -392,7 +391,8 @@ void Listpack::Append(Listpack&& other) {
   }
   const size_t old_bytes = bytes();
   const size_t moved = other.bytes() - kHeaderSize;
-  Reserve(old_bytes + moved);
+  // Merged list nodes rarely grow afterwards.
+  Reserve(old_bytes + moved, /*exact=*/true);
   std::memcpy(buf_ + old_bytes, other.buf_ + kHeaderSize, moved);
   SetHeader(old_bytes + moved, size() + other.size());
   other.Clear();
@@ -404,7 +404,7 @@ Listpack Listpack::SplitAt(size_t pos) {
   const size_t end = bytes();
   size_t moved = 0;
   for (size_t p = pos; p < end; p += EntrySize(p)) ++moved;
-  tail.Reserve(kHeaderSize + (end - pos));
+  tail.Reserve(kHeaderSize + (end - pos), /*exact=*/true);
   std::memcpy(tail.buf_ + kHeaderSize, buf_ + pos, end - pos);
   tail.SetHeader(kHeaderSize + (end - pos), moved);
   CloseGap(pos, end - pos, moved);
@@ -447,11 +447,11 @@ void Listpack::CloseGap(size_t pos, size_t len, size_t removed_entries) {
   if (cap >= 2 * new_bytes && cap - new_bytes >= 64) ShrinkToFit();
 }
 
-void Listpack::Reserve(size_t need) {
+void Listpack::Reserve(size_t need, bool exact) {
   if (buf_ != nullptr && capacity() >= need) return;
   // A new buffer is exact (most small values never grow); a growing one gets an eighth more so
   // a run of pushes does not copy the buffer every time.
-  const size_t want = buf_ == nullptr ? need : need + need / 8;
+  const size_t want = exact || buf_ == nullptr ? need : need + need / 8;
   void* p = std::realloc(buf_, want);
   if (p == nullptr) throw std::bad_alloc();
   buf_ = static_cast<uint8_t*>(p);

@@ -44,6 +44,7 @@ class LpValue {
 class Listpack {
  public:
   static constexpr size_t kEnd = SIZE_MAX;  // "no entry" position
+  static constexpr size_t kHeaderSize = 8;  // what bytes() counts beside the entries
 
   Listpack() = default;
   Listpack(const Listpack& other);
@@ -96,7 +97,8 @@ class Listpack {
   uint8_t* OpenGap(size_t pos, size_t len);
   // Removes `len` bytes at `pos`, closing the gap and freeing room when it shrank a lot.
   void CloseGap(size_t pos, size_t len, size_t removed_entries);
-  void Reserve(size_t bytes);
+  // Grows the buffer to hold `bytes`, with room for more unless `exact`.
+  void Reserve(size_t bytes, bool exact = false);
 
   uint8_t* buf_ = nullptr;  // header and entries; null when empty
 };
