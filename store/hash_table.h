@@ -344,17 +344,17 @@ inline std::vector<size_t> DistinctIndexes(size_t n, size_t count, std::mt19937_
 }
 
 // Compact elements for HashTable: one allocation holding the chain link and the bytes, each
-// string after a length prefix (one byte below 255, else 255 and four bytes).
+// string after a length prefix (one byte below 255, else 255 and eight bytes).
 namespace packed {
 
-inline size_t PrefixSize(size_t length) { return length < 255 ? 1 : 5; }
+inline size_t PrefixSize(size_t length) { return length < 255 ? 1 : 1 + sizeof(uint64_t); }
 
 inline char* PutString(char* p, std::string_view s) {
   if (s.size() < 255) {
     *p++ = static_cast<char>(s.size());
   } else {
     *p++ = static_cast<char>(255);
-    const auto length = static_cast<uint32_t>(s.size());
+    const uint64_t length = s.size();
     std::memcpy(p, &length, sizeof(length));
     p += sizeof(length);
   }
@@ -362,14 +362,20 @@ inline char* PutString(char* p, std::string_view s) {
   return p + s.size();
 }
 
+// Out of line: it is rare, and inlined where a short string was just written GCC 12 flags the
+// 8-byte read it cannot reach (a -Warray-bounds false positive).
+[[gnu::noinline]] inline size_t GetWideLength(const char* p) {
+  uint64_t length;
+  std::memcpy(&length, p, sizeof(length));
+  return length;
+}
+
 // The string at p; *end is set past it.
 inline std::string_view GetString(const char* p, const char** end) {
   size_t length = static_cast<uint8_t>(*p++);
   if (length == 255) {
-    uint32_t wide;
-    std::memcpy(&wide, p, sizeof(wide));
-    p += sizeof(wide);
-    length = wide;
+    length = GetWideLength(p);
+    p += sizeof(uint64_t);
   }
   *end = p + length;
   return {p, length};
