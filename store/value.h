@@ -1,7 +1,6 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -12,6 +11,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
+#include "store/list_value.h"
 
 namespace understudy::store {
 
@@ -43,7 +43,6 @@ enum class ValueType : uint8_t { kString, kList, kSet, kZSet, kHash };
 std::string_view TypeName(ValueType type);
 
 using StringValue = std::string;
-using ListValue = std::deque<std::string>;
 using SetValue = StringSet;
 using HashValue = StringMap<std::string>;
 // Sorted set: member -> score for lookups, (score, member) in order for ranges. The data-types

@@ -92,7 +92,7 @@ TEST_F(DatabaseTest, FindOrInsert) {
   ASSERT_TRUE(inserted);
   EXPECT_TRUE(list->is(ValueType::kList));
   EXPECT_TRUE(list->as<ListValue>().empty());
-  list->as<ListValue>().push_back("a");
+  list->as<ListValue>().PushBack("a");
 
   auto [again, inserted_again] = db_.FindOrInsert("l", ValueType::kList);
   EXPECT_FALSE(inserted_again);
