@@ -11,6 +11,15 @@
 
 namespace understudy::engine {
 
+// Sizes of the transport's buffers as CLIENT LIST reports them.
+struct BufferFigures {
+  size_t query_buffer = 0;       // qbuf: unparsed input
+  size_t query_buffer_free = 0;  // qbuf-free
+  size_t read_buffer_size = 0;   // rbs
+  size_t read_buffer_peak = 0;   // rbp
+  size_t output_in_flight = 0;   // bytes handed to the socket and not yet written
+};
+
 // What carries a client's bytes: a socket connection or an in-process caller. The engine calls
 // it on its own thread, never from inside the transport's own call into the engine.
 class ClientTransport {
@@ -25,15 +34,8 @@ class ClientTransport {
   // The engine wants the client gone (CLIENT KILL, a buffer limit, shutdown): close it soon,
   // dropping unsent output, and Engine::Unregister it. Must not unregister synchronously.
   virtual void RequestClose() = 0;
-};
-
-// Sizes of the transport's buffers as CLIENT LIST reports them.
-struct BufferFigures {
-  size_t query_buffer = 0;       // qbuf: unparsed input
-  size_t query_buffer_free = 0;  // qbuf-free
-  size_t read_buffer_size = 0;   // rbs
-  size_t read_buffer_peak = 0;   // rbp
-  size_t output_in_flight = 0;   // bytes handed to the socket and not yet written
+  // The transport's buffer sizes, for CLIENT LIST.
+  virtual BufferFigures buffers() const { return {}; }
 };
 
 enum class ReplyMode : uint8_t { kOn, kOff, kSkip, kSkipNext };

@@ -1,7 +1,11 @@
 // Connection commands: PING, ECHO, QUIT, SELECT, HELLO, CLIENT.
+#include <algorithm>
 #include <cstdint>
 #include <limits>
+#include <optional>
+#include <span>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "server/engine/arg_parser.h"
@@ -110,6 +114,279 @@ void CmdHello(CommandContext& ctx) {
   r.ArrayHeader(0);
 }
 
+// CLIENT LIST's and CLIENT INFO's line for one client, "\n" terminated. `running_args` is the
+// request being executed when the client is the one asking.
+std::string ClientLine(const Engine& engine, const Client& client, int64_t now_ms,
+                       std::span<const std::string_view> running_args) {
+  std::string flags;
+  if (client.is_blocked()) flags += 'b';
+  if (client.close_after_reply) flags += 'c';
+  if (client.closing) flags += 'A';
+  if (client.no_evict) flags += 'e';
+  if (flags.empty()) flags = "N";
+  size_t argv_mem = 0;
+  for (std::string_view arg : running_args) argv_mem += arg.size();
+  if (client.is_blocked()) {
+    for (const std::string& arg : client.blocked->args) argv_mem += arg.size();
+  }
+  const BufferFigures buffers =
+      client.transport != nullptr ? client.transport->buffers() : BufferFigures{};
+  const size_t pending_output = client.output.size() + buffers.output_in_flight;
+  const size_t total_memory = sizeof(Client) + client.output.capacity() + client.name.capacity() +
+                              buffers.read_buffer_size + argv_mem;
+  return absl::StrCat(
+      "id=", client.id, " addr=", client.addr, " laddr=", client.laddr, " fd=", client.fd,
+      " name=", client.name, " age=", (now_ms - client.created_ms) / 1000,
+      " idle=", (now_ms - client.last_interaction_ms) / 1000, " flags=", flags, " db=", client.db,
+      " sub=0 psub=0 ssub=0 multi=-1 qbuf=", buffers.query_buffer,
+      " qbuf-free=", buffers.query_buffer_free, " argv-mem=", argv_mem,
+      " multi-mem=0 rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
+      " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
+      " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
+      " user=default redir=-1 resp=", static_cast<int>(client.protocol), "\n");
+}
+
+// Client types CLIENT LIST and CLIENT KILL filter by; every client is "normal" until Pub/Sub
+// and replication arrive.
+bool ValidClientType(std::string_view type) {
+  for (std::string_view known : {"normal", "master", "replica", "slave", "pubsub"}) {
+    if (EqualsIgnoreCase(type, known)) return true;
+  }
+  return false;
+}
+bool ClientHasType(const Client&, std::string_view type) {
+  return EqualsIgnoreCase(type, "normal");
+}
+
+// CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]
+void CmdClientList(CommandContext& ctx) {
+  std::optional<std::string_view> type;
+  std::vector<uint64_t> ids;
+  if (ctx.args.size() == 4 && EqualsIgnoreCase(ctx.args[2], "type")) {
+    if (!ValidClientType(ctx.args[3])) {
+      return ctx.reply.Error(errors::UnknownClientType(ctx.args[3]));
+    }
+    type = ctx.args[3];
+  } else if (ctx.args.size() >= 4 && EqualsIgnoreCase(ctx.args[2], "id")) {
+    for (size_t i = 3; i < ctx.args.size(); ++i) {
+      int64_t id;  // ids that cannot exist (0, negative) are accepted and match nothing
+      if (!store::ParseInt64(ctx.args[i], &id)) return ctx.reply.Error(errors::kInvalidClientId);
+      ids.push_back(static_cast<uint64_t>(id));
+    }
+  } else if (ctx.args.size() != 2) {
+    return ctx.reply.Error(errors::kSyntax);
+  }
+  std::string text;
+  const int64_t now_ms = ctx.now_ms();
+  for (const auto& [id, client] : ctx.engine.clients()) {
+    if (type && !ClientHasType(*client, *type)) continue;
+    if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
+    const bool self = client.get() == &ctx.client;
+    text += ClientLine(ctx.engine, *client, now_ms,
+                       self ? ctx.args : std::span<const std::string_view>());
+  }
+  ctx.reply.Verbatim("txt", text);
+}
+
+// CLIENT INFO
+void CmdClientInfo(CommandContext& ctx) {
+  ctx.reply.Verbatim("txt", ClientLine(ctx.engine, ctx.client, ctx.now_ms(), ctx.args));
+}
+
+// CLIENT KILL ip:port
+// CLIENT KILL [ID id] [TYPE type] [USER user] [ADDR ip:port] [LADDR ip:port] [SKIPME yes|no] ...
+void CmdClientKill(CommandContext& ctx) {
+  std::vector<Client*> victims;
+  if (ctx.args.size() == 3) {  // the old form: one address, OK or an error
+    for (const auto& [id, client] : ctx.engine.clients()) {
+      if (client->addr == ctx.args[2]) victims.push_back(client.get());
+    }
+    if (victims.empty()) return ctx.reply.Error(errors::kNoSuchClient);
+  } else {
+    if (ctx.args.size() % 2 != 0) return ctx.reply.Error(errors::kSyntax);
+    std::optional<uint64_t> id;
+    std::optional<std::string_view> type, addr, laddr;
+    bool skip_me = true;
+    for (size_t i = 2; i + 1 < ctx.args.size(); i += 2) {
+      const std::string_view option = ctx.args[i], value = ctx.args[i + 1];
+      if (EqualsIgnoreCase(option, "id")) {
+        int64_t parsed;
+        if (!store::ParseInt64(value, &parsed) || parsed <= 0) {
+          return ctx.reply.Error(errors::kClientIdNotPositive);
+        }
+        id = static_cast<uint64_t>(parsed);
+      } else if (EqualsIgnoreCase(option, "type")) {
+        if (!ValidClientType(value)) return ctx.reply.Error(errors::UnknownClientType(value));
+        type = value;
+      } else if (EqualsIgnoreCase(option, "user")) {
+        if (value != "default") return ctx.reply.Error(errors::NoSuchUser(value));
+      } else if (EqualsIgnoreCase(option, "addr")) {
+        addr = value;
+      } else if (EqualsIgnoreCase(option, "laddr")) {
+        laddr = value;
+      } else if (EqualsIgnoreCase(option, "skipme")) {
+        if (EqualsIgnoreCase(value, "yes")) {
+          skip_me = true;
+        } else if (EqualsIgnoreCase(value, "no")) {
+          skip_me = false;
+        } else {
+          return ctx.reply.Error(errors::kSyntax);
+        }
+      } else {
+        return ctx.reply.Error(errors::kSyntax);
+      }
+    }
+    for (const auto& [client_id, client] : ctx.engine.clients()) {
+      if (id && client_id != *id) continue;
+      if (type && !ClientHasType(*client, *type)) continue;
+      if (addr && client->addr != *addr) continue;
+      if (laddr && client->laddr != *laddr) continue;
+      if (skip_me && client.get() == &ctx.client) continue;
+      victims.push_back(client.get());
+    }
+  }
+  for (Client* victim : victims) {
+    // The asking client gets its reply first.
+    if (victim == &ctx.client) {
+      victim->close_after_reply = true;
+    } else {
+      ctx.engine.CloseClient(*victim);
+    }
+  }
+  if (ctx.args.size() == 3) return ctx.reply.Ok();
+  ctx.reply.Integer(static_cast<int64_t>(victims.size()));
+}
+
+// CLIENT PAUSE timeout [WRITE|ALL]
+void CmdClientPause(CommandContext& ctx) {
+  int64_t timeout_ms;
+  if (!store::ParseInt64(ctx.args[2], &timeout_ms)) {
+    return ctx.reply.Error(errors::kTimeoutNotInteger);
+  }
+  if (timeout_ms < 0) return ctx.reply.Error(errors::kTimeoutNegative);
+  bool writes_only = false;
+  if (ctx.args.size() == 4) {
+    if (EqualsIgnoreCase(ctx.args[3], "write")) {
+      writes_only = true;
+    } else if (!EqualsIgnoreCase(ctx.args[3], "all")) {
+      return ctx.reply.Error(errors::kPauseMode);
+    }
+  } else if (ctx.args.size() > 4) {
+    return ctx.reply.Error(errors::kSyntax);
+  }
+  ctx.engine.Pause(ctx.now_ms() + timeout_ms, writes_only);
+  ctx.reply.Ok();
+}
+
+// CLIENT UNPAUSE
+void CmdClientUnpause(CommandContext& ctx) {
+  ctx.engine.Unpause();
+  ctx.reply.Ok();
+}
+
+// CLIENT NO-EVICT ON|OFF
+void CmdClientNoEvict(CommandContext& ctx) {
+  if (EqualsIgnoreCase(ctx.args[2], "on")) {
+    ctx.client.no_evict = true;
+  } else if (EqualsIgnoreCase(ctx.args[2], "off")) {
+    ctx.client.no_evict = false;
+  } else {
+    return ctx.reply.Error(errors::kSyntax);
+  }
+  ctx.reply.Ok();
+}
+
+// CLIENT REPLY ON|OFF|SKIP: only ON answers.
+void CmdClientReply(CommandContext& ctx) {
+  if (EqualsIgnoreCase(ctx.args[2], "on")) {
+    ctx.client.reply_mode = ReplyMode::kOn;
+    ctx.reply.Ok();
+  } else if (EqualsIgnoreCase(ctx.args[2], "off")) {
+    ctx.client.reply_mode = ReplyMode::kOff;
+  } else if (EqualsIgnoreCase(ctx.args[2], "skip")) {
+    if (ctx.client.reply_mode != ReplyMode::kOff) ctx.client.reply_mode = ReplyMode::kSkip;
+  } else {
+    ctx.reply.Error(errors::kSyntax);
+  }
+}
+
+// CLIENT UNBLOCK client-id [TIMEOUT|ERROR]
+void CmdClientUnblock(CommandContext& ctx) {
+  int64_t id;
+  if (!ParseIntArg(ctx.reply, ctx.args[2], &id)) return;
+  bool with_error = false;
+  if (ctx.args.size() == 4) {
+    if (EqualsIgnoreCase(ctx.args[3], "error")) {
+      with_error = true;
+    } else if (!EqualsIgnoreCase(ctx.args[3], "timeout")) {
+      return ctx.reply.Error(errors::kUnblockReason);
+    }
+  } else if (ctx.args.size() > 4) {
+    return ctx.reply.Error(errors::kSyntax);
+  }
+  Client* target = id > 0 ? ctx.engine.FindClient(static_cast<uint64_t>(id)) : nullptr;
+  const bool unblocked =
+      target != nullptr &&
+      ctx.engine.Unblock(*target, with_error ? errors::kUnblockedByClient : std::string_view());
+  ctx.reply.Integer(unblocked ? 1 : 0);
+}
+
+// CLIENT HELP
+void CmdClientHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "CLIENT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "CACHING (YES|NO)",
+      "    Enable/disable tracking of the keys for next command in OPTIN/OPTOUT modes.",
+      "GETREDIR",
+      "    Return the client ID we are redirecting to when tracking is enabled.",
+      "GETNAME",
+      "    Return the name of the current connection.",
+      "ID",
+      "    Return the ID of the current connection.",
+      "INFO",
+      "    Return information about the current client connection.",
+      "KILL <ip:port>",
+      "    Kill connection made from <ip:port>.",
+      "KILL <option> <value> [<option> <value> [...]]",
+      "    Kill connections. Options are:",
+      "    * ADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made from the specified address",
+      "    * LADDR (<ip:port>|<unixsocket>:0)",
+      "      Kill connections made to specified local address",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Kill connections by type.",
+      "    * USER <username>",
+      "      Kill connections authenticated by <username>.",
+      "    * SKIPME (YES|NO)",
+      "      Skip killing current connection (default: yes).",
+      "LIST [options ...]",
+      "    Return information about client connections. Options:",
+      "    * TYPE (NORMAL|MASTER|REPLICA|PUBSUB)",
+      "      Return clients of specified type.",
+      "UNPAUSE",
+      "    Stop the current client pause, resuming traffic.",
+      "PAUSE <timeout> [WRITE|ALL]",
+      "    Suspend all, or just write, clients for <timeout> milliseconds.",
+      "REPLY (ON|OFF|SKIP)",
+      "    Control the replies sent to the current connection.",
+      "SETNAME <name>",
+      "    Assign the name <name> to the current connection.",
+      "UNBLOCK <clientid> [TIMEOUT|ERROR]",
+      "    Unblock the specified blocked client.",
+      "TRACKING (ON|OFF) [REDIRECT <id>] [BCAST] [PREFIX <prefix> [...]]",
+      "         [OPTIN] [OPTOUT] [NOLOOP]",
+      "    Control server assisted client side caching.",
+      "TRACKINGINFO",
+      "    Report tracking status for the current connection.",
+      "NO-EVICT (ON|OFF)",
+      "    Protect current client connection from eviction.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.ArrayHeader(std::size(kLines));
+  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+}
+
 // CLIENT ID
 void CmdClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.client.id)); }
 
@@ -128,6 +405,8 @@ void CmdClientGetName(CommandContext& ctx) {
 
 constexpr uint32_t kConnectionFlags = kNoScript | kLoading | kStale;
 
+constexpr uint32_t kClientAdmin = kAdmin | kNoScript | kLoading | kStale;
+
 // clang-format off
 const CommandSpec kClientSubcommands[] = {
     {"id", 2, kConnectionFlags, kAclConnection, kNoKeys, CmdClientId,
@@ -136,6 +415,27 @@ const CommandSpec kClientSubcommands[] = {
      {"Set the current connection name", "2.6.9", "O(1)"}},
     {"getname", 2, kConnectionFlags, kAclConnection, kNoKeys, CmdClientGetName,
      {"Get the current connection name", "2.6.9", "O(1)"}},
+    {"list", -2, kClientAdmin, kAclConnection, kNoKeys, CmdClientList,
+     {"Get the list of client connections", "2.4.0", "O(N) where N is the number of client connections"},
+     "nondeterministic_output"},
+    {"info", 2, kConnectionFlags, kAclConnection, kNoKeys, CmdClientInfo,
+     {"Returns information about the current client connection.", "6.2.0", "O(1)"},
+     "nondeterministic_output"},
+    {"kill", -3, kClientAdmin, kAclConnection, kNoKeys, CmdClientKill,
+     {"Kill the connection of a client", "2.4.0", "O(N) where N is the number of client connections"}},
+    {"pause", -3, kClientAdmin, kAclConnection, kNoKeys, CmdClientPause,
+     {"Stop processing commands from clients for some time", "2.9.50", "O(1)"}},
+    {"unpause", 2, kClientAdmin, kAclConnection, kNoKeys, CmdClientUnpause,
+     {"Resume processing of clients that were paused", "6.2.0", "O(N) Where N is the number of paused clients"}},
+    {"no-evict", 3, kClientAdmin, kAclConnection, kNoKeys, CmdClientNoEvict,
+     {"Set client eviction mode for the current connection", "7.0.0", "O(1)"}},
+    {"reply", 3, kConnectionFlags, kAclConnection, kNoKeys, CmdClientReply,
+     {"Instruct the server whether to reply to commands", "3.2.0", "O(1)"}},
+    {"unblock", -3, kClientAdmin, kAclConnection, kNoKeys, CmdClientUnblock,
+     {"Unblock a client blocked in a blocking command from a different connection", "5.0.0",
+      "O(log N) where N is the number of client connections"}},
+    {"help", 2, kLoading | kStale, kAclConnection, kNoKeys, CmdClientHelp,
+     {"Show helpful text about the different subcommands", "5.0.0", "O(1)"}},
 };
 // clang-format on
 

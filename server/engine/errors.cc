@@ -42,6 +42,14 @@ std::string UnknownSubcommand(std::string_view sub, std::string_view parent) {
                       absl::AsciiStrToUpper(CString(parent)), " HELP.");
 }
 
+std::string UnknownClientType(std::string_view type) {
+  return absl::StrCat("ERR Unknown client type '", CString(type), "'");
+}
+
+std::string NoSuchUser(std::string_view user) {
+  return absl::StrCat("ERR No such user '", CString(user), "'");
+}
+
 std::string UnsupportedOption(std::string_view option) {
   return absl::StrCat("ERR Unsupported option ", CString(option));
 }

@@ -30,6 +30,17 @@ inline constexpr std::string_view kExpireNxWithOthers =
 inline constexpr std::string_view kExpireGtAndLt =
     "ERR GT and LT options at the same time are not compatible";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view kNoSuchClient = "ERR No such client";
+inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should be greater than 0";
+inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
+inline constexpr std::string_view kUnblockReason =
+    "ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR";
+inline constexpr std::string_view kUnblockedByClient =
+    "UNBLOCKED client unblocked via CLIENT UNBLOCK";
+inline constexpr std::string_view kPauseMode = "ERR CLIENT PAUSE mode must be WRITE or ALL";
+inline constexpr std::string_view kTimeoutNotInteger =
+    "ERR timeout is not an integer or out of range";
+inline constexpr std::string_view kTimeoutNegative = "ERR timeout is negative";
 inline constexpr std::string_view kProtocolVersionNotInteger =
     "ERR Protocol version is not an integer or out of range";
 
@@ -42,6 +53,10 @@ std::string UnknownCommand(std::span<const std::string_view> argv);
 std::string WrongArity(std::string_view full_name);
 // "ERR unknown subcommand 'foo'. Try COMMAND HELP."
 std::string UnknownSubcommand(std::string_view sub, std::string_view parent);
+// "ERR Unknown client type 'foo'"
+std::string UnknownClientType(std::string_view type);
+// "ERR No such user 'foo'"
+std::string NoSuchUser(std::string_view user);
 // "ERR Unsupported option foo"
 std::string UnsupportedOption(std::string_view option);
 

@@ -4,9 +4,12 @@
 // table cannot drift from the behaviour clients rely on.
 #include "server/engine/command_table.h"
 
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "resp/reply.h"
@@ -90,6 +93,46 @@ TEST_F(CommandTableTest, MatchesRedisCommandInfo) {
     }
   }
   EXPECT_GT(compared, 50);
+}
+
+// CLIENT LIST and CLIENT INFO lines: the same fields in the same order as Redis's, and the same
+// values where they do not depend on the connection, the time or the allocator.
+TEST_F(CommandTableTest, ClientInfoFieldsMatchRedis) {
+  auto connection = redis_->Connect();
+  ASSERT_TRUE(connection.ok()) << connection.status();
+  store::ManualClock clock;
+  ManualExecutor executor(clock);
+  Engine engine(clock, Config{}, executor);
+  Client& client = engine.Register(nullptr);
+
+  const std::vector<std::string_view> argv = {"CLIENT", "INFO"};
+  engine.Execute(client, argv);
+  resp::ReplyParser parser;
+  ASSERT_EQ(parser.Parse(client.output), resp::ReplyParser::Status::kReply);
+  auto theirs = connection->Command({"CLIENT", "INFO"});
+  ASSERT_TRUE(theirs.ok()) << theirs.status();
+
+  auto fields = [](std::string_view line) {
+    std::vector<std::pair<std::string, std::string>> out;
+    for (absl::string_view field :
+         absl::StrSplit(store::AbslView(line), absl::ByAnyChar(" \n"), absl::SkipEmpty())) {
+      const size_t eq = field.find('=');
+      out.emplace_back(std::string(field.substr(0, eq)), std::string(field.substr(eq + 1)));
+    }
+    return out;
+  };
+  const auto ours = fields(parser.reply().str);
+  const auto redis = fields(theirs->str);
+  ASSERT_EQ(ours.size(), redis.size()) << parser.reply().str << "\n" << theirs->str;
+  for (size_t i = 0; i < ours.size(); ++i) {
+    EXPECT_EQ(ours[i].first, redis[i].first) << "field " << i;
+    static const std::set<std::string> kStable = {"name", "flags", "db",       "sub",       "psub",
+                                                  "ssub", "multi", "argv-mem", "multi-mem", "oll",
+                                                  "omem", "cmd",   "user",     "redir",     "resp"};
+    if (kStable.contains(ours[i].first)) {
+      EXPECT_EQ(ours[i].second, redis[i].second) << ours[i].first;
+    }
+  }
 }
 
 }  // namespace
