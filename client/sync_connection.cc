@@ -29,7 +29,8 @@ struct SyncConnection::Impl {
   asio::ip::tcp::socket socket{io};
   std::string peer;  // "host:port", for messages
   std::chrono::milliseconds timeout;
-  std::string buffer;  // received bytes not yet parsed into replies
+  std::string buffer;  // received bytes; those before `parsed` were already replies
+  size_t parsed = 0;
   resp::ReplyParser parser;
   bool closed = false;
 
@@ -119,11 +120,17 @@ absl::StatusOr<resp::Reply> SyncConnection::ReadReply() {
   Impl& impl = *impl_;
   std::array<char, 16 * 1024> chunk;
   while (true) {
-    if (!impl.buffer.empty()) {
-      switch (impl.parser.Parse(impl.buffer)) {
+    if (impl.parsed < impl.buffer.size()) {
+      switch (impl.parser.Parse(std::string_view(impl.buffer).substr(impl.parsed))) {
         case resp::ReplyParser::Status::kReply: {
           resp::Reply reply = impl.parser.TakeReply();
-          impl.buffer.erase(0, impl.parser.consumed());
+          impl.parsed += impl.parser.consumed();
+          // Drop consumed bytes only once they are most of the buffer, so reading N pipelined
+          // replies costs O(N), not O(N^2) front erasures.
+          if (impl.parsed * 2 >= impl.buffer.size()) {
+            impl.buffer.erase(0, impl.parsed);
+            impl.parsed = 0;
+          }
           return reply;
         }
         case resp::ReplyParser::Status::kError:
@@ -136,7 +143,7 @@ absl::StatusOr<resp::Reply> SyncConnection::ReadReply() {
     if (impl.closed) {
       return absl::UnavailableError(
           absl::StrCat(impl.peer, " closed the connection",
-                       impl.buffer.empty() ? "" : " in the middle of a reply"));
+                       impl.parsed == impl.buffer.size() ? "" : " in the middle of a reply"));
     }
     size_t n = 0;
     std::optional<asio::error_code> result = impl.Run(

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cstdint>
 #include <limits>
 #include <map>
@@ -168,8 +167,9 @@ TEST(TimingWheelTest, ZeroBudgetFiresNothing) {
   EXPECT_THAT(AdvanceTo(wheel, kStart + 10), ElementsAre(1u));
 }
 
-TEST(TimingWheelTest, BigJumpsAreFast) {
-  const auto started = std::chrono::steady_clock::now();
+// Jumps of a day, a year and to the end of time fire exactly what is due; what they cost is
+// measured in bench/, not asserted here.
+TEST(TimingWheelTest, BigJumpsFireEverythingDue) {
   TimingWheel wheel(kStart);
   // An empty wheel jumping a year, then to the end of time.
   EXPECT_THAT(AdvanceTo(wheel, kStart + kYearMs), IsEmpty());
@@ -191,8 +191,6 @@ TEST(TimingWheelTest, BigJumpsAreFast) {
   }
   fired += AdvanceTo(stepped, kStart + kYearMs).size();
   EXPECT_EQ(fired, 1000u);
-  // Ticking through every millisecond of a year would take minutes.
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
 }
 
 TEST(TimingWheelTest, ManyEntriesInOneSlot) {
