@@ -72,13 +72,13 @@ class HashTable {
     Step();
     if (t_[0].slots == nullptr) t_[0].Allocate(kMinBuckets);
     Push(rehashing() ? t_[1] : t_[0], node, NodeHash(*node));
-    if (!rehashing() && size() > t_[0].count()) StartRehash(t_[0].count() * 2);
+    if (!rehashing() && size() > t_[0].count()) Grow();
   }
 
   // Unlinks the node with key and hands it back (the table no longer knows it), or nullptr.
-  Node* Unlink(std::string_view key) {
+  Node* Unlink(std::string_view key) { return Unlink(key, Traits::Hash(key)); }
+  Node* Unlink(std::string_view key, uint64_t hash) {
     Step();
-    const uint64_t hash = Traits::Hash(key);
     for (Buckets& t : t_) {
       if (t.slots == nullptr) continue;
       for (Node** link = &t.slots[hash & t.mask]; *link != nullptr; link = &Traits::Next(**link)) {
@@ -86,7 +86,7 @@ class HashTable {
         if (!Matches(*node, key, hash)) continue;
         *link = Traits::Next(*node);
         --t.used;
-        MaybeShrink();
+        if (!rehashing() && ShouldShrink()) Shrink();
         return node;
       }
     }
@@ -115,11 +115,14 @@ class HashTable {
     }
   }
 
-  // Makes room for `count` elements so that inserting them does not grow the table (used when
-  // a small encoding converts, its size known).
+  // Sizes an empty table for `count` elements, so that inserting them does not grow it (a small
+  // encoding converting, its size known). Does nothing to a table that has elements.
   void Reserve(size_t count) {
-    if (rehashing() || count <= t_[0].count()) return;
-    StartRehash(std::bit_ceil(std::max(count, kMinBuckets)));
+    if (!empty() || (!rehashing() && count <= t_[0].count())) return;
+    t_[0] = Buckets{};
+    t_[1] = Buckets{};  // an emptied table may still be mid-rehash
+    rehash_index_ = 0;
+    t_[0].Allocate(std::bit_ceil(std::max(count, kMinBuckets)));
   }
 
   // Destroys every node and frees the buckets.
@@ -290,13 +293,23 @@ class HashTable {
     t_[0] = std::move(t_[1]);
     t_[1] = Buckets{};
     rehash_index_ = 0;
+    // Elements came and went while it ran: the new size may already be wrong.
+    ResizeIfNeeded();
   }
 
-  void MaybeShrink() {
-    if (!rehashing() && t_[0].count() > kMinBuckets && size() * 8 < t_[0].count()) {
-      StartRehash(std::bit_ceil(std::max(size(), kMinBuckets)));
+  // The table grows past a load of 1 and shrinks below 1/8, to the power of two that holds its
+  // elements; never while a rehash runs. Inserts only grow it and unlinks only shrink it, so
+  // inserting into a Reserve()d table keeps its buckets.
+  void ResizeIfNeeded() {
+    if (size() > t_[0].count()) {
+      Grow();
+    } else if (ShouldShrink()) {
+      Shrink();
     }
   }
+  bool ShouldShrink() const { return t_[0].count() > kMinBuckets && size() * 8 < t_[0].count(); }
+  void Grow() { StartRehash(std::bit_ceil(size() + 1)); }
+  void Shrink() { StartRehash(std::bit_ceil(std::max(size(), kMinBuckets))); }
 
   void DestroyAll() {
     for (Buckets& t : t_) {

@@ -389,13 +389,14 @@ std::string_view ZSetValue::encoding() const {
 }
 
 void ZSetValue::ConvertToSkiplist() {
-  skiplist_ = std::make_unique<Skiplist>();
-  skiplist_->Reserve(size() + 1);
+  auto skiplist = std::make_unique<Skiplist>();
+  skiplist->Reserve(size() + 1);
   for (size_t pos = listpack_.Front(); pos != Listpack::kEnd;) {
     const size_t score_pos = listpack_.Next(pos);
-    skiplist_->Insert(listpack_.Get(pos).view(), ScoreAt(listpack_, score_pos));
+    skiplist->Insert(listpack_.Get(pos).view(), ScoreAt(listpack_, score_pos));
     pos = listpack_.Next(score_pos);
   }
+  skiplist_ = std::move(skiplist);
   listpack_ = Listpack();
 }
 

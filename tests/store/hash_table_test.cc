@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdint>
 #include <map>
 #include <random>
@@ -26,6 +27,20 @@ std::string Name(std::string_view prefix, int i) {
 }
 
 std::string Key(int i) { return Name("key:", i); }
+
+// Every one of `outcomes` outcomes was hit, about equally often: Pearson's chi-square stays below
+// its mean + 6 standard deviations (a false alarm about once in ten million runs).
+template <typename Hits>
+void ExpectUniform(const Hits& hits, size_t outcomes) {
+  ASSERT_EQ(hits.size(), outcomes);
+  double total = 0;
+  for (const auto& [outcome, n] : hits) total += n;
+  const double expected = total / outcomes;
+  double chi2 = 0;
+  for (const auto& [outcome, n] : hits) chi2 += (n - expected) * (n - expected) / expected;
+  const double df = static_cast<double>(outcomes) - 1;
+  EXPECT_LT(chi2, df + 6 * std::sqrt(2 * df));
+}
 
 void Insert(Table& table, std::string_view key) {
   ASSERT_EQ(table.Find(key), nullptr) << key;
@@ -153,12 +168,30 @@ TEST(HashTableTest, ShrinksBelowOneEighthLoad) {
   EXPECT_EQ(table.bucket_count(), Table::kMinBuckets);
 }
 
+// Inserts during a shrink land in the small new array; once the rehash ends the table grows
+// again instead of keeping long chains.
+TEST(HashTableTest, FinishedRehashResizesAgainWhenNeeded) {
+  Table table;
+  for (int i = 0; i < 4096; ++i) Insert(table, Key(i));
+  while (table.rehashing()) table.RehashStep(100);
+  int i = 0;
+  while (!table.rehashing()) ASSERT_TRUE(table.Erase(Key(i++)));  // the shrink starts
+  const size_t shrinking_to = table.bucket_count() - 4096;
+  EXPECT_LT(shrinking_to, 1024u);
+  for (int j = 0; j < 3000; ++j) Insert(table, Name("new", j));
+  while (table.rehashing()) table.RehashStep(100);
+  EXPECT_GE(table.bucket_count(), table.size());
+  EXPECT_EQ(table.size(), 4096u - i + 3000);
+}
+
 TEST(HashTableTest, ReservePresizes) {
   Table table;
   table.Reserve(1000);
   EXPECT_EQ(table.bucket_count(), 1024u);
   for (int i = 0; i < 1000; ++i) Insert(table, Key(i));
   EXPECT_FALSE(table.rehashing());
+  EXPECT_EQ(table.bucket_count(), 1024u);
+  table.Reserve(5000);  // not empty: nothing happens
   EXPECT_EQ(table.bucket_count(), 1024u);
 }
 
@@ -243,16 +276,8 @@ TEST(HashTableTest, RandomIsUniform) {
       while (table.rehashing()) table.RehashStep(100);
     }
     std::map<std::string, int> hits;
-    const int draws = n * 400;
-    for (int i = 0; i < draws; ++i) ++hits[std::string(table.Random(rng)->key())];
-    ASSERT_EQ(hits.size(), static_cast<size_t>(n));  // every element reachable
-    // Chi-square against uniform; the 0.9999 quantile for ~n degrees of freedom is far below
-    // n + 6 * sqrt(2n).
-    const double expected = 400;
-    double chi2 = 0;
-    for (const auto& [key, count] : hits)
-      chi2 += (count - expected) * (count - expected) / expected;
-    EXPECT_LT(chi2, n + 6 * std::sqrt(2.0 * n)) << "mid_rehash=" << mid_rehash;
+    for (int i = 0; i < n * 400; ++i) ++hits[std::string(table.Random(rng)->key())];
+    ExpectUniform(hits, n);
   }
 }
 
@@ -292,6 +317,28 @@ TEST(HashTableTest, CallerOwnedNodesWithCachedHash) {
   EXPECT_EQ(entries[43]->key, Key(43));
 }
 
+// Hashes chosen by the test make the rehash's progress deterministic: an emptied table can be
+// mid-rehash, and Reserve then starts it afresh.
+TEST(HashTableTest, ReserveOnAnEmptiedTableMidRehash) {
+  std::vector<std::unique_ptr<OwnedEntry>> entries;
+  HashTable<OwnedEntry, OwnedTraits> table;
+  for (int i = 0; i < 4096; ++i) {
+    entries.push_back(std::make_unique<OwnedEntry>(OwnedEntry{Key(i), static_cast<uint64_t>(i)}));
+    table.Insert(entries.back().get());
+  }
+  while (table.rehashing()) table.RehashStep(100);
+  // Down to 511 the shrink starts; the rest go before it could walk the 4096 old buckets.
+  for (int i = 0; i < 4096; ++i) ASSERT_NE(table.Unlink(Key(i), i), nullptr);
+  ASSERT_TRUE(table.empty());
+  ASSERT_TRUE(table.rehashing());
+  table.Reserve(300);
+  EXPECT_FALSE(table.rehashing());
+  EXPECT_EQ(table.bucket_count(), 512u);
+  for (int i = 0; i < 300; ++i) table.Insert(entries[i].get());
+  EXPECT_EQ(table.bucket_count(), 512u);
+  for (int i = 0; i < 300; ++i) ASSERT_EQ(table.Find(Key(i), i), entries[i].get());
+}
+
 TEST(DistinctIndexesTest, DistinctAndCoveringBothStrategies) {
   std::mt19937_64 rng(3);
   for (const size_t count : {3, 40}) {  // few: draws; most: partial shuffle
@@ -305,9 +352,7 @@ TEST(DistinctIndexesTest, DistinctAndCoveringBothStrategies) {
         ++hits[i];
       }
     }
-    EXPECT_EQ(hits.size(), 50u);
-    const double expected = 4000.0 * count / 50;
-    for (const auto& [i, n] : hits) EXPECT_NEAR(n, expected, expected * 0.25) << i;
+    ExpectUniform(hits, 50);
   }
   EXPECT_EQ(DistinctIndexes(5, 5, rng).size(), 5u);
 }
