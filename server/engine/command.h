@@ -90,12 +90,16 @@ using CommandHandler = void (*)(CommandContext& ctx);
 // the end. All zero for commands without keys. The key specifications COMMAND INFO reports
 // follow from them plus the flags: one spec for the whole range, or, when the keys play
 // different roles (RENAME's source and destination), one per key with flag groups split by '|'.
+// Keys that follow a count argument (LMPOP numkeys key ..., ZUNIONSTORE dest numkeys key ...)
+// are found through `numkeys`, the count's position; they get one more spec (Redis's "keynum")
+// with the last flag group. Such a command declares kMovableKeys.
 struct KeyPositions {
   int first = 0;
   int last = 0;
   int step = 0;
   std::string_view flags = {};  // "RW access update"
   std::string_view notes = {};
+  int numkeys = 0;  // 0: no counted keys
 };
 
 inline constexpr KeyPositions kNoKeys{};

@@ -10,7 +10,7 @@
 namespace understudy::engine {
 
 std::vector<CommandFamily> AllFamilies() {
-  return {StringFamily(), KeysFamily(), ConnectionFamily(), ServerFamily()};
+  return {StringFamily(), KeysFamily(), ListsFamily(), ConnectionFamily(), ServerFamily()};
 }
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }

@@ -9,6 +9,7 @@ namespace understudy::engine {
 // One per family file; each returns its COMMAND group and registration table.
 CommandFamily StringFamily();
 CommandFamily KeysFamily();
+CommandFamily ListsFamily();
 CommandFamily ConnectionFamily();
 CommandFamily ServerFamily();
 

@@ -5,11 +5,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <limits>
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
@@ -103,8 +106,11 @@ std::vector<std::string_view> SplitWords(std::string_view tips) {
   return out;
 }
 
+// One key specification. It finds its keys from argument `index` on: a range of last_key
+// (relative to index, or from the end if negative) and step, or with keynum the keys that
+// follow a count at index.
 void ReplyKeySpec(resp::ReplyWriter& r, std::string_view flags, std::string_view notes, int index,
-                  int last_key, int step) {
+                  int last_key, int step, bool keynum = false) {
   r.MapHeader(notes.empty() ? 3 : 4);
   if (!notes.empty()) {
     r.Bulk("notes");
@@ -124,6 +130,18 @@ void ReplyKeySpec(resp::ReplyWriter& r, std::string_view flags, std::string_view
   r.Bulk("find_keys");
   r.MapHeader(2);
   r.Bulk("type");
+  if (keynum) {
+    r.Bulk("keynum");
+    r.Bulk("spec");
+    r.MapHeader(3);
+    r.Bulk("keynumidx");
+    r.Integer(0);
+    r.Bulk("firstkey");
+    r.Integer(1);
+    r.Bulk("keystep");
+    r.Integer(1);
+    return;
+  }
   r.Bulk("range");
   r.Bulk("spec");
   r.MapHeader(3);
@@ -137,18 +155,26 @@ void ReplyKeySpec(resp::ReplyWriter& r, std::string_view flags, std::string_view
 
 // Key specifications derived from the key positions (see KeyPositions).
 void ReplyKeySpecs(resp::ReplyWriter& r, const KeyPositions& keys) {
-  if (keys.first == 0) return r.SetHeader(0);
-  std::vector<absl::string_view> roles = absl::StrSplit(store::AbslView(keys.flags), '|');
-  if (roles.size() == 1) {
-    r.SetHeader(1);
+  std::vector<std::string_view> roles;
+  for (absl::string_view role : absl::StrSplit(store::AbslView(keys.flags), '|')) {
+    roles.emplace_back(role.data(), role.size());
+  }
+  std::string_view counted_role;
+  if (keys.numkeys != 0) {
+    counted_role = roles.back();
+    roles.pop_back();
+  }
+  const size_t range_specs = keys.first == 0 ? 0 : roles.size();
+  r.SetHeader(range_specs + (keys.numkeys != 0 ? 1 : 0));
+  if (range_specs == 1) {
     const int last_key = keys.last < 0 ? keys.last : keys.last - keys.first;
-    return ReplyKeySpec(r, keys.flags, keys.notes, keys.first, last_key, keys.step);
+    ReplyKeySpec(r, roles[0], keys.notes, keys.first, last_key, keys.step);
+  } else {
+    for (size_t i = 0; i < range_specs; ++i) {
+      ReplyKeySpec(r, roles[i], keys.notes, keys.first + static_cast<int>(i) * keys.step, 0, 1);
+    }
   }
-  r.SetHeader(roles.size());
-  for (size_t i = 0; i < roles.size(); ++i) {
-    ReplyKeySpec(r, std::string_view(roles[i].data(), roles[i].size()), keys.notes,
-                 keys.first + static_cast<int>(i) * keys.step, 0, 1);
-  }
+  if (keys.numkeys != 0) ReplyKeySpec(r, counted_role, keys.notes, keys.numkeys, 0, 0, true);
 }
 
 // One COMMAND INFO entry: name, arity, flags, first key, last key, step, ACL categories,
@@ -287,6 +313,25 @@ void CmdCommandList(CommandContext& ctx) {
   ctx.reply.BulkArray(names);
 }
 
+// A key count as Redis reads it here, with atoi: leading blanks, a sign, then digits up to the
+// first other character; a value past a C long saturates, then wraps to an int.
+int CountAsAtoi(std::string_view text) {
+  size_t i = 0;
+  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+  const bool negative = i < text.size() && text[i] == '-';
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  int64_t value = 0;
+  bool saturated = false;
+  for (; i < text.size() && absl::ascii_isdigit(text[i]); ++i) {
+    const int digit = text[i] - '0';
+    saturated = saturated || value > (kMax - digit) / 10;
+    value = saturated ? kMax : value * 10 + digit;
+  }
+  if (negative) value = saturated ? std::numeric_limits<int64_t>::min() : -value;
+  return static_cast<int>(value);
+}
+
 // COMMAND GETKEYS command [arg ...]
 void CmdCommandGetKeys(CommandContext& ctx) {
   const std::span<const std::string_view> argv = ctx.args.subspan(2);
@@ -299,11 +344,22 @@ void CmdCommandGetKeys(CommandContext& ctx) {
     return ctx.reply.Error("ERR Invalid number of arguments specified for command");
   }
   const KeyPositions& keys = command->spec->keys;
-  if (keys.first == 0) return ctx.reply.Error("ERR The command has no key arguments");
+  if (keys.first == 0 && keys.numkeys == 0) {
+    return ctx.reply.Error("ERR The command has no key arguments");
+  }
   const int argc = static_cast<int>(argv.size());
   const int last = keys.last < 0 ? argc + keys.last : keys.last;
   std::vector<std::string_view> found;
-  for (int i = keys.first; i <= last && i < argc; i += keys.step) found.push_back(argv[i]);
+  if (keys.first != 0) {
+    for (int i = keys.first; i <= last && i < argc; i += keys.step) found.push_back(argv[i]);
+  }
+  if (keys.numkeys != 0) {
+    const int count = keys.numkeys < argc ? CountAsAtoi(argv[keys.numkeys]) : 0;
+    if (count < 1 || count > argc - keys.numkeys - 1) {
+      return ctx.reply.Error("ERR Invalid arguments specified for command");
+    }
+    for (int i = 1; i <= count; ++i) found.push_back(argv[keys.numkeys + i]);
+  }
   ctx.reply.BulkArray(found);
 }
 

@@ -1,0 +1,575 @@
+// List commands: pushes and pops at either end, indexes and ranges, moves between lists.
+#include <algorithm>
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "server/engine/arg_parser.h"
+#include "server/engine/command.h"
+#include "server/engine/engine.h"
+#include "server/engine/errors.h"
+#include "server/engine/families.h"
+#include "store/database.h"
+#include "store/list_value.h"
+#include "store/numbers.h"
+#include "store/op_result.h"
+
+namespace understudy::engine {
+namespace {
+
+using store::Database;
+using store::ListValue;
+using store::OpResult;
+using store::OpStatus;
+using store::ValueType;
+
+// An end of a list: LEFT is the head, RIGHT the tail.
+enum class End : uint8_t { kLeft, kRight };
+
+// LEFT or RIGHT, in any case.
+std::optional<End> ParseEnd(std::string_view arg) {
+  if (EqualsIgnoreCase(arg, "left")) return End::kLeft;
+  if (EqualsIgnoreCase(arg, "right")) return End::kRight;
+  return std::nullopt;
+}
+
+void Push(ListValue& list, End end, std::string_view element) {
+  if (end == End::kLeft) {
+    list.PushFront(element);
+  } else {
+    list.PushBack(element);
+  }
+}
+
+// Pops from a list that is not empty.
+std::string Pop(ListValue& list, End end) {
+  return *(end == End::kLeft ? list.PopFront() : list.PopBack());
+}
+
+// Pops up to count elements from one end and replies them as an array.
+void ReplyPopped(resp::ReplyWriter& reply, ListValue& list, End end, uint64_t count) {
+  const size_t n = std::min<uint64_t>(count, list.size());
+  reply.ArrayHeader(n);
+  for (size_t i = 0; i < n; ++i) reply.Bulk(Pop(list, end));
+}
+
+// The list under key: null if there is none, kWrongType if the key holds another type.
+OpResult<ListValue*> FindList(Database& db, std::string_view key) {
+  store::Value* value = db.Find(key);
+  if (value == nullptr) return static_cast<ListValue*>(nullptr);
+  if (!value->is(ValueType::kList)) return OpStatus::kWrongType;
+  return &value->as<ListValue>();
+}
+
+// The list under key, created empty with the configured node size if there is none. The caller
+// fills a new list at once: an empty list must not stay in the keyspace.
+OpResult<ListValue*> FindOrCreateList(CommandContext& ctx, std::string_view key) {
+  auto [value, inserted] = ctx.db().FindOrInsert(key, ValueType::kList);
+  if (!value->is(ValueType::kList)) return OpStatus::kWrongType;
+  ListValue& list = value->as<ListValue>();
+  if (inserted) list.set_fill(ctx.engine.keyspace().encoding().list_max_listpack_size);
+  return &list;
+}
+
+// Reports a change to the list under key; a list the change emptied is deleted.
+void ListChanged(Database& db, std::string_view key, const ListValue& list) {
+  if (list.empty()) {
+    db.Erase(key);
+  } else {
+    db.Written(key);
+  }
+}
+
+// Redis's inclusive range [start, stop] over size elements, negative indexes counting from the
+// tail, clamped to the list; nullopt if it selects nothing.
+std::optional<std::pair<size_t, size_t>> ClampRange(int64_t start, int64_t stop, size_t size) {
+  const int64_t len = static_cast<int64_t>(size);
+  if (start < 0) start += len;
+  if (stop < 0) stop += len;
+  start = std::max<int64_t>(start, 0);
+  if (start > stop || start >= len) return std::nullopt;
+  return std::make_pair(static_cast<size_t>(start), static_cast<size_t>(std::min(stop, len - 1)));
+}
+
+// Pops from the first of keys that holds a list and replies [key, element], or with a count
+// [key, [element ...]]. Returns false, without replying, if none holds a list.
+bool PopFromFirstList(CommandContext& ctx, std::span<const std::string_view> keys, End end,
+                      std::optional<int64_t> count) {
+  Database& db = ctx.db();
+  for (std::string_view key : keys) {
+    auto found = FindList(db, key);
+    if (!found.ok()) {
+      ReplyError(ctx.reply, found.status());
+      return true;
+    }
+    ListValue* list = *found;
+    if (list == nullptr) continue;
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk(key);
+    if (count) {
+      ReplyPopped(ctx.reply, *list, end, *count);
+    } else {
+      ctx.reply.Bulk(Pop(*list, end));
+    }
+    ListChanged(db, key, *list);
+    return true;
+  }
+  return false;
+}
+
+// Moves an element from the list at source to the list at destination and replies it. Returns
+// false, without replying, if source holds no list.
+bool MoveElement(CommandContext& ctx, End from, End to) {
+  Database& db = ctx.db();
+  const std::string_view source = ctx.args[1], destination = ctx.args[2];
+  auto src = FindList(db, source);
+  if (!src.ok()) {
+    ReplyError(ctx.reply, src.status());
+    return true;
+  }
+  if (*src == nullptr) return false;
+  auto dst = FindList(db, destination);
+  if (!dst.ok()) {
+    ReplyError(ctx.reply, dst.status());
+    return true;
+  }
+  ListValue& list = **src;
+  const std::string element = Pop(list, from);
+  if (source == destination) {
+    Push(list, to, element);
+    db.Written(source);
+  } else {
+    ListChanged(db, source, list);
+    ListValue* target = *FindOrCreateList(ctx, destination);  // its type was checked above
+    Push(*target, to, element);
+    db.Written(destination);
+  }
+  ctx.reply.Bulk(element);
+  return true;
+}
+
+// LPUSH key element [element ...], RPUSH key element [element ...], and LPUSHX and RPUSHX,
+// which push only onto an existing list.
+void PushGeneric(CommandContext& ctx, End end, bool only_existing) {
+  Database& db = ctx.db();
+  const std::string_view key = ctx.args[1];
+  auto found = only_existing ? FindList(db, key) : FindOrCreateList(ctx, key);
+  if (!found.ok()) return ReplyError(ctx.reply, found.status());
+  ListValue* list = *found;
+  if (list == nullptr) return ctx.reply.Integer(0);
+  for (size_t i = 2; i < ctx.args.size(); ++i) Push(*list, end, ctx.args[i]);
+  db.Written(key);
+  ctx.reply.Integer(static_cast<int64_t>(list->size()));
+}
+void CmdLPush(CommandContext& ctx) { PushGeneric(ctx, End::kLeft, false); }
+void CmdRPush(CommandContext& ctx) { PushGeneric(ctx, End::kRight, false); }
+void CmdLPushX(CommandContext& ctx) { PushGeneric(ctx, End::kLeft, true); }
+void CmdRPushX(CommandContext& ctx) { PushGeneric(ctx, End::kRight, true); }
+
+// LPOP key [count], RPOP key [count]: with a count the reply is an array, even of one.
+void PopGeneric(CommandContext& ctx, End end) {
+  if (ctx.args.size() > 3) return ctx.reply.Error(errors::WrongArity(ctx.spec.name));
+  const bool has_count = ctx.args.size() == 3;
+  int64_t count = 1;
+  if (has_count && (!store::ParseInt64(ctx.args[2], &count) || count < 0)) {
+    return ctx.reply.Error(errors::kNotPositive);
+  }
+  Database& db = ctx.db();
+  auto found = FindList(db, ctx.args[1]);
+  if (!found.ok()) return ReplyError(ctx.reply, found.status());
+  ListValue* list = *found;
+  if (list == nullptr) return has_count ? ctx.reply.NullArray() : ctx.reply.Null();
+  if (has_count) {
+    ReplyPopped(ctx.reply, *list, end, count);
+    if (count == 0) return;
+  } else {
+    ctx.reply.Bulk(Pop(*list, end));
+  }
+  ListChanged(db, ctx.args[1], *list);
+}
+void CmdLPop(CommandContext& ctx) { PopGeneric(ctx, End::kLeft); }
+void CmdRPop(CommandContext& ctx) { PopGeneric(ctx, End::kRight); }
+
+// LLEN key
+void CmdLLen(CommandContext& ctx) {
+  auto found = FindList(ctx.db(), ctx.args[1]);
+  if (!found.ok()) return ReplyError(ctx.reply, found.status());
+  ctx.reply.Integer(*found == nullptr ? 0 : static_cast<int64_t>((*found)->size()));
+}
+
+// LRANGE key start stop
+void CmdLRange(CommandContext& ctx) {
+  int64_t start, stop;
+  if (!ParseIntArg(ctx.reply, ctx.args[2], &start) || !ParseIntArg(ctx.reply, ctx.args[3], &stop)) {
+    return;
+  }
+  auto found = FindList(ctx.db(), ctx.args[1]);
+  if (!found.ok()) return ReplyError(ctx.reply, found.status());
+  const ListValue* list = *found;
+  const auto range = list == nullptr ? std::nullopt : ClampRange(start, stop, list->size());
+  if (!range) return ctx.reply.ArrayHeader(0);
+  ctx.reply.ArrayHeader(range->second - range->first + 1);
+  list->ForRange(range->first, range->second, [&](std::string_view v) { ctx.reply.Bulk(v); });
+}
+
+// LINDEX key index
+void CmdLIndex(CommandContext& ctx) {
+  auto found = FindList(ctx.db(), ctx.args[1]);
+  if (!found.ok()) return ReplyError(ctx.reply, found.status());
+  // Redis reads the index only once it has found a list.
+  if (*found == nullptr) return ctx.reply.Null();
+  int64_t index;
+  if (!ParseIntArg(ctx.reply, ctx.args[2], &index)) return;
+  const std::optional<std::string> element = (*found)->Index(index);
+  if (!element) return ctx.reply.Null();
+  ctx.reply.Bulk(*element);
+}
+
+// LSET key index element
+void CmdLSet(CommandContext& ctx) {
+  Database& db = ctx.db();
+  auto found = FindList(db, ctx.args[1]);
+  if (!found.ok()) return ReplyError(ctx.reply, found.status());
+  if (*found == nullptr) return ctx.reply.Error(errors::kNoSuchKey);
+  int64_t index;
+  if (!ParseIntArg(ctx.reply, ctx.args[2], &index)) return;
+  if (!(*found)->Set(index, ctx.args[3])) return ctx.reply.Error(errors::kIndexOutOfRange);
+  db.Written(ctx.args[1]);
+  ctx.reply.Ok();
+}
+
+// LINSERT key BEFORE | AFTER pivot element: the new length, 0 without a list, -1 without the
+// pivot.
+void CmdLInsert(CommandContext& ctx) {
+  const bool after = EqualsIgnoreCase(ctx.args[2], "after");
+  if (!after && !EqualsIgnoreCase(ctx.args[2], "before")) return ctx.reply.Error(errors::kSyntax);
+  Database& db = ctx.db();
+  auto found = FindList(db, ctx.args[1]);
+  if (!found.ok()) return ReplyError(ctx.reply, found.status());
+  ListValue* list = *found;
+  if (list == nullptr) return ctx.reply.Integer(0);
+  if (!list->Insert(ctx.args[3], ctx.args[4], after)) return ctx.reply.Integer(-1);
+  db.Written(ctx.args[1]);
+  ctx.reply.Integer(static_cast<int64_t>(list->size()));
+}
+
+// LREM key count element
+void CmdLRem(CommandContext& ctx) {
+  int64_t count;
+  if (!ParseIntArg(ctx.reply, ctx.args[2], &count)) return;
+  Database& db = ctx.db();
+  auto found = FindList(db, ctx.args[1]);
+  if (!found.ok()) return ReplyError(ctx.reply, found.status());
+  ListValue* list = *found;
+  if (list == nullptr) return ctx.reply.Integer(0);
+  const size_t removed = list->Remove(ctx.args[3], count);
+  if (removed > 0) ListChanged(db, ctx.args[1], *list);
+  ctx.reply.Integer(static_cast<int64_t>(removed));
+}
+
+// LTRIM key start stop
+void CmdLTrim(CommandContext& ctx) {
+  int64_t start, stop;
+  if (!ParseIntArg(ctx.reply, ctx.args[2], &start) || !ParseIntArg(ctx.reply, ctx.args[3], &stop)) {
+    return;
+  }
+  Database& db = ctx.db();
+  auto found = FindList(db, ctx.args[1]);
+  if (!found.ok()) return ReplyError(ctx.reply, found.status());
+  ListValue* list = *found;
+  if (list == nullptr) return ctx.reply.Ok();
+  const auto range = ClampRange(start, stop, list->size());
+  if (range) {
+    list->Trim(range->first, range->second);
+  } else {
+    list->Clear();
+  }
+  // Redis reports the key modified even when nothing was trimmed.
+  ListChanged(db, ctx.args[1], *list);
+  ctx.reply.Ok();
+}
+
+// A non-negative integer option value; latches `error` for anything else.
+int64_t NextNonNegative(ArgParser& parser, std::string_view error) {
+  const std::string_view arg = parser.Next();
+  int64_t value = 0;
+  if (parser.ok() && (!store::ParseInt64(arg, &value) || value < 0)) parser.Fail(error);
+  return value;
+}
+
+// LPOS key element [RANK rank] [COUNT num-matches] [MAXLEN len]
+void CmdLPos(CommandContext& ctx) {
+  int64_t rank = 1, count = 0, maxlen = 0;
+  bool has_count = false;
+  ArgParser parser(ctx.args, 3);
+  while (parser.HasNext()) {
+    if (parser.remaining() >= 2 && parser.Check("rank")) {
+      rank = parser.NextInt64();
+      if (parser.ok() && rank == 0) parser.Fail(errors::kLposRankZero);
+    } else if (parser.remaining() >= 2 && parser.Check("count")) {
+      has_count = true;
+      count = NextNonNegative(parser, errors::kLposCountNegative);
+    } else if (parser.remaining() >= 2 && parser.Check("maxlen")) {
+      maxlen = NextNonNegative(parser, errors::kLposMaxlenNegative);
+    } else {
+      parser.Fail(errors::kSyntax);
+    }
+  }
+  if (!parser.ok()) return ctx.reply.Error(parser.error());
+  auto found = FindList(ctx.db(), ctx.args[1]);
+  if (!found.ok()) return ReplyError(ctx.reply, found.status());
+  const ListValue* list = *found;
+
+  std::vector<int64_t> positions;
+  if (list != nullptr) {
+    // Redis 7.0 negates INT64_MIN to itself, which then reports every match: as -1 does.
+    const uint64_t skip = rank == std::numeric_limits<int64_t>::min() ? 0
+                          : rank < 0                                  ? -rank - 1
+                                                                      : rank - 1;
+    const uint64_t wanted = !has_count ? 1 : count == 0 ? UINT64_MAX : count;
+    const std::string_view element = ctx.args[2];
+    uint64_t scanned = 0, matched = 0;
+    list->Walk(rank < 0, [&](size_t index, std::string_view value) {
+      if (maxlen != 0 && scanned == static_cast<uint64_t>(maxlen)) return false;
+      ++scanned;
+      if (value == element && ++matched > skip) positions.push_back(static_cast<int64_t>(index));
+      return positions.size() < wanted;
+    });
+  }
+  if (!has_count) {
+    return positions.empty() ? ctx.reply.Null() : ctx.reply.Integer(positions[0]);
+  }
+  ctx.reply.ArrayHeader(positions.size());
+  for (int64_t position : positions) ctx.reply.Integer(position);
+}
+
+// LMOVE source destination LEFT | RIGHT LEFT | RIGHT
+void CmdLMove(CommandContext& ctx) {
+  const std::optional<End> from = ParseEnd(ctx.args[3]), to = ParseEnd(ctx.args[4]);
+  if (!from || !to) return ctx.reply.Error(errors::kSyntax);
+  if (!MoveElement(ctx, *from, *to)) ctx.reply.Null();
+}
+
+// RPOPLPUSH source destination
+void CmdRPopLPush(CommandContext& ctx) {
+  if (!MoveElement(ctx, End::kRight, End::kLeft)) ctx.reply.Null();
+}
+
+// The arguments of LMPOP and BLMPOP from numkeys on: numkeys key [key ...] LEFT | RIGHT
+// [COUNT count].
+struct MultiPopArgs {
+  std::span<const std::string_view> keys;
+  End end = End::kLeft;
+  int64_t count = 1;
+};
+
+// Parses them with numkeys at `numkeys_at`; replies the error and returns nullopt if invalid.
+std::optional<MultiPopArgs> ParseMultiPop(CommandContext& ctx, size_t numkeys_at) {
+  int64_t numkeys;
+  if (!store::ParseInt64(ctx.args[numkeys_at], &numkeys) || numkeys < 1) {
+    ctx.reply.Error(errors::kNumkeysNotPositive);
+    return std::nullopt;
+  }
+  const size_t first_key = numkeys_at + 1;
+  // The keys and then LEFT or RIGHT must fit in the arguments.
+  if (static_cast<uint64_t>(numkeys) >= ctx.args.size() - first_key) {
+    ctx.reply.Error(errors::kSyntax);
+    return std::nullopt;
+  }
+  MultiPopArgs out;
+  out.keys = ctx.args.subspan(first_key, numkeys);
+  const std::optional<End> end = ParseEnd(ctx.args[first_key + numkeys]);
+  if (!end) {
+    ctx.reply.Error(errors::kSyntax);
+    return std::nullopt;
+  }
+  out.end = *end;
+  bool has_count = false;
+  ArgParser parser(ctx.args, first_key + numkeys + 1);
+  while (parser.HasNext()) {
+    if (!has_count && parser.remaining() >= 2 && parser.Check("count")) {
+      has_count = true;
+      const std::string_view arg = parser.Next();
+      if (!store::ParseInt64(arg, &out.count) || out.count < 1) {
+        parser.Fail(errors::kCountNotPositive);
+      }
+    } else {
+      parser.Fail(errors::kSyntax);
+    }
+  }
+  if (!parser.ok()) {
+    ctx.reply.Error(parser.error());
+    return std::nullopt;
+  }
+  return out;
+}
+
+// LMPOP numkeys key [key ...] LEFT | RIGHT [COUNT count]
+void CmdLMPop(CommandContext& ctx) {
+  const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx, 1);
+  if (!pop) return;
+  if (!PopFromFirstList(ctx, pop->keys, pop->end, pop->count)) ctx.reply.NullArray();
+}
+
+constexpr uint32_t kWriteFast = kWrite | kDenyOom | kFast;
+constexpr std::string_view kPushComplexity =
+    "O(1) for each element added, so O(N) to add N elements when the command is called with "
+    "multiple arguments.";
+constexpr KeyPositions kPushKey = {.first = 1, .last = 1, .step = 1, .flags = "RW insert"};
+constexpr KeyPositions kPopKey = {.first = 1, .last = 1, .step = 1, .flags = "RW access delete"};
+constexpr KeyPositions kMoveKeys = {
+    .first = 1, .last = 2, .step = 1, .flags = "RW access delete|RW insert"};
+
+const CommandSpec kCommands[] = {
+    {.name = "lpush",
+     .arity = -3,
+     .flags = kWriteFast,
+     .acl = kAclList,
+     .keys = kPushKey,
+     .handler = CmdLPush,
+     .doc = {"Prepend one or multiple elements to a list", "1.0.0", kPushComplexity}},
+    {.name = "rpush",
+     .arity = -3,
+     .flags = kWriteFast,
+     .acl = kAclList,
+     .keys = kPushKey,
+     .handler = CmdRPush,
+     .doc = {"Append one or multiple elements to a list", "1.0.0", kPushComplexity}},
+    {.name = "lpushx",
+     .arity = -3,
+     .flags = kWriteFast,
+     .acl = kAclList,
+     .keys = kPushKey,
+     .handler = CmdLPushX,
+     .doc = {"Prepend an element to a list, only if the list exists", "2.2.0", kPushComplexity}},
+    {.name = "rpushx",
+     .arity = -3,
+     .flags = kWriteFast,
+     .acl = kAclList,
+     .keys = kPushKey,
+     .handler = CmdRPushX,
+     .doc = {"Append an element to a list, only if the list exists", "2.2.0", kPushComplexity}},
+    {.name = "lpop",
+     .arity = -2,
+     .flags = kWrite | kFast,
+     .acl = kAclList,
+     .keys = kPopKey,
+     .handler = CmdLPop,
+     .doc = {"Remove and get the first elements in a list", "1.0.0",
+             "O(N) where N is the number of elements returned"}},
+    {.name = "rpop",
+     .arity = -2,
+     .flags = kWrite | kFast,
+     .acl = kAclList,
+     .keys = kPopKey,
+     .handler = CmdRPop,
+     .doc = {"Remove and get the last elements in a list", "1.0.0",
+             "O(N) where N is the number of elements returned"}},
+    {.name = "llen",
+     .arity = 2,
+     .flags = kReadOnly | kFast,
+     .acl = kAclList,
+     .keys = {.first = 1, .last = 1, .step = 1, .flags = "RO"},
+     .handler = CmdLLen,
+     .doc = {"Get the length of a list", "1.0.0", "O(1)"}},
+    {.name = "lrange",
+     .arity = 4,
+     .flags = kReadOnly,
+     .acl = kAclList,
+     .keys = {.first = 1, .last = 1, .step = 1, .flags = "RO access"},
+     .handler = CmdLRange,
+     .doc = {"Get a range of elements from a list", "1.0.0",
+             "O(S+N) where S is the distance of start offset from HEAD for small lists, from "
+             "nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the "
+             "specified range."}},
+    {.name = "lindex",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclList,
+     .keys = {.first = 1, .last = 1, .step = 1, .flags = "RO access"},
+     .handler = CmdLIndex,
+     .doc = {"Get an element from a list by its index", "1.0.0",
+             "O(N) where N is the number of elements to traverse to get to the element at index. "
+             "This makes asking for the first or the last element of the list O(1)."}},
+    {.name = "lset",
+     .arity = 4,
+     .flags = kWrite | kDenyOom,
+     .acl = kAclList,
+     .keys = {.first = 1, .last = 1, .step = 1, .flags = "RW update"},
+     .handler = CmdLSet,
+     .doc = {"Set the value of an element in a list by its index", "1.0.0",
+             "O(N) where N is the length of the list. Setting either the first or the last "
+             "element of the list is O(1)."}},
+    {.name = "linsert",
+     .arity = 5,
+     .flags = kWrite | kDenyOom,
+     .acl = kAclList,
+     .keys = kPushKey,
+     .handler = CmdLInsert,
+     .doc = {"Insert an element before or after another element in a list", "2.2.0",
+             "O(N) where N is the number of elements to traverse before seeing the value pivot. "
+             "This means that inserting somewhere on the left end on the list (head) can be "
+             "considered O(1) and inserting somewhere on the right end (tail) is O(N)."}},
+    {.name = "lrem",
+     .arity = 4,
+     .flags = kWrite,
+     .acl = kAclList,
+     .keys = {.first = 1, .last = 1, .step = 1, .flags = "RW delete"},
+     .handler = CmdLRem,
+     .doc = {"Remove elements from a list", "1.0.0",
+             "O(N+M) where N is the length of the list and M is the number of elements "
+             "removed."}},
+    {.name = "ltrim",
+     .arity = 4,
+     .flags = kWrite,
+     .acl = kAclList,
+     .keys = {.first = 1, .last = 1, .step = 1, .flags = "RW delete"},
+     .handler = CmdLTrim,
+     .doc = {"Trim a list to the specified range", "1.0.0",
+             "O(N) where N is the number of elements to be removed by the operation."}},
+    {.name = "lpos",
+     .arity = -3,
+     .flags = kReadOnly,
+     .acl = kAclList,
+     .keys = {.first = 1, .last = 1, .step = 1, .flags = "RO access"},
+     .handler = CmdLPos,
+     .doc = {"Return the index of matching elements on a list", "6.0.6",
+             "O(N) where N is the number of elements in the list, for the average case. When "
+             "searching for elements near the head or the tail of the list, or when the MAXLEN "
+             "option is provided, the command may run in constant time."}},
+    {.name = "lmove",
+     .arity = 5,
+     .flags = kWrite | kDenyOom,
+     .acl = kAclList,
+     .keys = kMoveKeys,
+     .handler = CmdLMove,
+     .doc = {"Pop an element from a list, push it to another list and return it", "6.2.0", "O(1)"}},
+    {.name = "rpoplpush",
+     .arity = 3,
+     .flags = kWrite | kDenyOom,
+     .acl = kAclList,
+     .keys = kMoveKeys,
+     .handler = CmdRPopLPush,
+     .doc = {"Remove the last element in a list, prepend it to another list and return it", "1.2.0",
+             "O(1)"}},
+    {.name = "lmpop",
+     .arity = -4,
+     .flags = kWrite | kMovableKeys,
+     .acl = kAclList,
+     .keys = {.flags = "RW access delete", .numkeys = 1},
+     .handler = CmdLMPop,
+     .doc = {"Pop elements from a list", "7.0.0",
+             "O(N+M) where N is the number of provided keys and M is the number of elements "
+             "returned."}},
+};
+
+}  // namespace
+
+CommandFamily ListsFamily() { return {"list", kCommands}; }
+
+}  // namespace understudy::engine
