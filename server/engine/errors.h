@@ -52,6 +52,7 @@ inline constexpr std::string_view kLposCountNegative = "ERR COUNT can't be negat
 inline constexpr std::string_view kLposMaxlenNegative = "ERR MAXLEN can't be negative";
 inline constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
+inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
 
 // "ERR invalid expire time in 'set' command"
 std::string InvalidExpireTime(std::string_view command);

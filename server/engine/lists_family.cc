@@ -1,5 +1,7 @@
-// List commands: pushes and pops at either end, indexes and ranges, moves between lists.
+// List commands: pushes and pops at either end, indexes and ranges, moves between lists, and
+// the blocking pops and moves that wait for a list to fill.
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -96,6 +98,33 @@ std::optional<std::pair<size_t, size_t>> ClampRange(int64_t start, int64_t stop,
   return std::make_pair(static_cast<size_t>(start), static_cast<size_t>(std::min(stop, len - 1)));
 }
 
+// A blocking command's timeout, in seconds with any fraction, as an absolute deadline in ms
+// (0: wait for ever); replies the error and returns nullopt if it is not valid.
+std::optional<int64_t> ParseTimeout(CommandContext& ctx, std::string_view arg) {
+  long double seconds;
+  if (!store::ParseLongDouble(arg, &seconds)) {
+    ctx.reply.Error(errors::kTimeoutNotFloat);
+    return std::nullopt;
+  }
+  // Whole milliseconds rounded up, as Redis computes them. Its conversion to long long turns
+  // anything out of range (infinity included) into LLONG_MIN on x86: negative too.
+  const long double ms = std::ceil(seconds * 1000.0L);
+  if (ms < 0 || ms >= 0x1p63L) {
+    ctx.reply.Error(errors::kTimeoutNegative);
+    return std::nullopt;
+  }
+  const int64_t timeout = static_cast<int64_t>(ms);
+  if (timeout == 0) return 0;
+  // Redis's deadline then wraps past the largest int64 into one that never comes.
+  const int64_t now = ctx.now_ms();
+  return timeout > std::numeric_limits<int64_t>::max() - now ? 0 : now + timeout;
+}
+
+// True while a blocked command runs again because one of its keys became ready. Redis 7.0 then
+// pops from the key that woke the client, so keys that took another type meanwhile are passed
+// over rather than failing the command.
+bool IsWokenRerun(const CommandContext& ctx) { return ctx.client.is_blocked(); }
+
 // Pops from the first of keys that holds a list and replies [key, element], or with a count
 // [key, [element ...]]. Returns false, without replying, if none holds a list.
 bool PopFromFirstList(CommandContext& ctx, std::span<const std::string_view> keys, End end,
@@ -103,6 +132,7 @@ bool PopFromFirstList(CommandContext& ctx, std::span<const std::string_view> key
   Database& db = ctx.db();
   for (std::string_view key : keys) {
     auto found = FindList(db, key);
+    if (!found.ok() && IsWokenRerun(ctx)) continue;
     if (!found.ok()) {
       ReplyError(ctx.reply, found.status());
       return true;
@@ -416,7 +446,48 @@ void CmdLMPop(CommandContext& ctx) {
   if (!PopFromFirstList(ctx, pop->keys, pop->end, pop->count)) ctx.reply.NullArray();
 }
 
+// BLPOP key [key ...] timeout, BRPOP key [key ...] timeout
+void BlockingPop(CommandContext& ctx, End end) {
+  const std::optional<int64_t> deadline = ParseTimeout(ctx, ctx.args.back());
+  if (!deadline) return;
+  const auto keys = ctx.args.subspan(1, ctx.args.size() - 2);
+  if (PopFromFirstList(ctx, keys, end, std::nullopt)) return;
+  ctx.Block(keys, ValueType::kList, *deadline, TimeoutReply::kNullArray);
+}
+void CmdBLPop(CommandContext& ctx) { BlockingPop(ctx, End::kLeft); }
+void CmdBRPop(CommandContext& ctx) { BlockingPop(ctx, End::kRight); }
+
+// BLMOVE and BRPOPLPUSH once their ends are known. Their timeout reply is a null array, as in
+// Redis, though their non-blocking form answers a null bulk.
+void BlockingMove(CommandContext& ctx, End from, End to, std::string_view timeout) {
+  const std::optional<int64_t> deadline = ParseTimeout(ctx, timeout);
+  if (!deadline) return;
+  if (MoveElement(ctx, from, to)) return;
+  ctx.Block(ctx.args.subspan(1, 1), ValueType::kList, *deadline, TimeoutReply::kNullArray);
+}
+
+// BLMOVE source destination LEFT | RIGHT LEFT | RIGHT timeout
+void CmdBLMove(CommandContext& ctx) {
+  const std::optional<End> from = ParseEnd(ctx.args[3]), to = ParseEnd(ctx.args[4]);
+  if (!from || !to) return ctx.reply.Error(errors::kSyntax);
+  BlockingMove(ctx, *from, *to, ctx.args[5]);
+}
+
+// BRPOPLPUSH source destination timeout
+void CmdBRPopLPush(CommandContext& ctx) { BlockingMove(ctx, End::kRight, End::kLeft, ctx.args[3]); }
+
+// BLMPOP timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]
+void CmdBLMPop(CommandContext& ctx) {
+  const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx, 2);
+  if (!pop) return;
+  const std::optional<int64_t> deadline = ParseTimeout(ctx, ctx.args[1]);
+  if (!deadline) return;
+  if (PopFromFirstList(ctx, pop->keys, pop->end, pop->count)) return;
+  ctx.Block(pop->keys, ValueType::kList, *deadline, TimeoutReply::kNullArray);
+}
+
 constexpr uint32_t kWriteFast = kWrite | kDenyOom | kFast;
+constexpr uint32_t kBlockingWrite = kWrite | kNoScript | kBlocking;
 constexpr std::string_view kPushComplexity =
     "O(1) for each element added, so O(N) to add N elements when the command is called with "
     "multiple arguments.";
@@ -564,6 +635,49 @@ const CommandSpec kCommands[] = {
      .keys = {.flags = "RW access delete", .numkeys = 1},
      .handler = CmdLMPop,
      .doc = {"Pop elements from a list", "7.0.0",
+             "O(N+M) where N is the number of provided keys and M is the number of elements "
+             "returned."}},
+    {.name = "blpop",
+     .arity = -3,
+     .flags = kBlockingWrite,
+     .acl = kAclList,
+     .keys = {.first = 1, .last = -2, .step = 1, .flags = "RW access delete"},
+     .handler = CmdBLPop,
+     .doc = {"Remove and get the first element in a list, or block until one is available", "2.0.0",
+             "O(N) where N is the number of provided keys."}},
+    {.name = "brpop",
+     .arity = -3,
+     .flags = kBlockingWrite,
+     .acl = kAclList,
+     .keys = {.first = 1, .last = -2, .step = 1, .flags = "RW access delete"},
+     .handler = CmdBRPop,
+     .doc = {"Remove and get the last element in a list, or block until one is available", "2.0.0",
+             "O(N) where N is the number of provided keys."}},
+    {.name = "blmove",
+     .arity = 6,
+     .flags = kBlockingWrite | kDenyOom,
+     .acl = kAclList,
+     .keys = kMoveKeys,
+     .handler = CmdBLMove,
+     .doc = {"Pop an element from a list, push it to another list and return it; or block until "
+             "one is available",
+             "6.2.0", "O(1)"}},
+    {.name = "brpoplpush",
+     .arity = 4,
+     .flags = kBlockingWrite | kDenyOom,
+     .acl = kAclList,
+     .keys = kMoveKeys,
+     .handler = CmdBRPopLPush,
+     .doc = {"Pop an element from a list, push it to another list and return it; or block until "
+             "one is available",
+             "2.2.0", "O(1)"}},
+    {.name = "blmpop",
+     .arity = -5,
+     .flags = kWrite | kBlocking | kMovableKeys,
+     .acl = kAclList,
+     .keys = {.flags = "RW access delete", .numkeys = 2},
+     .handler = CmdBLMPop,
+     .doc = {"Pop elements from a list, or block until one is available", "7.0.0",
              "O(N+M) where N is the number of provided keys and M is the number of elements "
              "returned."}},
 };
