@@ -55,6 +55,9 @@ class RequestParser {
   // without growing its buffer many times.
   size_t bytes_wanted() const;
 
+  // Changes the largest bulk accepted (CONFIG SET proto-max-bulk-len), from the next "$N" line.
+  void set_max_bulk_length(int64_t max_bulk_length) { max_bulk_length_ = max_bulk_length; }
+
   // Forgets any partial request.
   void Reset();
 

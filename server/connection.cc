@@ -1,12 +1,17 @@
 #include "server/connection.h"
 
+#include <sys/mman.h>
+
 #include <algorithm>
 #include <cstring>
+#include <new>
+#include <system_error>
+#include <thread>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "asio/buffer.hpp"
 #include "asio/post.hpp"
-#include "asio/write.hpp"
 #include "server/server.h"
 #include "spdlog/spdlog.h"
 
@@ -15,12 +20,44 @@ namespace {
 
 constexpr size_t kInitialInput = 16 * 1024;
 constexpr size_t kMinReadSpace = 4 * 1024;
-// How far ahead of the bytes received a large announced argument may reserve: the buffer then
-// doubles as data arrives, so a client announcing a huge bulk it never sends costs little.
-constexpr size_t kMaxReadAhead = 1024 * 1024;
-// Stop reading a client whose unsent replies pass this; resume once they drain.
-constexpr size_t kMaxPendingOutput = 64 * 1024 * 1024;
+// Unparsed input read ahead of the requests being run; beyond it reading waits for them.
+constexpr size_t kReadAhead = 16 * 1024;
+// One read takes at most this much, so a large argument arrives in steps between which the
+// event loop serves other clients.
+constexpr size_t kMaxReadStep = 1024 * 1024;
+// Input storage above this size is given back once it holds little.
+constexpr size_t kKeepInputCapacity = 64 * 1024;
+// From this size input storage is mapped from the kernel rather than taken from the heap.
+constexpr size_t kMapThreshold = 1024 * 1024;
+// Unmapping a large block of small pages takes a while (about 0.1 s for 512 MB): a helper
+// thread does it.
+constexpr size_t kBackgroundUnmap = 16 * 1024 * 1024;
+// Output storage above this size is given back once sent.
+constexpr size_t kKeepOutputCapacity = 64 * 1024;
+// One turn of a pipeline: at most this many requests or this much input, then others go.
+constexpr size_t kSliceCommands = 1000;
+constexpr size_t kSliceBytes = 64 * 1024;
 
+// Uninitialised storage, null if memory ran out. A large block is mapped without reserving
+// swap: its pages cost memory only once written, so a client announcing a large argument it
+// does not send costs nothing, and the block goes straight back to the kernel when freed.
+InputBytes AllocateInput(size_t size) {
+  if (size < kMapThreshold) return InputBytes(new (std::nothrow) char[size], InputDeleter{0});
+  void* block = mmap(nullptr, size, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+  if (block == MAP_FAILED) return InputBytes(nullptr, InputDeleter{0});
+  // Huge pages past the first 4 MB: a large argument then costs a page fault per 2 MB rather
+  // than per 4 KB, and unmaps fast, while a client that sends little of what it announced still
+  // costs small pages only.
+  constexpr uintptr_t kSmallPart = 4 << 20;
+  constexpr uintptr_t kHugePage = 2 << 20;
+  const uintptr_t start = reinterpret_cast<uintptr_t>(block);
+  const uintptr_t huge_start = (start + kSmallPart + kHugePage - 1) & ~(kHugePage - 1);
+  if (huge_start < start + size) {
+    madvise(reinterpret_cast<void*>(huge_start), start + size - huge_start, MADV_HUGEPAGE);
+  }
+  return InputBytes(static_cast<char*>(block), InputDeleter{size});
+}
 
 // "ip:port" as CLIENT LIST shows addr and laddr.
 std::string EndpointText(const asio::ip::tcp::endpoint& endpoint) {
@@ -29,13 +66,30 @@ std::string EndpointText(const asio::ip::tcp::endpoint& endpoint) {
 
 }  // namespace
 
+void InputDeleter::operator()(char* bytes) const {
+  if (mapped == 0) {
+    delete[] bytes;
+    return;
+  }
+  if (mapped >= kBackgroundUnmap) {
+    try {
+      std::thread([bytes, size = mapped] { munmap(bytes, size); }).detach();
+      return;
+    } catch (const std::system_error&) {
+      // No thread to be had: unmap here.
+    }
+  }
+  munmap(bytes, mapped);
+}
+
 Connection::Connection(asio::ip::tcp::socket socket, engine::Engine& engine, Server& server)
     : socket_(std::move(socket)),
       engine_(engine),
       server_(server),
       parser_(engine.config().proto_max_bulk_len),
-      input_(std::make_unique_for_overwrite<char[]>(kInitialInput)),
-      input_capacity_(kInitialInput) {
+      input_(AllocateInput(kInitialInput)),
+      input_capacity_(input_ ? kInitialInput : 0),
+      input_peak_(input_capacity_) {
   std::error_code ignored;
   client_ = &engine_.Register(this, EndpointText(socket_.remote_endpoint(ignored)),
                               EndpointText(socket_.local_endpoint(ignored)),
@@ -65,49 +119,127 @@ void Connection::Close() {
 void Connection::OutputReady() { Flush(); }
 
 void Connection::Resumed() {
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
-    if (self->closed_) return;
-    self->ProcessInput();
-    self->Flush();
-    self->Read();
-  });
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Serve(); });
 }
 
 void Connection::RequestClose() {
   asio::post(socket_.get_executor(), [self = shared_from_this()] { self->Close(); });
 }
 
-void Connection::ReserveInput(size_t want) {
-  if (input_capacity_ - input_end_ >= want) return;
+bool Connection::OutputPaused() const {
+  const int64_t threshold = engine_.config().client_output_pause_threshold;
+  return threshold > 0 &&
+         client_->output.size() + writing_.size() >= static_cast<size_t>(threshold);
+}
+
+engine::BufferFigures Connection::buffers() const {
+  return {.query_buffer = input_end_ - input_begin_,
+          .query_buffer_free = input_capacity_ - input_end_,
+          .read_buffer_size = input_capacity_,
+          .read_buffer_peak = input_peak_,
+          .output_in_flight = OutputInFlight()};
+}
+
+void Connection::Serve() {
+  if (closed_) return;
+  const Stop stop = RunRequests();
+  CompactInput();
+  Flush();
+  if (closed_) return;
+  starved_ = stop == Stop::kNeedInput;
+  if (stop == Stop::kSliceDone && !serve_posted_) {
+    // Yield: the continuation queues behind the other clients' ready events.
+    serve_posted_ = true;
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      self->serve_posted_ = false;
+      self->Serve();
+    });
+  }
+  Read();
+}
+
+Connection::Stop Connection::RunRequests() {
+  parser_.set_max_bulk_length(engine_.config().proto_max_bulk_len);
+  const size_t slice_start = input_begin_;
+  size_t commands = 0;
+  while (true) {
+    if (client_->closing || client_->close_after_reply || client_->is_blocked() || OutputPaused()) {
+      return Stop::kWaiting;
+    }
+    if (input_begin_ == input_end_) return Stop::kNeedInput;
+    if (commands == kSliceCommands || input_begin_ - slice_start >= kSliceBytes) {
+      return Stop::kSliceDone;
+    }
+    const std::string_view pending(input_.get() + input_begin_, input_end_ - input_begin_);
+    const auto status = parser_.Parse(pending);
+    if (status == resp::RequestParser::Status::kNeedMore) return Stop::kNeedInput;
+    if (status == resp::RequestParser::Status::kError) {
+      spdlog::debug("client {}: {}", id_, parser_.error());
+      resp::ReplyWriter(&client_->output, client_->protocol)
+          .Error(std::string("ERR ") + std::string(parser_.error()));
+      client_->close_after_reply = true;
+      return Stop::kWaiting;
+    }
+    engine_.Execute(*client_, parser_.args());
+    input_begin_ += parser_.consumed();
+    ++commands;
+  }
+}
+
+bool Connection::Reallocate(size_t capacity) {
+  InputBytes fresh = AllocateInput(capacity);
+  if (!fresh) return false;
   const size_t pending = input_end_ - input_begin_;
-  // Slide the unconsumed bytes (the start of a partial request) to the front; the parser
-  // tracks positions relative to the request start, so the move is safe.
-  if (input_begin_ > 0) {
+  // The parser tracks positions relative to the request start, so moving it is safe.
+  std::memcpy(fresh.get(), input_.get() + input_begin_, pending);
+  input_ = std::move(fresh);
+  input_capacity_ = capacity;
+  input_peak_ = std::max(input_peak_, capacity);
+  input_begin_ = 0;
+  input_end_ = pending;
+  return true;
+}
+
+void Connection::CompactInput() {
+  if (input_begin_ == input_end_) input_begin_ = input_end_ = 0;
+  if (input_capacity_ > kKeepInputCapacity && input_end_ - input_begin_ <= kInitialInput / 2 &&
+      parser_.bytes_wanted() < kKeepInputCapacity) {
+    Reallocate(kInitialInput);  // on failure the large block simply stays
+  }
+}
+
+bool Connection::MakeRoom(size_t wanted) {
+  const size_t needed = std::max(wanted, kMinReadSpace);
+  if (input_capacity_ - input_end_ >= needed) return true;
+  const size_t pending = input_end_ - input_begin_;
+  if (wanted >= kKeepInputCapacity) {
+    // A large argument: storage for exactly the rest of the request (and the next line), so
+    // it is read in place, never copied through a growing buffer.
+    return Reallocate(pending + wanted + kMinReadSpace);
+  }
+  if (input_begin_ > 0 && input_capacity_ - pending >= needed) {
     std::memmove(input_.get(), input_.get() + input_begin_, pending);
     input_begin_ = 0;
     input_end_ = pending;
+    return true;
   }
-  if (input_capacity_ - input_end_ >= want) return;
-  const size_t capacity = std::max(input_capacity_ * 2, input_end_ + want);
-  auto grown = std::make_unique_for_overwrite<char[]>(capacity);
-  std::memcpy(grown.get(), input_.get(), input_end_);
-  input_ = std::move(grown);
-  input_capacity_ = capacity;
-}
-
-void Connection::ShrinkIdleInput() {
-  if (input_begin_ != input_end_ || input_capacity_ <= kMaxReadAhead) return;
-  input_ = std::make_unique_for_overwrite<char[]>(kInitialInput);
-  input_capacity_ = kInitialInput;
-  input_begin_ = input_end_ = 0;
+  return Reallocate(std::max(input_capacity_ * 2, pending + needed));
 }
 
 void Connection::Read() {
-  if (reading_ || closed_ || client_->close_after_reply) return;
-  // A large bulk argument announces its size: read it in large steps, not 4 KB at a time.
-  ReserveInput(std::clamp(parser_.bytes_wanted(), kMinReadSpace, kMaxReadAhead));
+  if (reading_ || closed_ || client_->closing || client_->close_after_reply || OutputPaused()) {
+    return;
+  }
+  // Complete requests wait to run: read further only a little ahead of them.
+  if (!starved_ && input_end_ - input_begin_ >= kReadAhead) return;
+  if (!MakeRoom(parser_.bytes_wanted())) {
+    spdlog::warn("Closing client {}: out of memory for its input", engine_.ClientInfo(*client_));
+    Close();
+    return;
+  }
   reading_ = true;
-  socket_.async_read_some(asio::buffer(input_.get() + input_end_, input_capacity_ - input_end_),
+  const size_t space = std::min(input_capacity_ - input_end_, kMaxReadStep);
+  socket_.async_read_some(asio::buffer(input_.get() + input_end_, space),
                           [self = shared_from_this()](const std::error_code& error, size_t bytes) {
                             self->OnRead(error, bytes);
                           });
@@ -124,57 +256,56 @@ void Connection::OnRead(const std::error_code& error, size_t bytes) {
     return;
   }
   input_end_ += bytes;
-  ProcessInput();
-  Flush();
-  if (!closed_ && client_->output.size() < kMaxPendingOutput) Read();
-}
-
-void Connection::ProcessInput() {
-  while (input_begin_ < input_end_ && !client_->close_after_reply && !client_->is_blocked()) {
-    const std::string_view pending(input_.get() + input_begin_, input_end_ - input_begin_);
-    const auto status = parser_.Parse(pending);
-    if (status == resp::RequestParser::Status::kNeedMore) break;
-    if (status == resp::RequestParser::Status::kError) {
-      spdlog::debug("client {}: {}", id_, parser_.error());
-      resp::ReplyWriter(&client_->output, client_->protocol)
-          .Error(std::string("ERR ") + std::string(parser_.error()));
-      client_->close_after_reply = true;
-      break;
-    }
-    engine_.Execute(*client_, parser_.args());
-    input_begin_ += parser_.consumed();
+  client_->last_interaction_ms = engine_.clock().NowMs();
+  const size_t pending = input_end_ - input_begin_;
+  if (pending > static_cast<size_t>(engine_.config().client_query_buffer_limit)) {
+    // As Redis: no reply, the client is closed with a log line.
+    const std::string_view head(input_.get() + input_begin_, std::min<size_t>(pending, 64));
+    spdlog::warn(
+        "Closing client that reached max query buffer length: {} qbuf={} (qbuf initial bytes: "
+        "\"{}\")",
+        engine_.ClientInfo(*client_), pending,
+        absl::CHexEscape(absl::string_view(head.data(), head.size())));
+    engine_.CloseClient(*client_);
+    return;
   }
-  if (input_begin_ == input_end_) {
-    input_begin_ = input_end_ = 0;
-    ShrinkIdleInput();
-  }
+  Serve();
 }
 
 void Connection::Flush() {
-  if (closed_ || writing_in_flight_) return;
-  if (client_->output.empty()) {
-    if (client_->close_after_reply) Close();
-    return;
+  if (closed_ || writing_in_flight_ || client_->closing) return;
+  if (writing_.empty()) {  // OnWritten empties it once it is all sent
+    if (client_->output.empty()) {
+      if (client_->close_after_reply) Close();
+      return;
+    }
+    std::swap(client_->output, writing_);
   }
-  std::swap(client_->output, writing_);
   writing_in_flight_ = true;
-  asio::async_write(socket_, asio::buffer(writing_),
-                    [self = shared_from_this()](const std::error_code& error, size_t) {
-                      self->OnWritten(error);
-                    });
+  socket_.async_write_some(asio::buffer(writing_.data() + written_, writing_.size() - written_),
+                           [self = shared_from_this()](const std::error_code& error, size_t bytes) {
+                             self->OnWritten(error, bytes);
+                           });
 }
 
-void Connection::OnWritten(const std::error_code& error) {
+void Connection::OnWritten(const std::error_code& error, size_t bytes) {
   writing_in_flight_ = false;
-  writing_.clear();
   if (closed_) return;
   if (error) {
     spdlog::debug("client {}: write failed: {}", id_, error.message());
     Close();
     return;
   }
-  Flush();
-  Read();
+  written_ += bytes;
+  client_->last_interaction_ms = engine_.clock().NowMs();
+  if (written_ == writing_.size()) {
+    written_ = 0;
+    writing_.clear();
+    // A buffer that grew for a large reply goes back; client_->output receives this one next.
+    if (writing_.capacity() > kKeepOutputCapacity) std::string().swap(writing_);
+  }
+  // Draining may end a pause on output: run what waits, send, read.
+  Serve();
 }
 
 }  // namespace understudy::server

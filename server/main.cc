@@ -1,9 +1,9 @@
 // understudy-server: a Redis-compatible in-memory server.
 #include <csignal>
 #include <cstdio>
+#include <exception>
 #include <memory>
 
-#include "absl/strings/ascii.h"
 #include "asio/io_context.hpp"
 #include "asio/signal_set.hpp"
 #include "server/engine/config.h"
@@ -14,18 +14,6 @@
 #include "spdlog/spdlog.h"
 #include "store/clock.h"
 
-namespace {
-
-spdlog::level::level_enum LogLevel(const std::string& level) {
-  if (level == "debug") return spdlog::level::debug;
-  if (level == "verbose") return spdlog::level::debug;
-  if (level == "warning") return spdlog::level::warn;
-  if (level == "nothing") return spdlog::level::off;
-  return spdlog::level::info;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   auto config = understudy::engine::ParseCommandLine(argc, argv);
   if (!config.ok()) {
@@ -33,14 +21,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr,
                  "usage: understudy-server [config-file] [--port N] [--bind ADDR ...] "
                  "[--databases N] [--loglevel debug|verbose|notice|warning|nothing] "
-                 "[--logfile PATH]\n");
+                 "[--logfile PATH] [--<redis.conf directive> VALUE ...]\n");
     return 1;
   }
   if (!config->logfile.empty()) {
     spdlog::set_default_logger(spdlog::basic_logger_mt("understudy", config->logfile));
   }
-  spdlog::set_level(LogLevel(config->loglevel));
+  understudy::engine::ApplyLogLevel(config->loglevel);
   spdlog::flush_on(spdlog::level::info);
+  for (const std::string& directive : config->ignored_directives) {
+    spdlog::warn("'{}' is accepted for compatibility but not implemented: it has no effect",
+                 directive);
+  }
+  // As Redis: room for maxclients descriptors, or fewer clients if the system refuses.
+  config->maxclients = understudy::engine::RaiseOpenFilesLimit(config->maxclients);
 
   // As Redis: a client vanishing mid-write and a closed terminal must not kill the server.
   std::signal(SIGPIPE, SIG_IGN);
@@ -62,7 +56,16 @@ int main(int argc, char** argv) {
     server.Stop();
     io.stop();  // the engine's timers would keep the loop running
   });
-  io.run();
+  // Last line of defence: the engine answers a failing command with an error, and whatever
+  // else throws is logged and the loop goes on, so no single client's request stops the server.
+  while (true) {
+    try {
+      io.run();
+      break;
+    } catch (const std::exception& e) {
+      spdlog::error("event loop: unexpected exception: {}", e.what());
+    }
+  }
   spdlog::info("understudy-server stopped");
   return 0;
 }

@@ -6,9 +6,28 @@
 #include "absl/strings/str_cat.h"
 #include "asio/write.hpp"
 #include "server/connection.h"
+#include "server/engine/errors.h"
 #include "spdlog/spdlog.h"
 
 namespace understudy::server {
+namespace {
+
+// Whether a peer is on this host, as Redis's connIsLocal (IPv4 mapped into IPv6 included).
+bool IsLoopback(const asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  }
+  return address.is_loopback();
+}
+
+// Writes a refusal and closes: a best effort, as in Redis.
+void Refuse(asio::ip::tcp::socket& socket, std::string_view text) {
+  std::error_code ignored;
+  asio::write(socket, asio::buffer(text.data(), text.size()), ignored);
+  socket.close(ignored);
+}
+
+}  // namespace
 
 Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine) {}
 
@@ -48,9 +67,11 @@ void Server::Accept(asio::ip::tcp::acceptor& acceptor) {
         if (error) {
           spdlog::warn("accept failed: {}", error.message());
         } else if (static_cast<int64_t>(connections_.size()) >= engine_.config().maxclients) {
-          static constexpr std::string_view kFull = "-ERR max number of clients reached\r\n";
-          std::error_code ignored;
-          asio::write(socket, asio::buffer(kFull.data(), kFull.size()), ignored);
+          Refuse(socket, engine::errors::kMaxClientsReached);
+        } else if (std::error_code peer_error;
+                   engine_.config().protected_mode &&
+                   !IsLoopback(socket.remote_endpoint(peer_error).address())) {
+          Refuse(socket, engine::errors::kProtectedModeDenied);
         } else {
           auto connection = std::make_shared<Connection>(std::move(socket), engine_, *this);
           connections_.emplace(connection->id(), connection);
@@ -69,9 +90,7 @@ void Server::Stop() {
   for (auto& acceptor : acceptors_) acceptor->close(ignored);
   // Close() erases from the map, so close from a snapshot.
   std::vector<std::shared_ptr<Connection>> open;
-  for (auto& [id, weak] : connections_) {
-    if (auto connection = weak.lock()) open.push_back(std::move(connection));
-  }
+  for (auto& [id, connection] : connections_) open.push_back(connection);
   for (auto& connection : open) connection->Close();
 }
 

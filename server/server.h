@@ -18,7 +18,9 @@ using engine::Engine;
 class Connection;
 
 // Accepts TCP clients on the configured addresses and serves them from one event loop, like
-// Redis's main thread: every connection's commands run on the io_context's thread.
+// Redis's main thread: every connection's commands run on the io_context's thread. As Redis, it
+// refuses clients beyond maxclients, and, in protected mode, clients from other hosts than
+// this one (understudy has no password yet).
 class Server {
  public:
   Server(asio::io_context& io, Engine& engine);
@@ -43,7 +45,9 @@ class Server {
   asio::io_context& io_;
   Engine& engine_;
   std::vector<std::unique_ptr<asio::ip::tcp::acceptor>> acceptors_;
-  absl::flat_hash_map<uint64_t, std::weak_ptr<Connection>> connections_;
+  // Keeps each connection alive while it waits with no I/O pending (a blocked client whose
+  // requests wait in its buffer), until it closes.
+  absl::flat_hash_map<uint64_t, std::shared_ptr<Connection>> connections_;
   uint16_t port_ = 0;
   bool stopped_ = false;
 };

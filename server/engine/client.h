@@ -66,7 +66,7 @@ struct Client {
   std::string laddr = "";  // the local address the client connected to
   int fd = -1;             // -1 for an in-process client
   int64_t created_ms = 0;
-  int64_t last_interaction_ms = 0;
+  int64_t last_interaction_ms = 0;  // last request, read or write: the idle timeout's clock
   std::string last_command = "NULL";  // CLIENT LIST's cmd field: "client|list"
 
   // Replies and pushes not yet taken by the transport.
@@ -77,6 +77,8 @@ struct Client {
   bool close_after_reply = false;
   // Set when the engine asked the transport to close the client.
   bool closing = false;
+  // Since when the unsent output has been over the soft output buffer limit; 0: it is not.
+  int64_t output_over_soft_limit_since_ms = 0;
 
   std::unique_ptr<BlockedCommand> blocked;
   ClientTransport* transport = nullptr;

@@ -1,17 +1,31 @@
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "store/encoding_config.h"
 
 namespace understudy::engine {
 
-// Server settings, named as in redis.conf. Set from a config file in redis.conf syntax and
-// from "--name value" command-line flags, which override the file.
+// Output buffer classes of client-output-buffer-limit, in Redis's order.
+enum class ClientClass { kNormal = 0, kReplica = 1, kPubSub = 2 };
+
+// One class's limits on a client's unsent output (0: no limit). Over the hard limit the client
+// is closed at once; over the soft limit, once it has stayed over it for soft_seconds.
+struct OutputBufferLimit {
+  uint64_t hard_bytes = 0;
+  uint64_t soft_bytes = 0;
+  int64_t soft_seconds = 0;
+};
+
+// Server settings, named as in redis.conf. Set from a config file in redis.conf syntax, from
+// "--name value" command-line flags, which override the file, and at run time by CONFIG SET.
 struct Config {
   std::vector<std::string> bind = {"127.0.0.1"};
   uint16_t port = 6379;
@@ -21,11 +35,37 @@ struct Config {
   int hz = 10;                      // active expiry and housekeeping runs per second
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t maxclients = 10000;
+  int64_t timeout = 0;  // seconds a client may stay idle; 0: for ever
+  // Without a password (understudy has none yet) only loopback clients are served.
+  bool protected_mode = true;
+  // A client whose unparsed input passes this is closed.
+  int64_t client_query_buffer_limit = 1LL << 30;
+  std::array<OutputBufferLimit, 3> client_output_buffer_limit = {{
+      {0, 0, 0},                        // normal
+      {256ULL << 20, 64ULL << 20, 60},  // replica ("slave")
+      {32ULL << 20, 8ULL << 20, 60},    // pubsub
+  }};
+  // Not in Redis: a client's pipelined requests wait while its unsent output is above this
+  // (0: never), so a client that does not read its replies costs about this much.
+  int64_t client_output_pause_threshold = 1LL << 20;
+  // The container encoding thresholds (hash-max-listpack-entries, ...); the engine hands them
+  // to the keyspace.
+  store::EncodingConfig encoding;
 
-  // Applies one directive ("port", {"6380"}). Names are case-insensitive.
+  // Directives of features understudy lacks, accepted so an existing redis.conf loads; the
+  // host warns about each.
+  std::vector<std::string> ignored_directives;
+
+  // Applies one directive of the config file or command line ("port", {"6380"}). Names are
+  // case-insensitive. On failure the message says why, as Redis words it.
   absl::Status Apply(std::string_view name, const std::vector<std::string>& values);
 
-  // Every name CONFIG GET knows, in a stable order, and each one's value as it reports it.
+  // CONFIG SET name value [name value ...]: all or nothing. On failure the message is Redis's
+  // whole error reply ("ERR CONFIG SET failed (possibly related to argument 'hz') - ...").
+  absl::Status Set(std::span<const std::string_view> names_and_values);
+
+  // Every name CONFIG GET knows (aliases such as hash-max-ziplist-entries included), in a
+  // stable order, and each one's value as it reports it.
   static const std::vector<std::string_view>& ParameterNames();
   std::string Get(std::string_view name) const;
 };
@@ -36,5 +76,13 @@ absl::Status ApplyConfigText(std::string_view text, Config& config);
 
 // Parses "understudy-server [config-file] [--name value ...]".
 absl::StatusOr<Config> ParseCommandLine(int argc, const char* const* argv);
+
+// Makes room for maxclients clients: raises the soft limit on open files to maxclients + 32
+// (Redis's reserve for other descriptors) if it is lower, as far as the system allows, and
+// logs what it got. Returns how many clients the limit allows (maxclients, or fewer).
+int64_t RaiseOpenFilesLimit(int64_t maxclients);
+
+// Sets the process's log level from a loglevel value.
+void ApplyLogLevel(std::string_view loglevel);
 
 }  // namespace understudy::engine

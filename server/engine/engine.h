@@ -60,12 +60,22 @@ class Engine final : private store::KeyObserver {
   void Unregister(Client& client);
   Client* FindClient(uint64_t id);
   const absl::btree_map<uint64_t, std::unique_ptr<Client>>& clients() const { return clients_; }
-  // Asks the client's transport to close it, after sending its pending output.
+  // Asks the client's transport to close it; its unsent output is dropped at once.
   void CloseClient(Client& client);
+  // Output was added to a client outside its own request (a blocked command was served): closes
+  // it if that broke its output buffer limit, else has its transport send it.
+  void DeliverOutput(Client& client);
+  // Bytes of output the client has not been sent yet: Client::output and what its transport
+  // holds.
+  size_t UnsentOutput(const Client& client) const;
+  // "id=5 addr=127.0.0.1:50000 laddr=... fd=8 name= age=3 idle=0 db=0 omem=0 cmd=get", as the
+  // start of a CLIENT LIST line, for logs.
+  std::string ClientInfo(const Client& client) const;
 
   // Runs one request (args[0] is the command name); its reply, if any, is appended to
   // client.output. Afterwards clients blocked on keys this request made ready are served.
-  // A blocked or paused client must not be given requests (see Client::is_blocked).
+  // A blocked or paused client must not be given requests (see Client::is_blocked). A client
+  // whose output breaks its output buffer limit is closed (see Client::closing).
   void Execute(Client& client, std::span<const std::string_view> args);
 
   // Parks the running command's client on keys until one holds a value of type `wants`, or the
@@ -87,6 +97,9 @@ class Engine final : private store::KeyObserver {
   const CommandTable& commands() const { return commands_; }
   const Config& config() const { return config_; }
   Config& mutable_config() { return config_; }
+  // CONFIG SET name value [name value ...]: all or nothing (see Config::Set), then makes the new
+  // values take effect.
+  absl::Status SetConfig(std::span<const std::string_view> names_and_values);
 
   int64_t start_time_ms() const { return start_time_ms_; }
   size_t connected_clients() const { return clients_.size(); }
@@ -111,10 +124,16 @@ class Engine final : private store::KeyObserver {
   // Removes the client's wait and tells its transport it may go on.
   void Release(Client& client);
   void ForgetWait(Client& client);
+  // Closes the client if its unsent output is over its class's hard limit, or has been over
+  // the soft limit for longer than allowed. Returns whether it did.
+  bool EnforceOutputLimits(Client& client);
+  // The cron's pass over the clients: idle timeout and soft output limits.
+  void CheckClients();
   void ArmDeadlineTimer();
   void OnDeadlines();
   void ScheduleCron();
   void Cron();
+  void ActiveExpire();
 
   CommandClock clock_;
   Config config_;
