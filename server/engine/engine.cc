@@ -1,11 +1,14 @@
 #include "server/engine/engine.h"
 
 #include <algorithm>
+#include <exception>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "server/engine/errors.h"
 #include "server/engine/families.h"
+#include "spdlog/spdlog.h"
 
 namespace understudy::engine {
 
@@ -30,6 +33,7 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
       start_time_ms_(clock.NowMs()) {
   for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
   keyspace_.set_observer(this);
+  keyspace_.encoding() = config_.encoding;
   ScheduleCron();
 }
 
@@ -68,7 +72,63 @@ Client* Engine::FindClient(uint64_t id) {
 void Engine::CloseClient(Client& client) {
   if (client.closing) return;
   client.closing = true;
+  std::string().swap(client.output);  // frees its memory now, not when the transport gets to it
   if (client.transport != nullptr) client.transport->RequestClose();
+}
+
+void Engine::DeliverOutput(Client& client) {
+  if (EnforceOutputLimits(client) || client.transport == nullptr) return;
+  client.transport->OutputReady();
+}
+
+size_t Engine::UnsentOutput(const Client& client) const {
+  return client.output.size() +
+         (client.transport == nullptr ? 0 : client.transport->buffers().output_in_flight);
+}
+
+std::string Engine::ClientInfo(const Client& client) const {
+  const int64_t now = clock_.NowMs();
+  return absl::StrCat("id=", client.id, " addr=", client.addr, " laddr=", client.laddr,
+                      " fd=", client.fd, " name=", client.name,
+                      " age=", (now - client.created_ms) / 1000,
+                      " idle=", (now - client.last_interaction_ms) / 1000, " db=", client.db,
+                      " omem=", UnsentOutput(client), " cmd=", client.last_command);
+}
+
+bool Engine::EnforceOutputLimits(Client& client) {
+  if (client.closing) return true;
+  // Every client is of the normal class while replicas and Pub/Sub do not exist.
+  const OutputBufferLimit& limit =
+      config_.client_output_buffer_limit[static_cast<int>(ClientClass::kNormal)];
+  if (limit.hard_bytes == 0 && limit.soft_bytes == 0) return false;
+  // Redis keeps the first 16 KB of replies in a static buffer its limits do not count; so here,
+  // so that a tiny limit does not close clients for their small replies either.
+  constexpr uint64_t kUncounted = 16 * 1024;
+  const uint64_t unsent = std::max<uint64_t>(UnsentOutput(client), kUncounted) - kUncounted;
+  bool over = limit.hard_bytes != 0 && unsent >= limit.hard_bytes;
+  if (limit.soft_bytes != 0 && unsent >= limit.soft_bytes) {
+    const int64_t now = clock_.NowMs();
+    if (client.output_over_soft_limit_since_ms == 0) {
+      client.output_over_soft_limit_since_ms = now;
+    } else if (now - client.output_over_soft_limit_since_ms > limit.soft_seconds * 1000) {
+      over = true;
+    }
+  } else {
+    client.output_over_soft_limit_since_ms = 0;
+  }
+  if (!over) return false;
+  spdlog::warn("Client {} scheduled to be closed ASAP for overcoming of output buffer limits.",
+               ClientInfo(client));
+  CloseClient(client);
+  return true;
+}
+
+absl::Status Engine::SetConfig(std::span<const std::string_view> names_and_values) {
+  const std::string loglevel = config_.loglevel;
+  if (absl::Status status = config_.Set(names_and_values); !status.ok()) return status;
+  keyspace_.encoding() = config_.encoding;
+  if (config_.loglevel != loglevel) ApplyLogLevel(config_.loglevel);
+  return absl::OkStatus();
 }
 
 void Engine::Execute(Client& client, std::span<const std::string_view> args) {
@@ -97,6 +157,7 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
       ServeReadyKeys();
     }
   }
+  EnforceOutputLimits(client);
   if (froze) clock_.Thaw();
 }
 
@@ -108,7 +169,15 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   ++total_commands_processed_;
   resp::ReplyWriter reply(&client.output, client.protocol);
   CommandContext ctx{*this, client, reply, args, *command.spec};
-  command.spec->handler(ctx);
+  // One client's request must never take the server down: a command that throws answers an
+  // error in place of whatever part of a reply it wrote.
+  try {
+    command.spec->handler(ctx);
+  } catch (const std::exception& e) {
+    spdlog::error("command '{}' of client {} failed: {}", command.full_name, client.id, e.what());
+    client.output.resize(output_before);
+    reply.Error(errors::CommandFailed(command.full_name, e.what()));
+  }
   // CLIENT REPLY: OFF drops replies until ON; SKIP drops the next command's reply.
   if ((mode == ReplyMode::kOff && client.reply_mode == ReplyMode::kOff) ||
       mode == ReplyMode::kSkipNext) {
@@ -159,10 +228,8 @@ void Engine::ForgetWait(Client& client) {
 
 void Engine::Release(Client& client) {
   ForgetWait(client);
-  if (client.transport != nullptr) {
-    client.transport->OutputReady();
-    client.transport->Resumed();
-  }
+  DeliverOutput(client);
+  if (client.transport != nullptr && !client.closing) client.transport->Resumed();
 }
 
 bool Engine::Unblock(Client& client, std::string_view error) {
@@ -248,7 +315,7 @@ void Engine::Unpause() {
     std::unique_ptr<BlockedCommand> parked = std::move(client->blocked);
     const std::vector<std::string_view> args(parked->args.begin(), parked->args.end());
     Execute(*client, args);
-    if (client->transport != nullptr) {
+    if (client->transport != nullptr && !client->closing) {
       client->transport->OutputReady();
       if (!client->is_blocked()) client->transport->Resumed();
     }
@@ -299,7 +366,23 @@ void Engine::Cron() {
   constexpr size_t kExpireBudgetPerTick = 20000;
   const bool froze = clock_.Freeze();
   keyspace_.ExpireDue(kExpireBudgetPerTick);
+  CheckClients();
   if (froze) clock_.Thaw();
+}
+
+void Engine::CheckClients() {
+  const int64_t now = clock_.NowMs();
+  for (auto& [id, client] : clients_) {
+    if (client->closing) continue;
+    // As Redis, a blocked client (BLPOP, CLIENT PAUSE) is not idle: it waits for the server.
+    if (config_.timeout > 0 && !client->is_blocked() &&
+        now - client->last_interaction_ms > config_.timeout * 1000) {
+      spdlog::debug("Closing idle client {}", ClientInfo(*client));
+      CloseClient(*client);
+      continue;
+    }
+    EnforceOutputLimits(*client);  // a soft limit runs out without new output
+  }
 }
 
 }  // namespace understudy::engine

@@ -1,8 +1,11 @@
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
+
+#include "absl/strings/str_cat.h"
 
 // Every error text understudy replies with, worded exactly as Redis 7.0 words it. The reply
 // writer turns any CR or LF (from quoted user input) into spaces, as Redis does.
@@ -53,6 +56,68 @@ inline constexpr std::string_view kLposMaxlenNegative = "ERR MAXLEN can't be neg
 inline constexpr std::string_view kNumkeysNotPositive = "ERR numkeys should be greater than 0";
 inline constexpr std::string_view kCountNotPositive = "ERR count should be greater than 0";
 inline constexpr std::string_view kTimeoutNotFloat = "ERR timeout is not a float or out of range";
+
+// Connection refusals, written before the client is served, then the connection closes.
+inline constexpr std::string_view kMaxClientsReached = "-ERR max number of clients reached\r\n";
+inline constexpr std::string_view kProtectedModeDenied =
+    "-DENIED Redis is running in protected mode because protected mode is enabled and no "
+    "password is set for the default user. In this mode connections are only accepted from the "
+    "loopback interface. If you want to connect from external computers to Redis you may adopt "
+    "one of the following solutions: 1) Just disable protected mode sending the command 'CONFIG "
+    "SET protected-mode no' from the loopback interface by connecting to Redis from the same "
+    "host the server is running, however MAKE SURE Redis is not publicly accessible from "
+    "internet if you do so. Use CONFIG REWRITE to make this change permanent. 2) Alternatively "
+    "you can just disable the protected mode by editing the Redis configuration file, and "
+    "setting the protected mode option to 'no', and then restarting the server. 3) If you "
+    "started the server manually just for testing, restart it with the '--protected-mode no' "
+    "option. 4) Setup a an authentication password for the default user. NOTE: You only need "
+    "to do one of the above things in order for the server to start accepting connections from "
+    "the outside.\r\n";
+
+// Why a configuration value is refused, as CONFIG SET (and the config file) say it.
+inline constexpr std::string_view kConfigImmutable = "can't set immutable config";
+inline constexpr std::string_view kConfigDuplicate = "duplicate parameter";
+inline constexpr std::string_view kConfigNotInteger = "argument couldn't be parsed into an integer";
+inline constexpr std::string_view kConfigNotMemory = "argument must be a memory value";
+inline constexpr std::string_view kConfigNotYesNo = "argument must be 'yes' or 'no'";
+inline constexpr std::string_view kConfigBadLogLevel =
+    "argument(s) must be one of the following: debug, verbose, notice, warning";
+inline constexpr std::string_view kConfigBadSave = "Invalid save parameters";
+inline constexpr std::string_view kBufferLimitArgCount =
+    "Wrong number of arguments in buffer limit configuration.";
+inline constexpr std::string_view kBufferLimitClass =
+    "Invalid client class specified in buffer limit configuration.";
+inline constexpr std::string_view kBufferLimitValues =
+    "Error in hard, soft or soft_seconds setting in buffer limit configuration.";
+
+// "argument must be between 0 and 65535 inclusive"
+inline std::string ConfigOutOfRange(int64_t min, int64_t max) {
+  return absl::StrCat("argument must be between ", min, " and ", max, " inclusive");
+}
+// "The operating system is not able to handle the specified number of clients, try with 992"
+inline std::string TooManyClientsForOs(int64_t possible) {
+  return absl::StrCat(
+      "The operating system is not able to handle the specified number of clients, try with ",
+      possible);
+}
+// "ERR Unknown option or number of arguments for CONFIG SET - 'foo'"
+inline std::string ConfigSetUnknown(std::string_view name) {
+  return absl::StrCat("ERR Unknown option or number of arguments for CONFIG SET - '",
+                      absl::string_view(name.data(), name.size()), "'");
+}
+// "ERR CONFIG SET failed (possibly related to argument 'hz') - <reason>"
+inline std::string ConfigSetFailed(std::string_view name, std::string_view reason) {
+  return absl::StrCat("ERR CONFIG SET failed (possibly related to argument '",
+                      absl::string_view(name.data(), name.size()), "') - ",
+                      absl::string_view(reason.data(), reason.size()));
+}
+// A command that threw: "ERR internal error in 'get': std::bad_alloc". Not a Redis text: Redis
+// would have crashed.
+inline std::string CommandFailed(std::string_view full_name, std::string_view what) {
+  return absl::StrCat("ERR internal error in '",
+                      absl::string_view(full_name.data(), full_name.size()), "': ",
+                      absl::string_view(what.data(), what.size()));
+}
 
 // "ERR invalid expire time in 'set' command"
 std::string InvalidExpireTime(std::string_view command);

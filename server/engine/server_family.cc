@@ -1,4 +1,4 @@
-// Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, COMMAND, CONFIG.
+// Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, COMMAND, CONFIG GET/SET, INFO.
 #include <malloc.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -406,6 +406,16 @@ void CmdConfigGet(CommandContext& ctx) {
   }
 }
 
+// CONFIG SET parameter value [parameter value ...]
+void CmdConfigSet(CommandContext& ctx) {
+  if (ctx.args.size() % 2 != 0) return ctx.reply.Error(errors::kSyntax);
+  if (absl::Status status = ctx.engine.SetConfig(ctx.args.subspan(2)); !status.ok()) {
+    const absl::string_view message = status.message();
+    return ctx.reply.Error(std::string_view(message.data(), message.size()));
+  }
+  ctx.reply.Ok();
+}
+
 // INFO sections. Each appends "field:value\r\n" lines; fields follow Redis's names so tools
 // that read them (redis-cli --stat, ioredis's ready check on "loading") work.
 using InfoWriter = void (*)(CommandContext& ctx, std::string& out);
@@ -578,6 +588,10 @@ const CommandSpec kConfigSubcommands[] = {
     {"get", -3, kAdmin | kNoScript | kLoading | kStale, 0, kNoKeys, CmdConfigGet,
      {"Get the values of configuration parameters", "2.0.0",
       "O(N) when N is the number of configuration parameters provided"}},
+    {"set", -4, kAdmin | kNoScript | kLoading | kStale, 0, kNoKeys, CmdConfigSet,
+     {"Set configuration parameters to the given values", "2.0.0",
+      "O(N) when N is the number of configuration parameters provided"},
+     "request_policy:all_nodes response_policy:all_succeeded"},
 };
 // clang-format on
 
