@@ -11,6 +11,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cinttypes>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
@@ -252,6 +254,23 @@ std::string ServerProcess::Output() const {
   std::stringstream out;
   out << in.rdbuf();
   return out.str();
+}
+
+absl::StatusOr<ServerProcess::Memory> ServerProcess::ReadMemory() const {
+  std::ifstream status(absl::StrCat("/proc/", pid_, "/status"));
+  if (pid_ <= 0 || !status) return absl::UnavailableError(absl::StrCat(name_, " is not running"));
+  Memory memory;
+  std::string line;
+  while (std::getline(status, line)) {
+    // "VmRSS:     12345 kB"
+    int64_t kb = 0;
+    if (std::sscanf(line.c_str(), "VmRSS: %" SCNd64 " kB", &kb) == 1) memory.resident = kb * 1024;
+    if (std::sscanf(line.c_str(), "VmHWM: %" SCNd64 " kB", &kb) == 1) {
+      memory.peak_resident = kb * 1024;
+    }
+  }
+  if (memory.resident == 0) return absl::InternalError("no VmRSS in /proc/<pid>/status");
+  return memory;
 }
 
 std::string ServerProcess::OutputTail() const {

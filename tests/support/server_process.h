@@ -49,6 +49,14 @@ class ServerProcess {
   // What the server printed so far (stdout and stderr).
   std::string Output() const;
 
+  // The server's memory as the kernel counts it (/proc/<pid>/status), in bytes: resident now
+  // (VmRSS) and its peak so far (VmHWM).
+  struct Memory {
+    int64_t resident = 0;
+    int64_t peak_resident = 0;
+  };
+  absl::StatusOr<Memory> ReadMemory() const;
+
   // A new connection to the server.
   absl::StatusOr<client::SyncConnection> Connect(
       std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
