@@ -44,8 +44,7 @@ Engine::~Engine() {
   executor_.Cancel(pause_timer_);
 }
 
-Client& Engine::Register(ClientTransport* transport, std::string addr, std::string laddr,
-                         int fd) {
+Client& Engine::Register(ClientTransport* transport, std::string addr, std::string laddr, int fd) {
   auto client = std::make_unique<Client>();
   client->id = ++last_client_id_;
   client->transport = transport;
@@ -361,13 +360,21 @@ void Engine::ScheduleCron() {
 }
 
 void Engine::Cron() {
-  // Like Redis's active expire cycle: a bounded amount of work per tick, so a mass expiry
-  // never stalls clients; lazy expiry covers whatever is left for the next tick.
-  constexpr size_t kExpireBudgetPerTick = 20000;
   const bool froze = clock_.Freeze();
-  keyspace_.ExpireDue(kExpireBudgetPerTick);
+  ActiveExpire();
   CheckClients();
   if (froze) clock_.Thaw();
+}
+
+void Engine::ActiveExpire() {
+  // Like Redis's active expire cycle: due keys go in batches until none is left or a quarter of
+  // the tick's period is spent, so a mass expiry is reclaimed within a few ticks without
+  // stalling clients; lazy expiry covers whatever is left for the next tick.
+  constexpr size_t kBatch = 1000;
+  const int64_t budget_us = 1'000'000 / std::max(config_.hz, 1) / 4;
+  const int64_t started_us = clock_.base().NowUs();
+  while (keyspace_.ExpireDue(kBatch) == kBatch && clock_.base().NowUs() - started_us < budget_us) {
+  }
 }
 
 void Engine::CheckClients() {

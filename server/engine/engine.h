@@ -114,7 +114,8 @@ class Engine final : private store::KeyObserver {
   void OnFlush(int db) override;
 
   // Runs a looked-up command and applies the client's reply mode.
-  void Run(Client& client, const RegisteredCommand& command, std::span<const std::string_view> args);
+  void Run(Client& client, const RegisteredCommand& command,
+           std::span<const std::string_view> args);
   bool PauseApplies(const RegisteredCommand& command) const;
   void Postpone(Client& client, std::span<const std::string_view> args);
   // Serves clients blocked on keys that became ready, until no key is ready.

@@ -1,0 +1,161 @@
+#include "server/runtime/engine_host.h"
+
+#include <exception>
+#include <string_view>
+#include <utility>
+
+#include "asio/post.hpp"
+#include "resp/reply_writer.h"
+
+namespace understudy::runtime {
+namespace {
+
+constexpr std::string_view kClosed = "ERR connection closed";
+
+}  // namespace
+
+EngineSession::EngineSession(EngineHost& host, PushCallback on_push, CloseCallback on_close)
+    : host_(host), on_push_(std::move(on_push)), on_close_(std::move(on_close)) {}
+
+void EngineSession::Open() {
+  client_ = &host_.engine_->Register(this);
+  id_ = client_->id;
+  host_.sessions_.emplace(id_, shared_from_this());
+}
+
+void EngineSession::Execute(std::vector<std::string> args, ReplyCallback done) {
+  asio::post(host_.io_,
+             [self = shared_from_this(), args = std::move(args), done = std::move(done)]() mutable {
+               if (self->closed_) return done(resp::Reply::Error(std::string(kClosed)));
+               self->queue_.push_back({std::move(args), std::move(done)});
+               self->RunQueued();
+             });
+}
+
+std::future<resp::Reply> EngineSession::Execute(std::vector<std::string> args) {
+  auto promise = std::make_shared<std::promise<resp::Reply>>();
+  std::future<resp::Reply> future = promise->get_future();
+  Execute(std::move(args), [promise](resp::Reply reply) { promise->set_value(std::move(reply)); });
+  return future;
+}
+
+void EngineSession::Close() {
+  asio::post(host_.io_, [self = shared_from_this()] { self->CloseNow(); });
+}
+
+void EngineSession::RunQueued() {
+  size_t next = 0;
+  while (!closed_ && next < queue_.size() && !client_->is_blocked() &&
+         !client_->close_after_reply) {
+    Request request = std::move(queue_[next++]);
+    const std::vector<std::string_view> argv(request.args.begin(), request.args.end());
+    const size_t before = client_->output.size();
+    awaiting_.push_back(std::move(request.done));
+    host_.engine_->Execute(*client_, argv);
+    // CLIENT REPLY OFF/SKIP and a blocked command write nothing; the first is answered now.
+    if (client_->output.size() == before && !client_->is_blocked()) {
+      awaiting_.back()(resp::Reply::Nil());
+      awaiting_.pop_back();
+    }
+    Deliver();
+  }
+  queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(next));
+  if (!closed_ && client_->close_after_reply) CloseNow();  // QUIT
+}
+
+void EngineSession::Deliver() {
+  std::string_view pending = client_->output;
+  size_t used = 0;
+  resp::ReplyParser parser;
+  while (used < pending.size() &&
+         parser.Parse(pending.substr(used)) == resp::ReplyParser::Status::kReply) {
+    used += parser.consumed();
+    resp::Reply reply = parser.TakeReply();
+    parser.Reset();
+    if (reply.type == resp::ReplyType::kPush) {
+      if (on_push_) on_push_(std::move(reply));
+    } else if (!awaiting_.empty()) {
+      ReplyCallback done = std::move(awaiting_.front());
+      awaiting_.erase(awaiting_.begin());
+      done(std::move(reply));
+    }
+  }
+  client_->output.erase(0, used);
+}
+
+void EngineSession::OutputReady() {
+  if (client_ != nullptr) Deliver();
+}
+
+void EngineSession::Resumed() {
+  asio::post(host_.io_, [self = shared_from_this()] {
+    if (!self->closed_) self->RunQueued();
+  });
+}
+
+void EngineSession::RequestClose() {
+  asio::post(host_.io_, [self = shared_from_this()] {
+    if (self->closed_) return;
+    self->CloseNow();
+    if (self->on_close_) self->on_close_();
+  });
+}
+
+void EngineSession::CloseNow() {
+  if (closed_) return;
+  closed_ = true;
+  if (client_ != nullptr) {
+    Deliver();
+    host_.engine_->Unregister(*client_);
+    client_ = nullptr;
+  }
+  for (ReplyCallback& done : awaiting_) done(resp::Reply::Error(std::string(kClosed)));
+  for (Request& request : queue_) request.done(resp::Reply::Error(std::string(kClosed)));
+  awaiting_.clear();
+  queue_.clear();
+  // Last: this may drop the host's reference to the session.
+  host_.sessions_.erase(id_);
+}
+
+EngineHost::EngineHost(engine::Config config, const store::Clock* clock)
+    : io_(1),
+      work_(asio::make_work_guard(io_)),
+      executor_(io_),
+      engine_(std::make_unique<engine::Engine>(clock != nullptr ? *clock : system_clock_,
+                                               std::move(config), executor_)) {
+  thread_ = std::thread([this] { io_.run(); });
+}
+
+EngineHost::~EngineHost() {
+  Run([this](engine::Engine&) {
+    std::vector<std::shared_ptr<EngineSession>> open;
+    for (auto& [id, session] : sessions_) open.push_back(session);
+    for (auto& session : open) {
+      session->CloseNow();
+      if (session->on_close_) session->on_close_();
+    }
+    engine_.reset();
+  });
+  work_.reset();
+  io_.stop();
+  thread_.join();
+}
+
+std::shared_ptr<EngineSession> EngineHost::Connect(EngineSession::PushCallback on_push,
+                                                   EngineSession::CloseCallback on_close) {
+  std::shared_ptr<EngineSession> session(
+      new EngineSession(*this, std::move(on_push), std::move(on_close)));
+  Run([&](engine::Engine&) { session->Open(); });
+  return session;
+}
+
+void EngineHost::Run(const std::function<void(engine::Engine&)>& fn) {
+  std::promise<void> done;
+  asio::post(io_, [&] {
+    fn(*engine_);
+    done.set_value();
+  });
+  done.get_future().wait();
+}
+
+}  // namespace understudy::runtime

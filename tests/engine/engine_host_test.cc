@@ -1,0 +1,104 @@
+// The in-process host driven from several threads, as the client library's embedded mode will.
+#include "server/runtime/engine_host.h"
+
+#include <atomic>
+#include <chrono>
+#include <future>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "resp/reply.h"
+
+namespace understudy::runtime {
+namespace {
+
+using std::chrono::seconds;
+
+// Waits for a reply that must come; a bounded wait so a bug fails the test instead of hanging.
+resp::Reply Await(std::future<resp::Reply> future) {
+  if (future.wait_for(seconds(10)) != std::future_status::ready) {
+    ADD_FAILURE() << "no reply within 10 s";
+    return resp::Reply::Error("timed out");
+  }
+  return future.get();
+}
+
+std::string Text(std::future<resp::Reply> future) {
+  return resp::ToString(Await(std::move(future)));
+}
+
+TEST(EngineHostTest, SessionsOnManyThreadsShareOneKeyspace) {
+  EngineHost host(engine::Config{});
+  constexpr int kThreads = 4;
+  constexpr int kIncrements = 500;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&host] {
+      auto session = host.Connect();
+      for (int i = 0; i < kIncrements; ++i)
+        session->Execute({"INCR", "counter"}, [](resp::Reply) {});
+      EXPECT_EQ(Await(session->Execute({"PING"})).str, "PONG");
+      session->Close();
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  auto session = host.Connect();
+  EXPECT_EQ(Text(session->Execute({"GET", "counter"})), "\"2000\"");
+}
+
+TEST(EngineHostTest, RepliesComeInRequestOrder) {
+  EngineHost host(engine::Config{});
+  auto session = host.Connect();
+  std::vector<std::future<resp::Reply>> replies;
+  for (int i = 0; i < 100; ++i) replies.push_back(session->Execute({"ECHO", std::to_string(i)}));
+  for (int i = 0; i < 100; ++i) EXPECT_EQ(Await(std::move(replies[i])).str, std::to_string(i));
+}
+
+TEST(EngineHostTest, BlockedPopIsWokenByAnotherSessionOnAnotherThread) {
+  EngineHost host(engine::Config{});
+  auto waiter = host.Connect();
+  std::future<resp::Reply> popped = waiter->Execute({"BLPOP", "queue", "0"});
+  // A request after a blocked one waits for it, as on a connection.
+  std::future<resp::Reply> after = waiter->Execute({"PING"});
+  std::thread pusher([&host] {
+    auto session = host.Connect();
+    // Push only once the waiter is parked, so the test covers waking, not an immediate pop.
+    const auto give_up = std::chrono::steady_clock::now() + seconds(10);
+    while (Text(session->Execute({"INFO", "clients"})).find("blocked_clients:1") ==
+               std::string::npos &&
+           std::chrono::steady_clock::now() < give_up) {
+      std::this_thread::yield();
+    }
+    EXPECT_EQ(Text(session->Execute({"RPUSH", "queue", "job"})), ":1");
+  });
+  EXPECT_EQ(Text(std::move(popped)), "[\"queue\", \"job\"]");
+  EXPECT_EQ(Text(std::move(after)), "+PONG");
+  pusher.join();
+}
+
+TEST(EngineHostTest, ClientKillClosesTheSessionAndTellsIt) {
+  EngineHost host(engine::Config{});
+  std::promise<void> closed;
+  auto victim = host.Connect({}, [&closed] { closed.set_value(); });
+  const std::string id = Text(victim->Execute({"CLIENT", "ID"})).substr(1);
+  auto killer = host.Connect();
+  EXPECT_EQ(Text(killer->Execute({"CLIENT", "KILL", "ID", id})), ":1");
+  ASSERT_EQ(closed.get_future().wait_for(seconds(10)), std::future_status::ready);
+  EXPECT_EQ(Text(victim->Execute({"PING"})), "-ERR connection closed");
+}
+
+TEST(EngineHostTest, ShutdownClosesOpenSessions) {
+  std::atomic<int> closed{0};
+  {
+    EngineHost host(engine::Config{});
+    auto a = host.Connect({}, [&closed] { ++closed; });
+    auto b = host.Connect({}, [&closed] { ++closed; });
+    EXPECT_EQ(Text(a->Execute({"SET", "k", "v"})), "+OK");
+  }
+  EXPECT_EQ(closed.load(), 2);
+}
+
+}  // namespace
+}  // namespace understudy::runtime
