@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "store/value.h"
+#include "store/string_hash.h"
 
 namespace understudy::store {
 

@@ -7,35 +7,10 @@
 #include <variant>
 
 #include "absl/container/btree_set.h"
-#include "absl/container/flat_hash_map.h"
-#include "absl/container/flat_hash_set.h"
-#include "absl/hash/hash.h"
-#include "absl/strings/string_view.h"
 #include "store/list_value.h"
+#include "store/string_hash.h"
 
 namespace understudy::store {
-
-// Debian's abseil has its own string_view type, so string-keyed containers use these to look
-// up by std::string_view without building a std::string.
-// Debian's absl::string_view is not std::string_view: convert explicitly where absl is called.
-inline absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
-
-// Hashes through absl::string_view, which absl hashes itself with a per-process seed; its
-// std::string_view fallback would be std::hash, whose fixed seed lets crafted keys collide.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const {
-    return absl::Hash<absl::string_view>{}(AbslView(s));
-  }
-};
-struct StringEq {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-};
-
-template <typename V>
-using StringMap = absl::flat_hash_map<std::string, V, StringHash, StringEq>;
-using StringSet = absl::flat_hash_set<std::string, StringHash, StringEq>;
 
 enum class ValueType : uint8_t { kString, kList, kSet, kZSet, kHash };
 
