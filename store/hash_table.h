@@ -4,6 +4,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <new>
@@ -219,13 +220,20 @@ class HashTable {
 
  private:
   struct Buckets {
+    // calloc rather than new[](): a large array comes as fresh zero pages, touched only as the
+    // rehash fills them, where zeroing it up front (32 MB for 4M buckets) stalls the insert
+    // that starts the resize.
     void Allocate(size_t count) {
-      slots = std::make_unique<Node*[]>(count);
+      slots.reset(static_cast<Node**>(std::calloc(count, sizeof(Node*))));
+      if (slots == nullptr) throw std::bad_alloc();
       mask = count - 1;
     }
     size_t count() const { return slots != nullptr ? mask + 1 : 0; }
 
-    std::unique_ptr<Node*[]> slots;
+    struct Free {
+      void operator()(Node** p) const { std::free(p); }
+    };
+    std::unique_ptr<Node*[], Free> slots;
     uint64_t mask = 0;
     size_t used = 0;
     // At least the longest chain ever built here (chains only shrink otherwise): the bound
