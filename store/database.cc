@@ -1,176 +1,170 @@
 #include "store/database.h"
 
+#include <malloc.h>
+
 #include <algorithm>
-#include <bit>
-#include <random>
+#include <cstdlib>
+#include <cstring>
+#include <new>
 #include <utility>
 
+#include "store/hash_table.h"
 #include "store/timing_wheel.h"
 
 namespace understudy::store {
+namespace {
 
-// A key with its value. Entries are allocated one by one and never move, so Value pointers handed
-// out stay valid while other keys come and go, and a timer names its entry by address.
-struct Database::Entry {
-  template <typename... Args>
-  Entry(std::string_view k, uint64_t h, Args&&... args)
-      : hash(h), key(k), value(std::forward<Args>(args)...) {}
+// glibc's malloc chunks come in steps of 16 bytes: an entry whose chunk has this much room to
+// spare would fit a smaller one, so it is moved rather than reused in place.
+constexpr size_t kChunkStep = 16;
 
-  bool ExpiredAt(int64_t now_ms) const { return deadline != kNoExpiry && deadline <= now_ms; }
+// A synchronous flush of more keys than this returns the freed memory to the system.
+constexpr size_t kTrimAfterKeys = 1 << 16;
 
-  // What a lookup reads comes first, to share a cache line with the key's inline bytes.
-  Entry* next = nullptr;  // bucket chain
-  uint64_t hash;
-  int64_t deadline = kNoExpiry;
-  TimingWheel::Handle timer = TimingWheel::kNoHandle;
-  std::string key;
-  Value value;
-};
+}  // namespace
 
-// Chained hash table with a power-of-two number of buckets, indexed by the low bits of the hash.
+// A key and its value in one allocation, laid out for bytes per key:
 //
-// Why not absl's tables: SCAN must return every key present throughout an iteration, however the
-// table resizes in between. Here growing splits bucket b into b and b + old_count, and shrinking
-// merges them back, so a cursor that walks bucket indices with their bits reversed (the highest
-// bit changes first) has already covered, or will still cover, every bucket a key can move to.
-// Open addressing moves keys between unrelated slots and cannot promise that. A slot vector with
-// the slot as cursor keeps the guarantee only while keys never move, so after a mass deletion its
-// holes would slow SCAN and RandomKey forever. Chaining also lets RandomKey sample a random
-// bucket: shrinking once the load falls below 1/8 bounds the tries.
+//   next (8) | header (1) [| key length (8)] | key | value [| deadline (8) | timer (4)]
 //
-// The table resizes all at once, as absl's do (but relinking, never rehashing a key).
-class Database::Table {
+// `next` links the table's chain. The header's top bit says whether the key has a TTL, and so
+// whether the deadline and timer fields are there at all; its low 7 bits hold the key's length,
+// or 127 when an 8-byte length follows. The value is a Value: a tag and its payload (value.h).
+// Past `next` nothing is aligned, so fields are read with memcpy. A 14-byte key with a 16-byte
+// string takes 40 bytes, a 48-byte malloc chunk; with a TTL, 52 bytes in a 64-byte chunk.
+//
+// An entry moves when it is laid out anew and its chunk has no room (a TTL added, a bigger
+// value, a rename); the table link and the timer's payload are updated to follow it.
+class Database::Entry {
  public:
-  static constexpr size_t kMinBuckets = 4;
+  static constexpr size_t kTtlSize = sizeof(int64_t) + sizeof(TimingWheel::Handle);
 
-  Table() : rng_(std::random_device{}()) { Reset(); }
-  ~Table() { DeleteAll(); }
-
-  static uint64_t Hash(std::string_view key) { return StringHash{}(key); }
-
-  size_t size() const { return size_; }
-  uint64_t mask() const { return mask_; }
-  const Entry* bucket(uint64_t index) const { return buckets_[index]; }
-
-  Entry* Find(std::string_view key, uint64_t hash) const {
-    for (Entry* e = buckets_[hash & mask_]; e != nullptr; e = e->next) {
-      if (e->hash == hash && e->key == key) return e;
-    }
-    return nullptr;
+  static size_t Size(size_t key_size, size_t value_footprint, bool ttl) {
+    return sizeof(Entry) + HeaderSize(key_size) + key_size + value_footprint +
+           (ttl ? kTtlSize : 0);
   }
 
-  // Adds an entry for a key that is not in the table; args construct its value.
-  template <typename... Args>
-  Entry* Insert(std::string_view key, uint64_t hash, Args&&... args) {
-    if (size_ > mask_) Resize((mask_ + 1) * 2);
-    auto* entry = new Entry(key, hash, std::forward<Args>(args)...);
-    Link(entry);
-    ++size_;
+  // An entry for key, `size` bytes long (see Size) with the TTL flag as given; the value and
+  // the TTL fields are still to be written.
+  static Entry* Create(std::string_view key, size_t size, bool ttl) {
+    void* memory = std::malloc(size);
+    if (memory == nullptr) throw std::bad_alloc();
+    auto* entry = new (memory) Entry;
+    char* p = entry->bytes();
+    const uint8_t flag = ttl ? kTtlBit : 0;
+    if (key.size() < kLongKey) {
+      *p++ = static_cast<char>(key.size() | flag);
+    } else {
+      *p++ = static_cast<char>(kLongKey | flag);
+      const uint64_t length = key.size();
+      std::memcpy(p, &length, sizeof(length));
+      p += sizeof(length);
+    }
+    std::memcpy(p, key.data(), key.size());
     return entry;
   }
 
-  // Unlinks and frees entry; its timer must be gone already.
-  void Delete(Entry* entry) {
-    Unlink(entry);
-    delete entry;
-    --size_;
-    if (mask_ + 1 > kMinBuckets && size_ * 8 < mask_ + 1) {
-      Resize(std::bit_ceil(std::max(size_, kMinBuckets)));
+  // A copy of entry's bytes without TTL fields, `size` bytes long, with the TTL flag as given.
+  // The value now belongs to the copy: entry is only to be unlinked and freed with FreeShell.
+  static Entry* Move(const Entry& entry, size_t size, bool ttl) {
+    void* memory = std::malloc(size);
+    if (memory == nullptr) throw std::bad_alloc();
+    std::memcpy(memory, &entry, entry.Size(false));
+    auto* moved = static_cast<Entry*>(memory);
+    moved->set_ttl_flag(ttl);
+    return moved;
+  }
+
+  // Frees entry and what its value owns.
+  static void Free(Entry* entry) {
+    entry->value().Destroy();
+    FreeShell(entry);
+  }
+  // Frees entry alone: its value was moved, released or destroyed already.
+  static void FreeShell(Entry* entry) { std::free(entry); }
+
+  std::string_view key() const {
+    const char* p = bytes();
+    size_t length = header() & kLongKey;
+    ++p;
+    if (length == kLongKey) {
+      uint64_t wide;
+      std::memcpy(&wide, p, sizeof(wide));
+      length = wide;
+      p += sizeof(wide);
     }
+    return {p, length};
   }
 
-  // Gives entry another key, keeping the entry itself (and so its timer).
-  void Rekey(Entry* entry, std::string_view key, uint64_t hash) {
-    Unlink(entry);
-    entry->key.assign(key);
-    entry->hash = hash;
-    Link(entry);
+  char* value_address() {
+    const std::string_view k = key();
+    return const_cast<char*>(k.data()) + k.size();
+  }
+  Value& value() { return *reinterpret_cast<Value*>(value_address()); }
+  const Value& value() const { return const_cast<Entry*>(this)->value(); }
+
+  bool has_ttl() const { return (header() & kTtlBit) != 0; }
+  void set_ttl_flag(bool ttl) {
+    bytes()[0] = static_cast<char>(ttl ? header() | kTtlBit : header() & ~kTtlBit);
+  }
+  int64_t deadline() const {
+    if (!has_ttl()) return kNoExpiry;
+    int64_t deadline;
+    std::memcpy(&deadline, ttl_address(), sizeof(deadline));
+    return deadline;
+  }
+  TimingWheel::Handle timer() const {
+    TimingWheel::Handle timer;
+    std::memcpy(&timer, ttl_address() + sizeof(int64_t), sizeof(timer));
+    return timer;
+  }
+  // The TTL flag must be set.
+  void set_ttl(int64_t deadline, TimingWheel::Handle timer) {
+    std::memcpy(ttl_address(), &deadline, sizeof(deadline));
+    set_timer(timer);
+  }
+  void set_timer(TimingWheel::Handle timer) {
+    std::memcpy(ttl_address() + sizeof(int64_t), &timer, sizeof(timer));
   }
 
-  // A random entry, or nullptr if the table is empty. Not uniform over keys (a key in a long
-  // chain is less likely), like Redis's.
-  Entry* RandomEntry() {
-    if (size_ == 0) return nullptr;
-    Entry* head;
-    do {
-      head = buckets_[rng_() & mask_];
-    } while (head == nullptr);
-    size_t length = 0;
-    for (Entry* e = head; e != nullptr; e = e->next) ++length;
-    Entry* pick = head;
-    for (size_t i = rng_() % length; i > 0; --i) pick = pick->next;
-    return pick;
+  // Bytes in use, with or without the TTL fields.
+  size_t Size(bool ttl) const { return Size(key().size(), value().footprint(), ttl); }
+  size_t capacity() const { return malloc_usable_size(const_cast<Entry*>(this)); }
+  // Whether the entry's chunk fits `size` bytes with nothing worth giving back.
+  bool Fits(size_t size) const {
+    const size_t room = capacity();
+    return size <= room && room - size < kChunkStep;
   }
 
-  void Clear() {
-    DeleteAll();
-    Reset();
-  }
+  Entry* next = nullptr;
 
  private:
-  void Link(Entry* entry) {
-    Entry*& head = buckets_[entry->hash & mask_];
-    entry->next = head;
-    head = entry;
+  static constexpr uint8_t kTtlBit = 0x80;
+  static constexpr uint8_t kLongKey = 0x7f;
+
+  static size_t HeaderSize(size_t key_size) {
+    return key_size < kLongKey ? 1 : 1 + sizeof(uint64_t);
   }
 
-  void Unlink(Entry* entry) {
-    Entry** link = &buckets_[entry->hash & mask_];
-    while (*link != entry) link = &(*link)->next;
-    *link = entry->next;
+  Entry() = default;
+  char* bytes() { return reinterpret_cast<char*>(this + 1); }
+  const char* bytes() const { return reinterpret_cast<const char*>(this + 1); }
+  uint8_t header() const { return static_cast<uint8_t>(bytes()[0]); }
+  const char* ttl_address() const {
+    const Value& v = value();
+    return reinterpret_cast<const char*>(&v) + v.footprint();
   }
-
-  void Resize(size_t count) {
-    auto buckets = std::make_unique<Entry*[]>(count);
-    const uint64_t mask = count - 1;
-    for (uint64_t i = 0; i <= mask_; ++i) {
-      for (Entry* e = buckets_[i]; e != nullptr;) {
-        Entry* next = e->next;
-        Entry*& head = buckets[e->hash & mask];
-        e->next = head;
-        head = e;
-        e = next;
-      }
-    }
-    buckets_ = std::move(buckets);
-    mask_ = mask;
-  }
-
-  void DeleteAll() {
-    for (uint64_t i = 0; i <= mask_; ++i) {
-      for (Entry* e = buckets_[i]; e != nullptr;) delete std::exchange(e, e->next);
-    }
-  }
-
-  void Reset() {
-    buckets_ = std::make_unique<Entry*[]>(kMinBuckets);
-    mask_ = kMinBuckets - 1;
-    size_ = 0;
-  }
-
-  std::unique_ptr<Entry*[]> buckets_;
-  uint64_t mask_ = 0;
-  size_t size_ = 0;
-  std::mt19937_64 rng_;
+  char* ttl_address() { return const_cast<char*>(std::as_const(*this).ttl_address()); }
 };
 
-namespace {
+struct Database::EntryTraits {
+  static std::string_view Key(const Entry& entry) { return entry.key(); }
+  static uint64_t Hash(std::string_view key) { return StringHash{}(key); }
+  static Entry*& Next(Entry& entry) { return entry.next; }
+  static void Destroy(Entry* entry) { Entry::Free(entry); }
+};
 
-uint64_t ReverseBits(uint64_t v) {
-  v = ((v >> 1) & 0x5555555555555555) | ((v & 0x5555555555555555) << 1);
-  v = ((v >> 2) & 0x3333333333333333) | ((v & 0x3333333333333333) << 2);
-  v = ((v >> 4) & 0x0F0F0F0F0F0F0F0F) | ((v & 0x0F0F0F0F0F0F0F0F) << 4);
-  return __builtin_bswap64(v);
-}
-
-// The bucket after `cursor` in reverse-binary order: increments the index from its highest bit
-// down. Bits above the mask are set first so the carry runs off the top once every bucket was
-// visited, making the cursor 0.
-uint64_t NextCursor(uint64_t cursor, uint64_t mask) {
-  return ReverseBits(ReverseBits(cursor | ~mask) + 1);
-}
-
-}  // namespace
+class Database::Table : public HashTable<Entry, EntryTraits> {};
 
 Database::Database(const Clock& clock, int index)
     : clock_(clock),
@@ -180,9 +174,9 @@ Database::Database(const Clock& clock, int index)
 
 Database::~Database() = default;
 
-Database::Entry* Database::Lookup(std::string_view key, uint64_t hash) {
-  Entry* entry = table_->Find(key, hash);
-  if (entry != nullptr && entry->ExpiredAt(clock_.NowMs())) {
+Database::Entry* Database::Lookup(std::string_view key) {
+  Entry* entry = table_->Find(key);
+  if (entry != nullptr && entry->has_ttl() && entry->deadline() <= clock_.NowMs()) {
     Expire(entry);
     return nullptr;
   }
@@ -190,64 +184,110 @@ Database::Entry* Database::Lookup(std::string_view key, uint64_t hash) {
 }
 
 void Database::Expire(Entry* entry) {
-  Notify(entry->key, KeyEvent::kExpired);
+  Notify(entry->key(), KeyEvent::kExpired);
   Delete(entry);
   ++expired_count_;
 }
 
 void Database::Delete(Entry* entry) {
-  if (entry->timer != TimingWheel::kNoHandle) {
-    timers_->Remove(entry->timer);
-    --expires_size_;
-  }
-  table_->Delete(entry);
+  DropTimer(entry);
+  table_->Unlink(entry->key());
+  Entry::Free(entry);
 }
 
-void Database::SetDeadline(Entry* entry, int64_t deadline_ms) {
-  if (entry->deadline == deadline_ms) return;
-  if (entry->timer != TimingWheel::kNoHandle) {
-    timers_->Remove(entry->timer);
-    entry->timer = TimingWheel::kNoHandle;
-    --expires_size_;
+void Database::AddTimer(Entry* entry, int64_t deadline_ms) {
+  entry->set_ttl(deadline_ms, timers_->Insert(deadline_ms, reinterpret_cast<uintptr_t>(entry)));
+  ++expires_size_;
+}
+
+void Database::DropTimer(Entry* entry) {
+  if (!entry->has_ttl()) return;
+  if (entry->timer() != TimingWheel::kNoHandle) timers_->Remove(entry->timer());
+  entry->set_ttl_flag(false);
+  --expires_size_;
+}
+
+Database::Entry* Database::Relayout(Entry* entry, bool ttl) {
+  const size_t size = entry->Size(ttl);
+  if (entry->Fits(size)) {
+    entry->set_ttl_flag(ttl);
+    return entry;
   }
-  entry->deadline = deadline_ms;
-  if (deadline_ms != kNoExpiry) {
-    entry->timer = timers_->Insert(deadline_ms, reinterpret_cast<uintptr_t>(entry));
-    ++expires_size_;
+  Entry* moved = Entry::Move(*entry, size, ttl);
+  table_->Replace(entry, moved);
+  Entry::FreeShell(entry);
+  return moved;
+}
+
+template <typename Emplace>
+Value* Database::Write(std::string_view key, size_t footprint, int64_t deadline_ms,
+                       Emplace emplace) {
+  Entry* old = Lookup(key);
+  int64_t deadline = deadline_ms;
+  if (deadline == kKeepTtl) deadline = old != nullptr ? old->deadline() : kNoExpiry;
+  const bool past = deadline != kNoExpiry && deadline <= clock_.NowMs();
+  const bool ttl = deadline != kNoExpiry && !past;
+  const size_t size = Entry::Size(key.size(), footprint, ttl);
+  Entry* entry;
+  if (old != nullptr) DropTimer(old);
+  if (old != nullptr && old->Fits(size)) {
+    // Overwritten in place: the common SET of a same-sized value allocates nothing.
+    old->value().Destroy();
+    old->set_ttl_flag(ttl);
+    entry = old;
+  } else {
+    entry = Entry::Create(key, size, ttl);
+    if (old != nullptr) {
+      table_->Replace(old, entry);
+      Entry::Free(old);
+    } else {
+      table_->Insert(entry);
+    }
   }
+  Value* value = emplace(entry->value_address());
+  if (ttl) AddTimer(entry, deadline);
+  Notify(key, KeyEvent::kWritten);
+  if (past) {
+    Notify(key, KeyEvent::kDeleted);
+    Delete(entry);
+    return nullptr;
+  }
+  return value;
 }
 
 Value* Database::Find(std::string_view key) {
-  Entry* entry = Lookup(key, Table::Hash(key));
-  return entry != nullptr ? &entry->value : nullptr;
+  Entry* entry = Lookup(key);
+  return entry != nullptr ? &entry->value() : nullptr;
 }
 
 bool Database::Contains(std::string_view key) const {
-  const Entry* entry = table_->Find(key, Table::Hash(key));
-  return entry != nullptr && !entry->ExpiredAt(clock_.NowMs());
+  const Entry* entry = table_->Find(key);
+  return entry != nullptr && !(entry->has_ttl() && entry->deadline() <= clock_.NowMs());
 }
 
 std::pair<Value*, bool> Database::FindOrInsert(std::string_view key, ValueType type) {
-  const uint64_t hash = Table::Hash(key);
-  if (Entry* entry = Lookup(key, hash)) return {&entry->value, false};
-  return {&table_->Insert(key, hash, type)->value, true};
+  if (Entry* entry = Lookup(key)) return {&entry->value(), false};
+  Entry* entry = Entry::Create(key, Entry::Size(key.size(), Value::EmptyFootprint(type), false),
+                               /*ttl=*/false);
+  Value* value = Value::EmplaceEmpty(entry->value_address(), type);
+  table_->Insert(entry);
+  return {value, true};
 }
 
-Value& Database::Set(std::string_view key, Value value, bool keep_ttl) {
-  const uint64_t hash = Table::Hash(key);
-  Entry* entry = Lookup(key, hash);
-  if (entry != nullptr) {
-    entry->value = std::move(value);
-    if (!keep_ttl) SetDeadline(entry, kNoExpiry);
-  } else {
-    entry = table_->Insert(key, hash, std::move(value));
-  }
-  Notify(key, KeyEvent::kWritten);
-  return entry->value;
+Value* Database::Set(std::string_view key, std::string_view s, StringPolicy policy,
+                     int64_t deadline_ms) {
+  const Value::StringPlan plan = Value::PlanString(s, policy);
+  return Write(key, plan.footprint(), deadline_ms,
+               [&](void* at) { return Value::EmplaceString(at, s, plan); });
+}
+
+Value* Database::Set(std::string_view key, const Value& value, int64_t deadline_ms) {
+  return Write(key, value.footprint(), deadline_ms,
+               [&](void* at) { return Value::EmplaceCopy(at, value); });
 }
 
 bool Database::Erase(std::string_view key) {
-  Entry* entry = Lookup(key, Table::Hash(key));
+  Entry* entry = Lookup(key);
   if (entry == nullptr) return false;
   Notify(key, KeyEvent::kDeleted);
   Delete(entry);
@@ -255,87 +295,98 @@ bool Database::Erase(std::string_view key) {
 }
 
 std::optional<int64_t> Database::GetExpiry(std::string_view key) {
-  const Entry* entry = Lookup(key, Table::Hash(key));
+  const Entry* entry = Lookup(key);
   if (entry == nullptr) return std::nullopt;
-  return entry->deadline;
+  return entry->deadline();
 }
 
 bool Database::SetExpiry(std::string_view key, int64_t deadline_ms) {
-  Entry* entry = Lookup(key, Table::Hash(key));
+  Entry* entry = Lookup(key);
   if (entry == nullptr) return false;
   if (deadline_ms <= clock_.NowMs()) {
     Notify(key, KeyEvent::kDeleted);
     Delete(entry);
-  } else {
-    SetDeadline(entry, deadline_ms);
-    Notify(key, KeyEvent::kWritten);
+    return true;
   }
+  if (entry->deadline() != deadline_ms) {
+    const bool had_ttl = entry->has_ttl();
+    DropTimer(entry);
+    if (had_ttl) {
+      entry->set_ttl_flag(true);
+    } else {
+      entry = Relayout(entry, /*ttl=*/true);
+    }
+    AddTimer(entry, deadline_ms);
+  }
+  Notify(key, KeyEvent::kWritten);
   return true;
 }
 
 bool Database::Persist(std::string_view key) {
-  Entry* entry = Lookup(key, Table::Hash(key));
-  if (entry == nullptr || entry->deadline == kNoExpiry) return false;
-  SetDeadline(entry, kNoExpiry);
+  Entry* entry = Lookup(key);
+  if (entry == nullptr || !entry->has_ttl()) return false;
+  DropTimer(entry);
+  Relayout(entry, /*ttl=*/false);
   Notify(key, KeyEvent::kWritten);
   return true;
 }
 
 bool Database::Rename(std::string_view from, std::string_view to) {
   if (from == to) return false;
-  Entry* source = Lookup(from, Table::Hash(from));
+  Entry* source = Lookup(from);
   if (source == nullptr) return false;
-  const uint64_t to_hash = Table::Hash(to);
-  if (Entry* target = Lookup(to, to_hash)) Delete(target);
+  if (Entry* target = Lookup(to)) Delete(target);
   Notify(from, KeyEvent::kDeleted);
-  table_->Rekey(source, to, to_hash);
+  const int64_t deadline = source->deadline();
+  const bool ttl = deadline != kNoExpiry;
+  DropTimer(source);
+  // The key is part of the entry, so the entry is built anew and the value moves as its bytes.
+  const Value& value = source->value();
+  Entry* moved = Entry::Create(to, Entry::Size(to.size(), value.footprint(), ttl), ttl);
+  std::memcpy(moved->value_address(), &value, value.footprint());
+  table_->Unlink(from);
+  Entry::FreeShell(source);
+  table_->Insert(moved);
+  if (ttl) AddTimer(moved, deadline);
   Notify(to, KeyEvent::kWritten);
   return true;
 }
 
 size_t Database::size() const { return table_->size(); }
 
-size_t Database::expires_size() const { return expires_size_; }
-
 void Database::Clear() {
   if (observer_ != nullptr) observer_->OnFlush(index_);
   timers_->Clear();
-  table_->Clear();
   expires_size_ = 0;
+  const bool large = table_->size() > kTrimAfterKeys;
+  table_->Clear();
+  // glibc keeps freed small chunks for reuse rather than returning them; after a large flush
+  // (which blocks for O(N) anyway, as in Redis) give them back, as Redis's allocator would.
+  if (large) malloc_trim(0);
 }
 
 void Database::ForEach(const std::function<void(std::string_view key, const Value& value)>& fn) {
   const int64_t now_ms = clock_.NowMs();
-  for (uint64_t i = 0; i <= table_->mask(); ++i) {
-    for (const Entry* e = table_->bucket(i); e != nullptr; e = e->next) {
-      if (!e->ExpiredAt(now_ms)) fn(e->key, e->value);
-    }
-  }
+  table_->ForEach([&](const Entry& entry) {
+    if (entry.deadline() == kNoExpiry || entry.deadline() > now_ms) fn(entry.key(), entry.value());
+  });
 }
 
 uint64_t Database::Scan(uint64_t cursor, size_t count,
                         const std::function<void(std::string_view key, const Value& value)>& fn) {
   const int64_t now_ms = clock_.NowMs();
-  const uint64_t mask = table_->mask();
-  const size_t max_buckets = std::clamp<size_t>(count, 1, SIZE_MAX / 10) * 10;
-  size_t found = 0;
-  size_t visited = 0;
-  do {
-    for (const Entry* e = table_->bucket(cursor & mask); e != nullptr; e = e->next) {
-      if (e->ExpiredAt(now_ms)) continue;
-      fn(e->key, e->value);
-      ++found;
-    }
-    cursor = NextCursor(cursor, mask);
-  } while (cursor != 0 && found < count && ++visited < max_buckets);
-  return cursor;
+  return table_->Scan(cursor, count, [&](const Entry& entry) {
+    if (entry.deadline() == kNoExpiry || entry.deadline() > now_ms) fn(entry.key(), entry.value());
+  });
 }
 
 std::optional<std::string> Database::RandomKey() {
   const int64_t now_ms = clock_.NowMs();
   // Each round returns a live key or reclaims an expired one, so it ends.
-  while (Entry* entry = table_->RandomEntry()) {
-    if (!entry->ExpiredAt(now_ms)) return entry->key;
+  while (Entry* entry = table_->Random(ContainerRng())) {
+    if (entry->deadline() == kNoExpiry || entry->deadline() > now_ms) {
+      return std::string(entry->key());
+    }
     Expire(entry);
   }
   return std::nullopt;
@@ -344,8 +395,7 @@ std::optional<std::string> Database::RandomKey() {
 size_t Database::ExpireDue(size_t budget) {
   return timers_->Advance(clock_.NowMs(), budget, [this](uint64_t payload) {
     auto* entry = reinterpret_cast<Entry*>(payload);
-    entry->timer = TimingWheel::kNoHandle;  // the wheel has already dropped it
-    --expires_size_;
+    entry->set_timer(TimingWheel::kNoHandle);  // the wheel has already dropped it
     Expire(entry);
   });
 }

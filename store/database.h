@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "store/clock.h"
@@ -20,16 +21,24 @@ class TimingWheel;
 
 // Deadline meaning "no expiry". Stored deadlines are absolute Unix milliseconds.
 inline constexpr int64_t kNoExpiry = -1;
+// Deadline argument of a write: keep the key's current deadline (SET KEEPTTL, rewrites).
+inline constexpr int64_t kKeepTtl = -2;
 
 // One numbered database: key -> typed value, with an optional absolute expiry per key.
+//
+// Each key is one allocation holding the key, a string value up to 44 bytes or the pointer to a
+// larger one, and a deadline only if it has one (see Entry in database.cc); the table is a
+// HashTable with incremental rehashing and a SCAN cursor that holds across resizes, and that
+// shrinks as keys go.
 //
 // Expiry is lazy and active. Every lookup first deletes the key if its deadline has passed
 // (so a command never sees an expired key), and ExpireDue() deletes keys whose deadline has
 // passed by walking a hierarchical timing wheel, never the keyspace. All time comes from the
 // Clock given at construction.
 //
-// Keys live in a chained hash table with power-of-two bucket counts whose reverse-binary cursor
-// gives SCAN its guarantee across resizes (see database.cc).
+// A Value* handed out stays valid while other keys come and go; a write to its own key through
+// the Database (Set, SetExpiry, Persist, Rename) may move it. A container (as<ListValue>() and
+// the like) never moves while its key holds it.
 //
 // Not thread safe: one event loop owns it, like Redis's single thread.
 class Database {
@@ -52,14 +61,19 @@ class Database {
   // modify (none yet) and tests.
   bool Contains(std::string_view key) const;
 
-  // Inserts key with a default-constructed value of `type` if it is missing (or expired).
-  // Returns the value and whether it was inserted. The caller checks the type of an existing
-  // value, fills the value and reports that with Written(key).
+  // Inserts key with an empty value of `type` if it is missing (or expired). Returns the value
+  // and whether it was inserted. The caller checks the type of an existing value, fills the
+  // value and reports that with Written(key).
   std::pair<Value*, bool> FindOrInsert(std::string_view key, ValueType type);
 
-  // Stores value under key, replacing any previous value. keep_ttl keeps an existing key's
-  // deadline; otherwise the key ends up with no expiry (SET semantics).
-  Value& Set(std::string_view key, Value value, bool keep_ttl = false);
+  // Stores the string s under key, replacing any previous value, encoded as `policy` allows.
+  // The key gets deadline_ms: kNoExpiry for none (SET semantics), kKeepTtl to keep an existing
+  // key's. A deadline at or before now stores, then deletes the key as SetExpiry does. Returns
+  // the value, or nullptr if it was deleted so. s must not view key's current value.
+  Value* Set(std::string_view key, std::string_view s,
+             StringPolicy policy = StringPolicy::kTryInt, int64_t deadline_ms = kNoExpiry);
+  // Stores a copy of `value` (COPY), same encoding; otherwise as above. value must not be key's.
+  Value* Set(std::string_view key, const Value& value, int64_t deadline_ms = kNoExpiry);
 
   // Deletes key; false if it did not exist (or had expired).
   bool Erase(std::string_view key);
@@ -80,7 +94,7 @@ class Database {
   // Keys currently stored, including any whose deadline passed but that were not reclaimed
   // yet (what DBSIZE reports in Redis too).
   size_t size() const;
-  size_t expires_size() const;
+  size_t expires_size() const { return expires_size_; }
 
   // Deletes every key.
   void Clear();
@@ -89,10 +103,10 @@ class Database {
   void ForEach(const std::function<void(std::string_view key, const Value& value)>& fn);
 
   // Cursor iteration (SCAN). Starting at `cursor` (0 to begin), visits hash buckets until about
-  // `count` live keys were passed to fn or 10 * count buckets were visited, and returns the next
+  // `count` keys were passed to fn or 10 * count buckets were visited, and returns the next
   // cursor (0 when done). Every key present for the whole of a full iteration is returned at
   // least once, however the keyspace grows or shrinks in between; keys may be returned more than
-  // once. fn must not modify the database (nor may ForEach's).
+  // once. Expired keys are skipped. fn must not modify the database (nor may ForEach's).
   uint64_t Scan(uint64_t cursor, size_t count,
                 const std::function<void(std::string_view key, const Value& value)>& fn);
 
@@ -107,14 +121,22 @@ class Database {
   uint64_t expired_count() const { return expired_count_; }
 
  private:
-  struct Entry;
+  class Entry;
+  struct EntryTraits;
   class Table;
 
   // The entry under key if it is live; one whose deadline passed is deleted first.
-  Entry* Lookup(std::string_view key, uint64_t hash);
-  // Deletes entry together with its timer.
+  Entry* Lookup(std::string_view key);
+  // Writes a value of `footprint` bytes, built by emplace(address), under key (see Set).
+  template <typename Emplace>
+  Value* Write(std::string_view key, size_t footprint, int64_t deadline_ms, Emplace emplace);
+  // Gives entry room for the TTL fields, or takes them away; returns where the entry is now.
+  Entry* Relayout(Entry* entry, bool ttl);
+  // Unlinks and frees entry together with its timer.
   void Delete(Entry* entry);
-  void SetDeadline(Entry* entry, int64_t deadline_ms);
+  void AddTimer(Entry* entry, int64_t deadline_ms);
+  // Cancels entry's timer, if it has a TTL; the TTL fields stay until the entry is relaid.
+  void DropTimer(Entry* entry);
   // Deletes an entry whose deadline passed and reports it.
   void Expire(Entry* entry);
   void Notify(std::string_view key, KeyEvent event) {

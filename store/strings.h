@@ -16,8 +16,8 @@ namespace understudy::store {
 // Largest string value by default, as Redis's default proto-max-bulk-len.
 inline constexpr int64_t kMaxStringLength = 512LL * 1024 * 1024;
 
-// The string under key: kKeyNotFound, kWrongType, or a pointer valid until the next write.
-OpResult<const std::string*> GetString(Database& db, std::string_view key);
+// The string under key: kKeyNotFound, kWrongType, or its bytes (valid until the key is written).
+OpResult<StringBytes> GetString(Database& db, std::string_view key);
 
 struct SetParams {
   enum class Condition : uint8_t { kAlways, kIfMissing, kIfExists };  // -, NX, XX
@@ -47,9 +47,9 @@ OpResult<std::string> IncrByFloat(Database& db, std::string_view key, std::strin
 OpResult<int64_t> Append(Database& db, std::string_view key, std::string_view suffix,
                          int64_t max_length = kMaxStringLength);
 
-// SETRANGE: the new length; kTooLarge if offset + value passes max_length.
+// SETRANGE: the new length; kTooLarge if offset + bytes passes max_length.
 OpResult<int64_t> SetRange(Database& db, std::string_view key, int64_t offset,
-                           std::string_view value, int64_t max_length = kMaxStringLength);
+                           std::string_view bytes, int64_t max_length = kMaxStringLength);
 
 // GETRANGE's slice of s for Redis's inclusive, possibly negative, start and end.
 std::string_view Substring(std::string_view s, int64_t start, int64_t end);

@@ -1,14 +1,18 @@
 #pragma once
 
+#include <cassert>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <variant>
+#include <type_traits>
 
-#include "absl/container/btree_set.h"
+#include "store/hash_value.h"
 #include "store/list_value.h"
+#include "store/set_value.h"
 #include "store/string_hash.h"
+#include "store/zset_value.h"
 
 namespace understudy::store {
 
@@ -17,44 +21,168 @@ enum class ValueType : uint8_t { kString, kList, kSet, kZSet, kHash };
 // The name TYPE answers.
 std::string_view TypeName(ValueType type);
 
-using StringValue = std::string;
-using SetValue = StringSet;
-using HashValue = StringMap<std::string>;
-// Sorted set: member -> score for lookups, (score, member) in order for ranges. The data-types
-// issue replaces the ordered half with a skiplist that keeps spans (O(log N) ranks).
-struct ZSetValue {
-  StringMap<double> scores;
-  absl::btree_set<std::pair<double, std::string>> ordered;
+using SetValue = containers::SetValue;
+using ZSetValue = containers::ZSetValue;
+using HashValue = containers::HashValue;
+
+// How a string value is stored, as OBJECT ENCODING names it: "int", "embstr" or "raw".
+enum class StringEncoding : uint8_t { kInt, kEmbStr, kRaw };
+
+// Longest string stored embedded in its entry, as Redis's embstr.
+inline constexpr size_t kEmbStrMax = 44;
+
+// The encodings a string may get when written, after the command writing it (Redis 7.0's rules).
+enum class StringPolicy : uint8_t {
+  // SET and its variants, MSET, APPEND creating a key: an int if the string is a canonical int64
+  // (ParseInt64), else embstr up to kEmbStrMax bytes, else raw.
+  kTryInt,
+  // INCRBYFLOAT: embstr up to kEmbStrMax bytes, else raw.
+  kNoInt,
+  // What APPEND and SETRANGE leave: raw whatever the length.
+  kRaw,
 };
 
-// A typed value stored under a key. The alternatives are listed in ValueType order.
+// A string value's bytes: a view of the stored bytes, or an int-encoded value's digits written
+// into the object itself. A view stays valid until its key is written or deleted.
+class StringBytes {
+ public:
+  StringBytes() = default;
+  explicit StringBytes(std::string_view bytes) : data_(bytes.data()), size_(bytes.size()) {}
+  explicit StringBytes(int64_t n);
+
+  std::string_view view() const { return {data_ != nullptr ? data_ : digits_, size_}; }
+  size_t size() const { return size_; }
+
+ private:
+  const char* data_ = nullptr;  // null: the bytes are in digits_
+  size_t size_ = 0;
+  char digits_[20];  // "-9223372036854775808"
+};
+
+// A raw-encoded string: size, capacity and bytes in one allocation. Growing doubles the capacity
+// (by 1 MB at most a step), so repeated APPENDs cost amortised O(1) each.
+class RawString {
+ public:
+  // Exactly as large as s.
+  static RawString* Create(std::string_view s);
+  static void Free(RawString* s);
+  // Sets the size to n, zero-filling new bytes; may move the string and returns where it is.
+  static RawString* Resize(RawString* s, size_t n);
+
+  size_t size() const { return size_; }
+  char* data() { return reinterpret_cast<char*>(this + 1); }
+  std::string_view view() const { return {reinterpret_cast<const char*>(this + 1), size_}; }
+
+ private:
+  RawString() = default;
+
+  uint64_t size_;
+  uint64_t capacity_;
+};
+
+// A typed value as it sits in a keyspace entry: a tag byte, then what the tag calls for.
+//  - tags 0..kEmbStrMax: an embstr of that many bytes, which follow;
+//  - kTagInt: an int64; kTagRaw: a RawString*;
+//  - a container tag: a pointer to the ListValue, SetValue, ZSetValue or HashValue.
+// Nothing after the tag is aligned (it is read with memcpy), so a value costs its tag plus its
+// bytes, or 9 bytes, rather than a fixed-size object.
+//
+// Values live only inside a Database's entries, which build, move and free them; everyone else
+// gets a Value* from the Database. A container stays where it is for as long as its key holds it.
 class Value {
  public:
-  using Data = std::variant<StringValue, ListValue, SetValue, ZSetValue, HashValue>;
+  Value(const Value&) = delete;
+  Value& operator=(const Value&) = delete;
 
-  Value() = default;
-  explicit Value(Data data) : data_(std::move(data)) {}
-  // An empty value of the given type, built in place: moving a std::deque allocates.
-  explicit Value(ValueType type);
-  static Value String(std::string_view s) { return Value(Data(std::in_place_index<0>, s)); }
-
-  ValueType type() const { return static_cast<ValueType>(data_.index()); }
+  ValueType type() const {
+    return tag_ < kTagList ? ValueType::kString : static_cast<ValueType>(tag_ - kTagList + 1);
+  }
   bool is(ValueType t) const { return type() == t; }
+  // What OBJECT ENCODING answers.
+  std::string_view encoding() const;
 
+  // The container of a list, set, zset or hash value; T must be the value's type.
   template <typename T>
   T& as() {
-    return std::get<T>(data_);
+    assert(tag_ == TagOf<T>());
+    return *static_cast<T*>(pointer());
   }
   template <typename T>
   const T& as() const {
-    return std::get<T>(data_);
+    assert(tag_ == TagOf<T>());
+    return *static_cast<const T*>(pointer());
   }
 
-  StringValue& str() { return std::get<StringValue>(data_); }
-  const StringValue& str() const { return std::get<StringValue>(data_); }
+  // Strings only, from here on.
+  StringEncoding string_encoding() const {
+    return tag_ == kTagInt ? StringEncoding::kInt
+           : tag_ == kTagRaw ? StringEncoding::kRaw
+                             : StringEncoding::kEmbStr;
+  }
+  StringBytes str() const;
+  // STRLEN, without formatting an int.
+  size_t str_size() const;
+  // The value as INCR reads it: an int directly, other encodings parsed strictly (ParseInt64).
+  bool ToInt64(int64_t* out) const;
+  // Replaces an int-encoded value in place.
+  void set_int(int64_t n) {
+    assert(tag_ == kTagInt);
+    std::memcpy(payload(), &n, sizeof(n));
+  }
+  // Raw-encoded values: APPEND's and SETRANGE's in-place writes (the buffer grows as needed,
+  // new bytes before offset being zeros).
+  void Append(std::string_view suffix);
+  void WriteAt(size_t offset, std::string_view bytes);
 
  private:
-  Data data_;
+  friend class Database;
+
+  enum Tag : uint8_t { kTagInt = 64, kTagRaw, kTagList, kTagSet, kTagZSet, kTagHash };
+  static constexpr size_t kWordFootprint = 1 + sizeof(uint64_t);
+
+  // A string's tag, and its value as an int if it gets one.
+  struct StringPlan {
+    uint8_t tag;
+    int64_t n;
+    size_t footprint() const { return tag <= kEmbStrMax ? 1 + tag : kWordFootprint; }
+  };
+
+  explicit Value(uint8_t tag) : tag_(tag) {}
+
+  template <typename T>
+  static constexpr uint8_t TagOf() {
+    if constexpr (std::is_same_v<T, ListValue>) return kTagList;
+    if constexpr (std::is_same_v<T, SetValue>) return kTagSet;
+    if constexpr (std::is_same_v<T, ZSetValue>) return kTagZSet;
+    if constexpr (std::is_same_v<T, HashValue>) return kTagHash;
+  }
+
+  // For the Database, which lays values out in its entries. Each Emplace writes a value at `at`,
+  // which has room for its footprint.
+  static StringPlan PlanString(std::string_view s, StringPolicy policy);
+  static Value* EmplaceString(void* at, std::string_view s, const StringPlan& plan);
+  // The footprint of an empty value of `type`, and the value (an empty embstr for kString).
+  static size_t EmptyFootprint(ValueType type);
+  static Value* EmplaceEmpty(void* at, ValueType type);
+  // A deep copy of `from`, keeping its encoding; its footprint is from's.
+  static Value* EmplaceCopy(void* at, const Value& from);
+
+  // Bytes of the tag and payload.
+  size_t footprint() const { return tag_ <= kEmbStrMax ? 1 + tag_ : kWordFootprint; }
+  // Frees the heap object the value owns, if any; the value is dead afterwards.
+  void Destroy();
+
+  char* payload() { return reinterpret_cast<char*>(this + 1); }
+  const char* payload() const { return reinterpret_cast<const char*>(this + 1); }
+  void* pointer() const {
+    void* p;
+    std::memcpy(&p, payload(), sizeof(p));
+    return p;
+  }
+  void set_pointer(const void* p) { std::memcpy(payload(), &p, sizeof(p)); }
+  static void DestroyHeap(uint8_t tag, void* p);
+
+  uint8_t tag_;
 };
 
 }  // namespace understudy::store

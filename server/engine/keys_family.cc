@@ -154,9 +154,7 @@ void CmdCopy(CommandContext& ctx) {
   const store::Value* value = source.Find(from);
   if (value == nullptr) return ctx.reply.Integer(0);
   if (!replace && target.Find(to) != nullptr) return ctx.reply.Integer(0);
-  const int64_t deadline = *source.GetExpiry(from);
-  target.Set(to, *value);
-  if (deadline != store::kNoExpiry) target.SetExpiry(to, deadline);
+  target.Set(to, *value, *source.GetExpiry(from));
   ctx.reply.Integer(1);
 }
 

@@ -94,7 +94,7 @@ void ReplyOptionalBulk(resp::ReplyWriter& reply, const std::optional<std::string
 // GET key
 void CmdGet(CommandContext& ctx) {
   auto result = store::GetString(ctx.db(), ctx.args[1]);
-  if (result.ok()) return ctx.reply.Bulk(*result.value());
+  if (result.ok()) return ctx.reply.Bulk(result.value().view());
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
   ReplyError(ctx.reply, result.status());
 }
@@ -168,7 +168,7 @@ void CmdGetDel(CommandContext& ctx) {
   auto result = store::GetString(ctx.db(), ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
-  ctx.reply.Bulk(*result.value());
+  ctx.reply.Bulk(result.value().view());
   ctx.db().Erase(ctx.args[1]);
 }
 
@@ -189,7 +189,7 @@ void CmdGetEx(CommandContext& ctx) {
     deadline = ExpireDeadline(ctx, expire.unit, expire.value);
     if (!deadline) return;
   }
-  ctx.reply.Bulk(*result.value());
+  ctx.reply.Bulk(result.value().view());
   if (deadline) {
     db.SetExpiry(ctx.args[1], *deadline);
   } else if (expire.persist) {
@@ -204,7 +204,7 @@ void CmdMGet(CommandContext& ctx) {
   for (size_t i = 1; i < ctx.args.size(); ++i) {
     auto result = store::GetString(db, ctx.args[i]);
     if (result.ok()) {
-      ctx.reply.Bulk(*result.value());
+      ctx.reply.Bulk(result.value().view());
     } else {
       ctx.reply.Null();
     }
@@ -221,7 +221,7 @@ bool HasKeyValuePairs(CommandContext& ctx) {
 void SetPairs(CommandContext& ctx) {
   store::Database& db = ctx.db();
   for (size_t i = 1; i < ctx.args.size(); i += 2) {
-    db.Set(ctx.args[i], store::Value::String(ctx.args[i + 1]));
+    db.Set(ctx.args[i], ctx.args[i + 1]);
   }
 }
 void CmdMSet(CommandContext& ctx) {
@@ -252,7 +252,7 @@ void CmdStrLen(CommandContext& ctx) {
   auto result = store::GetString(ctx.db(), ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Integer(0);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
-  ctx.reply.Integer(static_cast<int64_t>(result.value()->size()));
+  ctx.reply.Integer(static_cast<int64_t>(result.value().size()));
 }
 
 // GETRANGE key start end
@@ -264,7 +264,7 @@ void CmdGetRange(CommandContext& ctx) {
   auto result = store::GetString(ctx.db(), ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Bulk("");
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
-  ctx.reply.Bulk(store::Substring(*result.value(), start, end));
+  ctx.reply.Bulk(store::Substring(result.value().view(), start, end));
 }
 
 // SETRANGE key offset value

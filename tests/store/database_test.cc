@@ -8,9 +8,11 @@
 #include <random>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/clock.h"
+#include "store/key_observer.h"
 #include "store/value.h"
 
 namespace understudy::store {
@@ -27,13 +29,11 @@ class DatabaseTest : public ::testing::Test {
  protected:
   int64_t now() const { return clock_.NowMs(); }
 
-  void SetString(std::string_view key, std::string_view value) {
-    db_.Set(key, Value::String(value));
-  }
+  void SetString(std::string_view key, std::string_view value) { db_.Set(key, value); }
 
   std::string GetString(std::string_view key) {
     const Value* value = db_.Find(key);
-    return value == nullptr ? "<missing>" : value->str();
+    return value == nullptr ? "<missing>" : std::string(value->str().view());
   }
 
   // The keys of one full SCAN iteration, with repeats.
@@ -84,7 +84,7 @@ TEST_F(DatabaseTest, ValuePointersSurviveOtherInsertsAndErases) {
   for (int i = 0; i < 5'000; ++i) SetString(std::to_string(i), "x");
   for (int i = 0; i < 5'000; ++i) db_.Erase(std::to_string(i));
   EXPECT_EQ(db_.Find("stable"), value);
-  EXPECT_EQ(value->str(), "v");
+  EXPECT_EQ(value->str().view(), "v");
 }
 
 TEST_F(DatabaseTest, FindOrInsert) {
@@ -124,10 +124,10 @@ TEST_F(DatabaseTest, TypeNames) {
 TEST_F(DatabaseTest, SetClearsTtlUnlessKeepTtl) {
   SetString("k", "v");
   ASSERT_TRUE(db_.SetExpiry("k", now() + 1000));
-  db_.Set("k", Value::String("w"), /*keep_ttl=*/true);
+  db_.Set("k", "w", StringPolicy::kTryInt, kKeepTtl);
   EXPECT_THAT(db_.GetExpiry("k"), Optional(now() + 1000));
   EXPECT_EQ(db_.expires_size(), 1u);
-  db_.Set("k", Value::String("x"));
+  db_.Set("k", "x");
   EXPECT_THAT(db_.GetExpiry("k"), Optional(kNoExpiry));
   EXPECT_EQ(db_.expires_size(), 0u);
   clock_.AdvanceMs(2000);
@@ -136,7 +136,7 @@ TEST_F(DatabaseTest, SetClearsTtlUnlessKeepTtl) {
 }
 
 TEST_F(DatabaseTest, KeepTtlOnMissingKeyHasNoExpiry) {
-  db_.Set("k", Value::String("v"), /*keep_ttl=*/true);
+  db_.Set("k", "v", StringPolicy::kTryInt, kKeepTtl);
   EXPECT_THAT(db_.GetExpiry("k"), Optional(kNoExpiry));
 }
 
@@ -213,7 +213,7 @@ TEST_F(DatabaseTest, LazyExpiryOnEveryAccess) {
   EXPECT_FALSE(db_.SetExpiry("c", now() + 1000));
   EXPECT_FALSE(db_.Erase("d"));
   EXPECT_FALSE(db_.Rename("e", "z"));
-  db_.Set("f", Value::String("new"), /*keep_ttl=*/true);
+  db_.Set("f", "new", StringPolicy::kTryInt, kKeepTtl);
   EXPECT_THAT(db_.GetExpiry("f"), Optional(kNoExpiry));
   EXPECT_EQ(GetString("f"), "new");
 
@@ -499,15 +499,256 @@ TEST_F(DatabaseTest, Clear) {
   EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
 }
 
+// Keys of lengths around the header's limits: 1-byte lengths below 127, an 8-byte one from 127.
+const size_t kKeySizes[] = {0, 1, 14, 126, 127, 128, 300, 70'000};
+
+TEST_F(DatabaseTest, StringEncodings) {
+  struct Case {
+    std::string value;
+    StringPolicy policy;
+    std::string_view encoding;
+  };
+  const Case cases[] = {
+      {"123", StringPolicy::kTryInt, "int"},
+      {"-9223372036854775808", StringPolicy::kTryInt, "int"},
+      {"9223372036854775807", StringPolicy::kTryInt, "int"},
+      {"0", StringPolicy::kTryInt, "int"},
+      {"9223372036854775808", StringPolicy::kTryInt, "embstr"},
+      {"0123", StringPolicy::kTryInt, "embstr"},
+      {"-0", StringPolicy::kTryInt, "embstr"},
+      {"+1", StringPolicy::kTryInt, "embstr"},
+      {" 1", StringPolicy::kTryInt, "embstr"},
+      {"", StringPolicy::kTryInt, "embstr"},
+      {std::string(44, 'x'), StringPolicy::kTryInt, "embstr"},
+      {std::string(45, 'x'), StringPolicy::kTryInt, "raw"},
+      {std::string(44, '1'), StringPolicy::kTryInt, "embstr"},
+      {"6", StringPolicy::kNoInt, "embstr"},
+      {std::string(45, '1'), StringPolicy::kNoInt, "raw"},
+      {"7", StringPolicy::kRaw, "raw"},
+      {"", StringPolicy::kRaw, "raw"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.value);
+    const Value* value = db_.Set("k", c.value, c.policy);
+    ASSERT_NE(value, nullptr);
+    EXPECT_EQ(db_.Find("k"), value);
+    EXPECT_TRUE(value->is(ValueType::kString));
+    EXPECT_EQ(value->encoding(), c.encoding);
+    EXPECT_EQ(value->str().view(), c.value);
+    EXPECT_EQ(value->str_size(), c.value.size());
+  }
+  EXPECT_EQ(db_.size(), 1u);
+}
+
+// Every transition between encodings, in both directions, on a key with and without a TTL.
+TEST_F(DatabaseTest, OverwritesMoveBetweenEncodingsKeepingTtl) {
+  const std::string values[] = {"1", "embedded", std::string(44, 'e'), std::string(100, 'r'),
+                                "-42", "", std::string(1000, 'R'), "x"};
+  for (bool ttl : {false, true}) {
+    SCOPED_TRACE(ttl);
+    SetString("k", "start");
+    if (ttl) db_.SetExpiry("k", now() + 1000);
+    const int64_t deadline = ttl ? now() + 1000 : kNoExpiry;
+    for (const std::string& from : values) {
+      for (const std::string& to : values) {
+        db_.Set("k", from, StringPolicy::kTryInt, kKeepTtl);
+        db_.Set("k", to, StringPolicy::kTryInt, kKeepTtl);
+        ASSERT_EQ(GetString("k"), to) << "after " << from;
+        ASSERT_THAT(db_.GetExpiry("k"), Optional(deadline));
+      }
+    }
+    EXPECT_EQ(db_.expires_size(), ttl ? 1u : 0u);
+    EXPECT_EQ(db_.size(), 1u);
+  }
+  clock_.AdvanceMs(1000);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
+}
+
+TEST_F(DatabaseTest, TtlAddAndRemoveOnShortAndLongKeys) {
+  for (size_t size : kKeySizes) {
+    SCOPED_TRACE(size);
+    const std::string key(size, 'k');
+    for (const std::string& value : {std::string("12"), std::string(16, 'v'), std::string(80, 'v')}) {
+      SetString(key, value);
+      EXPECT_TRUE(db_.SetExpiry(key, now() + 100));
+      EXPECT_THAT(db_.GetExpiry(key), Optional(now() + 100));
+      EXPECT_EQ(GetString(key), value);
+      EXPECT_TRUE(db_.SetExpiry(key, now() + 200));
+      EXPECT_THAT(db_.GetExpiry(key), Optional(now() + 200));
+      EXPECT_EQ(db_.expires_size(), 1u);
+      EXPECT_TRUE(db_.Persist(key));
+      EXPECT_THAT(db_.GetExpiry(key), Optional(kNoExpiry));
+      EXPECT_EQ(GetString(key), value);
+      EXPECT_EQ(db_.expires_size(), 0u);
+      EXPECT_THAT(ScanAll(10), UnorderedElementsAre(key));
+    }
+    db_.SetExpiry(key, now() + 10);
+    clock_.AdvanceMs(10);
+    EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
+    EXPECT_EQ(db_.size(), 0u);
+  }
+}
+
+TEST_F(DatabaseTest, RenameKeepsTtlAcrossKeyLengths) {
+  for (size_t from_size : kKeySizes) {
+    for (size_t to_size : {size_t{3}, size_t{200}}) {
+      SCOPED_TRACE(testing::Message() << from_size << " -> " << to_size);
+      const std::string from(from_size, 'f');
+      const std::string to(to_size, 't');
+      SetString(from, "value");
+      db_.SetExpiry(from, now() + 100);
+      EXPECT_TRUE(db_.Rename(from, to));
+      EXPECT_FALSE(db_.Contains(from));
+      EXPECT_EQ(GetString(to), "value");
+      EXPECT_THAT(db_.GetExpiry(to), Optional(now() + 100));
+      EXPECT_EQ(db_.expires_size(), 1u);
+      clock_.AdvanceMs(100);
+      EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
+      EXPECT_EQ(db_.size(), 0u);
+    }
+  }
+}
+
+TEST_F(DatabaseTest, RenameMovesContainerWithoutCopying) {
+  auto [value, inserted] = db_.FindOrInsert("from", ValueType::kList);
+  ListValue* list = &value->as<ListValue>();
+  list->PushBack("a");
+  db_.SetExpiry("from", now() + 100);
+  ASSERT_TRUE(db_.Rename("from", "to"));
+  EXPECT_EQ(&db_.Find("to")->as<ListValue>(), list);
+  EXPECT_EQ(list->size(), 1u);
+  EXPECT_THAT(db_.GetExpiry("to"), Optional(now() + 100));
+}
+
+TEST_F(DatabaseTest, FindOrInsertStringIsEmpty) {
+  auto [value, inserted] = db_.FindOrInsert("s", ValueType::kString);
+  EXPECT_TRUE(inserted);
+  EXPECT_EQ(value->encoding(), "embstr");
+  EXPECT_EQ(value->str().view(), "");
+}
+
+TEST_F(DatabaseTest, ContainersKeepTheirPlaceWhenTheKeyGetsATtl) {
+  auto [value, inserted] = db_.FindOrInsert("l", ValueType::kList);
+  ListValue* list = &value->as<ListValue>();
+  db_.SetExpiry("l", now() + 100);
+  db_.Persist("l");
+  EXPECT_EQ(&db_.Find("l")->as<ListValue>(), list);
+}
+
+TEST_F(DatabaseTest, CopyKeepsEncodingAndIsIndependent) {
+  const EncodingConfig config;
+  auto copy = [&](std::string_view from, std::string_view to) {
+    Value* value = db_.Find(from);
+    ASSERT_NE(value, nullptr);
+    db_.Set(to, *value, now() + 50);
+    EXPECT_EQ(db_.Find(to)->encoding(), value->encoding()) << from;
+    EXPECT_THAT(db_.GetExpiry(to), Optional(now() + 50));
+  };
+  for (const std::string& s : {std::string("17"), std::string("small"), std::string(60, 'r')}) {
+    SetString("s", s);
+    copy("s", "s2");
+    EXPECT_EQ(GetString("s2"), s);
+  }
+
+  auto [list, ignored1] = db_.FindOrInsert("l", ValueType::kList);
+  list->as<ListValue>().PushBack("a");
+  copy("l", "l2");
+  list->as<ListValue>().PushBack("b");
+  EXPECT_EQ(db_.Find("l2")->as<ListValue>().size(), 1u);
+
+  auto [intset, ignored2] = db_.FindOrInsert("i", ValueType::kSet);
+  for (int i = 0; i < 1000; ++i) intset->as<SetValue>().Add(std::to_string(i), config);
+  EXPECT_EQ(intset->encoding(), "hashtable");  // past set-max-intset-entries
+  copy("i", "i2");
+  EXPECT_EQ(db_.Find("i2")->as<SetValue>().size(), 1000u);
+  auto [small, ignored3] = db_.FindOrInsert("si", ValueType::kSet);
+  small->as<SetValue>().Add("1", config);
+  copy("si", "si2");
+  EXPECT_EQ(db_.Find("si2")->encoding(), "intset");
+
+  auto [zset, ignored4] = db_.FindOrInsert("z", ValueType::kZSet);
+  zset->as<ZSetValue>().Add("m", 1.5, {}, config);
+  copy("z", "z2");
+  zset->as<ZSetValue>().Remove("m");
+  EXPECT_THAT(db_.Find("z2")->as<ZSetValue>().Score("m"), Optional(1.5));
+
+  auto [hash, ignored5] = db_.FindOrInsert("h", ValueType::kHash);
+  hash->as<HashValue>().Set("f", "v", config);
+  copy("h", "h2");
+  hash->as<HashValue>().Set("f", "w", config);
+  EXPECT_THAT(db_.Find("h2")->as<HashValue>().Get("f"), Optional(std::string("v")));
+  EncodingConfig tiny;
+  tiny.hash_max_listpack_entries = 1;
+  hash->as<HashValue>().Set("g", "v", tiny);
+  EXPECT_EQ(hash->encoding(), "hashtable");
+  copy("h", "h3");
+  EXPECT_EQ(db_.Find("h3")->as<HashValue>().size(), 2u);
+}
+
+// Records what the database reports.
+class EventLog : public KeyObserver {
+ public:
+  void OnKeyEvent(int db, std::string_view key, KeyEvent event) override {
+    static constexpr std::string_view kNames[] = {"written", "deleted", "expired"};
+    events.push_back(std::string(kNames[static_cast<int>(event)]) + " " + std::string(key));
+  }
+  void OnFlush(int db) override { events.push_back("flush " + std::to_string(db)); }
+
+  std::vector<std::string> Take() { return std::exchange(events, {}); }
+
+  std::vector<std::string> events;
+};
+
+TEST_F(DatabaseTest, ReportsEveryChange) {
+  using ::testing::ElementsAre;
+  EventLog log;
+  db_.set_observer(&log);
+
+  SetString("a", "1");
+  db_.Set("b", "2", StringPolicy::kTryInt, now() + 10);
+  db_.Set("c", "3", StringPolicy::kTryInt, now());  // a deadline already past
+  EXPECT_THAT(log.Take(), ElementsAre("written a", "written b", "written c", "deleted c"));
+
+  db_.SetExpiry("a", now() + 100);
+  db_.Persist("a");
+  db_.SetExpiry("a", now() - 1);
+  EXPECT_THAT(log.Take(), ElementsAre("written a", "written a", "deleted a"));
+
+  clock_.AdvanceMs(10);
+  EXPECT_EQ(db_.Find("b"), nullptr);  // lazily
+  SetString("d", "4");
+  db_.SetExpiry("d", now() + 10);
+  clock_.AdvanceMs(10);
+  db_.ExpireDue(kUnlimited);  // actively
+  EXPECT_THAT(log.Take(), ElementsAre("expired b", "written d", "written d", "expired d"));
+
+  SetString("e", "5");
+  SetString("f", "6");
+  SetString("g", "7");
+  log.Take();
+  db_.Rename("e", "f");  // f's old value goes without an event of its own, as before
+  db_.Erase("f");
+  db_.Erase("g");
+  EXPECT_FALSE(db_.Erase("missing"));
+  EXPECT_THAT(log.Take(), ElementsAre("deleted e", "written f", "deleted f", "deleted g"));
+
+  SetString("h", "8");
+  db_.Set("h2", *db_.Find("h"));
+  db_.FindOrInsert("l", ValueType::kList);  // the caller reports it
+  db_.Clear();
+  EXPECT_THAT(log.Take(), ElementsAre("written h", "written h2", "flush 0"));
+  db_.set_observer(nullptr);
+}
+
 TEST(KeyspaceTest, DatabasesAreSeparate) {
   ManualClock clock;
   Keyspace keyspace(clock);
   EXPECT_EQ(keyspace.num_databases(), 16);
   EXPECT_EQ(&keyspace.clock(), &clock);
-  keyspace.db(0).Set("k", Value::String("zero"));
-  keyspace.db(15).Set("k", Value::String("fifteen"));
-  EXPECT_EQ(keyspace.db(0).Find("k")->str(), "zero");
-  EXPECT_EQ(keyspace.db(15).Find("k")->str(), "fifteen");
+  keyspace.db(0).Set("k", "zero");
+  keyspace.db(15).Set("k", "fifteen");
+  EXPECT_EQ(keyspace.db(0).Find("k")->str().view(), "zero");
+  EXPECT_EQ(keyspace.db(15).Find("k")->str().view(), "fifteen");
   EXPECT_FALSE(keyspace.db(1).Contains("k"));
 }
 
@@ -515,9 +756,9 @@ TEST(KeyspaceTest, FlushAll) {
   ManualClock clock;
   Keyspace keyspace(clock, 4);
   for (int i = 0; i < 4; ++i) {
-    keyspace.db(i).Set("k", Value::String("v"));
+    keyspace.db(i).Set("k", "v");
     keyspace.db(i).SetExpiry("k", clock.NowMs() + 10);
-    keyspace.db(i).Set("p", Value::String("v"));
+    keyspace.db(i).Set("p", "v");
   }
   keyspace.FlushAll();
   for (int i = 0; i < 4; ++i) {
@@ -533,7 +774,7 @@ TEST(KeyspaceTest, ExpireDueSharesTheBudget) {
   Keyspace keyspace(clock);
   for (int db : {0, 7}) {
     for (int i = 0; i < 100; ++i) {
-      keyspace.db(db).Set(std::to_string(i), Value::String("v"));
+      keyspace.db(db).Set(std::to_string(i), "v");
       keyspace.db(db).SetExpiry(std::to_string(i), clock.NowMs() + 10);
     }
   }
