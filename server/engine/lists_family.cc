@@ -357,11 +357,11 @@ void CmdLPos(CommandContext& ctx) {
 
   std::vector<int64_t> positions;
   if (list != nullptr) {
-    // Redis 7.0 negates INT64_MIN to itself, which then reports every match: as -1 does.
-    const uint64_t skip = rank == std::numeric_limits<int64_t>::min() ? 0
-                          : rank < 0                                  ? -rank - 1
-                                                                      : rank - 1;
-    const uint64_t wanted = !has_count ? 1 : count == 0 ? UINT64_MAX : count;
+    // Redis 7.0 negates INT64_MIN to itself: every match is then past the rank, as with -1,
+    // and its check of COUNT overflows, so that a COUNT never stops the search.
+    const bool min_rank = rank == std::numeric_limits<int64_t>::min();
+    const uint64_t skip = min_rank ? 0 : rank < 0 ? -rank - 1 : rank - 1;
+    const uint64_t wanted = !has_count ? 1 : count == 0 || min_rank ? UINT64_MAX : count;
     const std::string_view element = ctx.args[2];
     uint64_t scanned = 0, matched = 0;
     list->Walk(rank < 0, [&](size_t index, std::string_view value) {

@@ -1,5 +1,5 @@
-// Differential test: random sequences of string and key commands go to a real redis-server
-// and to understudy-server, and every reply must be the same.
+// Differential test: random sequences of string, key and list commands go to a real
+// redis-server and to understudy-server, and every reply must be the same.
 //
 // Each seed drives a deterministic generator (mt19937_64, whose output the standard fixes)
 // over a few keys in two databases. Nothing may depend on timing:
@@ -11,6 +11,9 @@
 // - Redis keeps a key written by SET with a past EXAT/PXAT until it is looked up or actively
 //   expired, so DBSIZE would depend on timing; such a SET is followed by EXISTS of its key.
 // - KEYS is compared as a set, SCAN by iterating it to the end; RANDOMKEY is not sent.
+// - Blocking list commands get a timeout of a millisecond or two, or an invalid one: nothing
+//   else writes while the one connection waits, so an empty list always ends in the timeout's
+//   null reply.
 //
 // A failure names the seed and the command index, shows both replies and the commands before;
 // UNDERSTUDY_DIFFERENTIAL_SEEDS=N runs seeds 1..N instead of the default 8, and
@@ -156,16 +159,33 @@ struct Arity {
   int arity;
 };
 constexpr Arity kArities[] = {
-    {"get", 2},      {"set", -3},    {"setnx", 3},      {"setex", 4},       {"psetex", 4},
-    {"getset", 3},   {"getdel", 2},  {"getex", -2},     {"mget", -2},       {"mset", -3},
-    {"msetnx", -3},  {"append", 3},  {"strlen", 2},     {"getrange", 4},    {"setrange", 4},
-    {"incr", 2},     {"decr", 2},    {"incrby", 3},     {"decrby", 3},      {"incrbyfloat", 3},
-    {"del", -2},     {"unlink", -2}, {"exists", -2},    {"touch", -2},      {"type", 2},
-    {"keys", 2},     {"scan", -2},   {"randomkey", 1},  {"rename", 3},      {"renamenx", 3},
-    {"copy", -3},    {"expire", -3}, {"pexpire", -3},   {"expireat", -3},   {"pexpireat", -3},
-    {"ttl", 2},      {"pttl", 2},    {"expiretime", 2}, {"pexpiretime", 2}, {"persist", 2},
-    {"dbsize", 1},   {"select", 2},  {"echo", 2},       {"ping", -1},       {"flushdb", -1},
-    {"flushall", -1}};
+    {"get", 2},       {"set", -3},       {"setnx", 3},      {"setex", 4},       {"psetex", 4},
+    {"getset", 3},    {"getdel", 2},     {"getex", -2},     {"mget", -2},       {"mset", -3},
+    {"msetnx", -3},   {"append", 3},     {"strlen", 2},     {"getrange", 4},    {"setrange", 4},
+    {"incr", 2},      {"decr", 2},       {"incrby", 3},     {"decrby", 3},      {"incrbyfloat", 3},
+    {"del", -2},      {"unlink", -2},    {"exists", -2},    {"touch", -2},      {"type", 2},
+    {"keys", 2},      {"scan", -2},      {"randomkey", 1},  {"rename", 3},      {"renamenx", 3},
+    {"copy", -3},     {"expire", -3},    {"pexpire", -3},   {"expireat", -3},   {"pexpireat", -3},
+    {"ttl", 2},       {"pttl", 2},       {"expiretime", 2}, {"pexpiretime", 2}, {"persist", 2},
+    {"dbsize", 1},    {"select", 2},     {"echo", 2},       {"ping", -1},       {"flushdb", -1},
+    {"flushall", -1}, {"lpush", -3},     {"rpush", -3},     {"lpushx", -3},     {"rpushx", -3},
+    {"lpop", -2},     {"rpop", -2},      {"llen", 2},       {"lrange", 4},      {"lindex", 3},
+    {"lset", 4},      {"linsert", 5},    {"lrem", 4},       {"ltrim", 4},       {"lpos", -3},
+    {"lmove", 5},     {"rpoplpush", 3},  {"lmpop", -4},     {"blpop", -3},      {"brpop", -3},
+    {"blmove", 6},    {"brpoplpush", 4}, {"blmpop", -5}};
+
+// Keys mostly left to list commands.
+constexpr std::string_view kListKeys[] = {"l"sv, "m"sv};
+
+// List elements: a few short ones, so that LREM, LPOS and LINSERT find what they look for.
+constexpr std::string_view kElements[] = {"a"sv, "b"sv, "c"sv, "0"sv, "1"sv, "-1"sv, ""sv, "a\0"sv};
+
+// Blocking timeouts: ones that end almost at once, and ones Redis refuses. Never 0 or one that
+// rounds up to 0 ms (such as -0.0001): the connection would wait for ever.
+constexpr std::string_view kShortTimeouts[] = {"0.001"sv, "0.002"sv, "1e-3"sv, ".001"sv,
+                                               "0.0001"sv};
+constexpr std::string_view kBadTimeouts[] = {"abc"sv, ""sv,    "-1"sv,    "-0.5"sv,
+                                             "inf"sv, "nan"sv, "1e300"sv, " 1"sv};
 
 // No name may be a real command up to a NUL: Redis finds commands in a hash table keyed by
 // the full name but compares names with strcasecmp, so "get\0x" is GET or unknown depending on
@@ -186,17 +206,21 @@ class Generator {
       void (Generator::*make)(std::vector<Step>&);
     };
     static constexpr Choice kChoices[] = {
-        {6, &Generator::Get},         {8, &Generator::Set},          {1, &Generator::SetNx},
-        {2, &Generator::SetEx},       {1, &Generator::GetSet},       {1, &Generator::GetDel},
-        {3, &Generator::GetEx},       {2, &Generator::MGet},         {2, &Generator::MSet},
-        {3, &Generator::Append},      {1, &Generator::StrLen},       {2, &Generator::GetRange},
-        {3, &Generator::SetRange},    {3, &Generator::IncrDecr},     {3, &Generator::IncrBy},
-        {4, &Generator::IncrByFloat}, {2, &Generator::Del},          {2, &Generator::Exists},
-        {1, &Generator::Type},        {2, &Generator::Keys},         {1, &Generator::Scan},
-        {2, &Generator::Rename},      {3, &Generator::Copy},         {7, &Generator::Expire},
-        {2, &Generator::Persist},     {5, &Generator::Ttl},          {2, &Generator::DbSize},
-        {3, &Generator::Select},      {1, &Generator::EchoPing},     {1, &Generator::Unknown},
-        {2, &Generator::WrongArity},  {1, &Generator::FlushDbOrMisc}};
+        {6, &Generator::Get},         {8, &Generator::Set},           {1, &Generator::SetNx},
+        {2, &Generator::SetEx},       {1, &Generator::GetSet},        {1, &Generator::GetDel},
+        {3, &Generator::GetEx},       {2, &Generator::MGet},          {2, &Generator::MSet},
+        {3, &Generator::Append},      {1, &Generator::StrLen},        {2, &Generator::GetRange},
+        {3, &Generator::SetRange},    {3, &Generator::IncrDecr},      {3, &Generator::IncrBy},
+        {4, &Generator::IncrByFloat}, {2, &Generator::Del},           {2, &Generator::Exists},
+        {1, &Generator::Type},        {2, &Generator::Keys},          {1, &Generator::Scan},
+        {2, &Generator::Rename},      {3, &Generator::Copy},          {7, &Generator::Expire},
+        {2, &Generator::Persist},     {5, &Generator::Ttl},           {2, &Generator::DbSize},
+        {3, &Generator::Select},      {1, &Generator::EchoPing},      {1, &Generator::Unknown},
+        {2, &Generator::WrongArity},  {1, &Generator::FlushDbOrMisc}, {8, &Generator::Push},
+        {5, &Generator::Pop},         {1, &Generator::LLen},          {3, &Generator::LRange},
+        {2, &Generator::LIndex},      {2, &Generator::LSet},          {2, &Generator::LInsert},
+        {2, &Generator::LRem},        {1, &Generator::LTrim},         {3, &Generator::LPos},
+        {3, &Generator::LMove},       {2, &Generator::LMPop},         {1, &Generator::BlockingPop}};
     int total = 0;
     for (const Choice& choice : kChoices) total += choice.weight;
     int pick = static_cast<int>(Below(total));
@@ -595,6 +619,146 @@ class Generator {
     out.push_back(Command(std::move(args)));
   }
 
+  // Keys of list commands: mostly two keys that only they write, so that they work on lists
+  // rather than answer WRONGTYPE; else the keys every command uses.
+  std::string ListKey() { return OneIn(3) ? Key() : Pick(kListKeys); }
+
+  // List elements: mostly from the small pool, sometimes any value.
+  std::string Element() { return OneIn(3) ? Value() : Pick(kElements); }
+
+  // List indexes, counts and ranks: mostly within a short list, sometimes extreme or bad.
+  std::string ListIndex() {
+    if (OneIn(4)) return Pick(kIntegers);
+    return std::to_string(static_cast<int64_t>(Below(25)) - 12);
+  }
+
+  // LEFT or RIGHT in any case, now and then neither.
+  std::string End() {
+    if (OneIn(20)) return Pick({"up"sv, ""sv, "l"sv});
+    return Name(OneIn(2) ? "left" : "right");
+  }
+
+  std::string Timeout() { return OneIn(4) ? Pick(kBadTimeouts) : Pick(kShortTimeouts); }
+
+  // LPUSH, RPUSH, LPUSHX, RPUSHX; now and then hundreds of elements, so that lists span several
+  // listpack nodes.
+  void Push(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name(Pick({"lpush"sv, "rpush"sv, "lpushx"sv, "rpushx"sv})),
+                                     ListKey()};
+    const uint64_t n = OneIn(12) ? 50 + Below(300) : 1 + Below(4);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(Element());
+    out.push_back(Command(std::move(args)));
+  }
+
+  // LPOP, RPOP, with a count or not; sometimes a bad count or one argument too many.
+  void Pop(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name(OneIn(2) ? "lpop" : "rpop"), ListKey()};
+    if (OneIn(2)) {
+      args.push_back(OneIn(6) ? Pick({"-1"sv, "abc"sv, ""sv, "1.5"sv, "9223372036854775808"sv})
+                              : std::to_string(Below(6)));
+      if (OneIn(20)) args.push_back("1");
+    }
+    out.push_back(Command(std::move(args)));
+  }
+
+  void LLen(std::vector<Step>& out) { out.push_back(Command({Name("llen"), ListKey()})); }
+  void LRange(std::vector<Step>& out) {
+    out.push_back(Command({Name("lrange"), ListKey(), ListIndex(), ListIndex()}));
+  }
+  void LIndex(std::vector<Step>& out) {
+    out.push_back(Command({Name("lindex"), ListKey(), ListIndex()}));
+  }
+  void LSet(std::vector<Step>& out) {
+    out.push_back(Command({Name("lset"), ListKey(), ListIndex(), Element()}));
+  }
+  void LInsert(std::vector<Step>& out) {
+    const std::string where =
+        OneIn(10) ? Pick({"middle"sv, ""sv}) : Name(OneIn(2) ? "before" : "after");
+    out.push_back(Command({Name("linsert"), ListKey(), where, Element(), Element()}));
+  }
+  void LRem(std::vector<Step>& out) {
+    out.push_back(Command({Name("lrem"), ListKey(), ListIndex(), Element()}));
+  }
+  void LTrim(std::vector<Step>& out) {
+    out.push_back(Command({Name("ltrim"), ListKey(), ListIndex(), ListIndex()}));
+  }
+
+  // LPOS with up to three of RANK, COUNT and MAXLEN, valid or not.
+  void LPos(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("lpos"), ListKey(), Element()};
+    const uint64_t options = Below(4);
+    for (uint64_t i = 0; i < options; ++i) {
+      switch (Below(7)) {
+        case 0:
+        case 1:
+          args.push_back(Name("rank"));
+          args.push_back(ListIndex());
+          break;
+        case 2:
+        case 3:
+          args.push_back(Name("count"));
+          args.push_back(OneIn(6) ? Pick({"-1"sv, "abc"sv}) : std::to_string(Below(4)));
+          break;
+        case 4:
+        case 5:
+          args.push_back(Name("maxlen"));
+          args.push_back(OneIn(6) ? Pick({"-1"sv, "abc"sv}) : std::to_string(Below(10)));
+          break;
+        default:  // an option without its value, or one LPOS does not know
+          args.push_back(Name(Pick({"rank"sv, "count"sv, "foo"sv})));
+      }
+    }
+    out.push_back(Command(std::move(args)));
+  }
+
+  void LMove(std::vector<Step>& out) {
+    if (OneIn(3)) return out.push_back(Command({Name("rpoplpush"), ListKey(), ListKey()}));
+    out.push_back(Command({Name("lmove"), ListKey(), ListKey(), End(), End()}));
+  }
+
+  // The arguments of LMPOP and BLMPOP from numkeys on, now and then with a wrong numkeys.
+  void AddMultiPop(std::vector<std::string>& args) {
+    const uint64_t n = 1 + Below(3);
+    args.push_back(OneIn(10) ? Pick({"0"sv, "-1"sv, "abc"sv, "4"sv, "9223372036854775807"sv})
+                             : std::to_string(n));
+    for (uint64_t i = 0; i < n; ++i) args.push_back(ListKey());
+    args.push_back(End());
+    if (OneIn(2)) {
+      args.push_back(Name("count"));
+      args.push_back(OneIn(6) ? Pick({"0"sv, "-1"sv, "abc"sv}) : std::to_string(1 + Below(5)));
+    }
+    if (OneIn(20)) args.push_back(Pick({"count"sv, "foo"sv}));
+  }
+
+  void LMPop(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("lmpop")};
+    AddMultiPop(args);
+    out.push_back(Command(std::move(args)));
+  }
+
+  // BLPOP, BRPOP, BLMOVE, BRPOPLPUSH, BLMPOP with a timeout that ends almost at once.
+  void BlockingPop(std::vector<Step>& out) {
+    std::vector<std::string> args;
+    switch (Below(5)) {
+      case 0:
+      case 1:
+        args = {Name(OneIn(2) ? "blpop" : "brpop"), ListKey()};
+        if (OneIn(2)) args.push_back(ListKey());
+        args.push_back(Timeout());
+        break;
+      case 2:
+        args = {Name("blmove"), ListKey(), ListKey(), End(), End(), Timeout()};
+        break;
+      case 3:
+        args = {Name("brpoplpush"), ListKey(), ListKey(), Timeout()};
+        break;
+      default:
+        args = {Name("blmpop"), Timeout()};
+        AddMultiPop(args);
+    }
+    out.push_back(Command(std::move(args)));
+  }
+
   std::mt19937_64 rng_;
   int64_t serial_ = 0;
 };
@@ -781,6 +945,13 @@ TEST_P(DifferentialTest, SameRepliesAsRedis) {
   ASSERT_TRUE(flush.ok()) << flush.status();
   ASSERT_EQ(flush->first, Reply::Simple("OK"));
   ASSERT_EQ(flush->second, Reply::Simple("OK"));
+  // Most seeds build lists of tiny nodes, so that inserts and removals cross node boundaries.
+  constexpr std::string_view kListNodeSizes[] = {"-2", "1", "2", "5", "-1"};
+  const std::string node_size(kListNodeSizes[seed % std::size(kListNodeSizes)]);
+  auto config = SendBoth(redis, understudy, {"CONFIG", "SET", "list-max-listpack-size", node_size});
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->first, Reply::Simple("OK"));
+  ASSERT_EQ(config->second, Reply::Simple("OK"));
 
   Generator generator(seed);
   std::deque<std::string> history;  // the last commands, with Redis's reply
