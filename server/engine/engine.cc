@@ -1,5 +1,7 @@
 #include "server/engine/engine.h"
 
+#include <malloc.h>
+
 #include <algorithm>
 #include <exception>
 #include <utility>
@@ -347,10 +349,14 @@ void Engine::OnDeadlines() {
 
 void Engine::OnKeyEvent(int db, std::string_view key, store::KeyEvent event) {
   ++dirty_;
+  if (event != store::KeyEvent::kWritten) ++keys_freed_since_trim_;
   if (event == store::KeyEvent::kWritten) blocked_keys_.MarkReady(db, key);
 }
 
-void Engine::OnFlush(int db) { ++dirty_; }
+void Engine::OnFlush(int db) {
+  ++dirty_;
+  keys_freed_since_trim_ += keyspace_.db(db).size();
+}
 
 void Engine::ScheduleCron() {
   cron_timer_ = executor_.RunAfter(1000 / std::max(config_.hz, 1), [this] {
@@ -361,20 +367,30 @@ void Engine::ScheduleCron() {
 
 void Engine::Cron() {
   const bool froze = clock_.Freeze();
-  ActiveExpire();
+  const bool expiry_done = ActiveExpire();
   CheckClients();
+  // The allocator keeps freed memory for reuse; once a mass deletion is over, hand what it can
+  // back to the system, as Redis's allocator purges dirty pages. Not during one: it would only be
+  // taken again.
+  constexpr uint64_t kKeysFreedBeforeTrim = 10'000;
+  if (expiry_done && keys_freed_since_trim_ >= kKeysFreedBeforeTrim) {
+    malloc_trim(0);
+    keys_freed_since_trim_ = 0;
+  }
   if (froze) clock_.Thaw();
 }
 
-void Engine::ActiveExpire() {
+bool Engine::ActiveExpire() {
   // Like Redis's active expire cycle: due keys go in batches until none is left or a quarter of
   // the tick's period is spent, so a mass expiry is reclaimed within a few ticks without
   // stalling clients; lazy expiry covers whatever is left for the next tick.
   constexpr size_t kBatch = 1000;
   const int64_t budget_us = 1'000'000 / std::max(config_.hz, 1) / 4;
   const int64_t started_us = clock_.base().NowUs();
-  while (keyspace_.ExpireDue(kBatch) == kBatch && clock_.base().NowUs() - started_us < budget_us) {
+  while (keyspace_.ExpireDue(kBatch) == kBatch) {
+    if (clock_.base().NowUs() - started_us >= budget_us) return false;
   }
+  return true;
 }
 
 void Engine::CheckClients() {

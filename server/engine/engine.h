@@ -134,7 +134,8 @@ class Engine final : private store::KeyObserver {
   void OnDeadlines();
   void ScheduleCron();
   void Cron();
-  void ActiveExpire();
+  // Deletes due keys within the tick's time budget; false if some were left for later.
+  bool ActiveExpire();
 
   CommandClock clock_;
   Config config_;
@@ -163,6 +164,7 @@ class Engine final : private store::KeyObserver {
   uint64_t total_connections_received_ = 0;
   uint64_t total_commands_processed_ = 0;
   uint64_t dirty_ = 0;
+  uint64_t keys_freed_since_trim_ = 0;
 };
 
 }  // namespace understudy::engine
