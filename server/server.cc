@@ -12,14 +12,6 @@
 namespace understudy::server {
 namespace {
 
-// Whether a peer is on this host, as Redis's connIsLocal (IPv4 mapped into IPv6 included).
-bool IsLoopback(const asio::ip::address& address) {
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback();
-  }
-  return address.is_loopback();
-}
-
 // Writes a refusal and closes: a best effort, as in Redis.
 void Refuse(asio::ip::tcp::socket& socket, std::string_view text) {
   std::error_code ignored;
@@ -28,6 +20,13 @@ void Refuse(asio::ip::tcp::socket& socket, std::string_view text) {
 }
 
 }  // namespace
+
+bool IsLoopback(const asio::ip::address& address) {
+  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
+    return asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6()).is_loopback();
+  }
+  return address.is_loopback();
+}
 
 Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine) {}
 

@@ -17,6 +17,10 @@ using engine::Engine;
 
 class Connection;
 
+// Whether a peer is on this host, as Redis's connIsLocal (IPv4 mapped into IPv6 included): in
+// protected mode only such peers are served.
+bool IsLoopback(const asio::ip::address& address);
+
 // Accepts TCP clients on the configured addresses and serves them from one event loop, like
 // Redis's main thread: every connection's commands run on the io_context's thread. As Redis, it
 // refuses clients beyond maxclients, and, in protected mode, clients from other hosts than
