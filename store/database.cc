@@ -9,10 +9,15 @@
 #include <utility>
 
 #include "store/hash_table.h"
+#include "store/lazy_free.h"
 #include "store/timing_wheel.h"
 
 namespace understudy::store {
 namespace {
+
+// Freeing a value of more allocations than this goes to the lazy freer, as Redis's
+// LAZYFREE_THRESHOLD: below it, handing the work over costs more than doing it.
+constexpr size_t kLazyFreeThreshold = 64;
 
 // glibc's malloc chunks come in steps of 16 bytes: an entry whose chunk has this much room to
 // spare would fit a smaller one, so it is moved rather than reused in place.
@@ -166,9 +171,10 @@ struct Database::EntryTraits {
 
 class Database::Table : public HashTable<Entry, EntryTraits> {};
 
-Database::Database(const Clock& clock, int index)
+Database::Database(const Clock& clock, int index, LazyFreer* freer)
     : clock_(clock),
       index_(index),
+      freer_(freer),
       table_(std::make_unique<Table>()),
       timers_(std::make_unique<TimingWheel>(clock.NowMs())) {}
 
@@ -185,14 +191,27 @@ Database::Entry* Database::Lookup(std::string_view key) {
 
 void Database::Expire(Entry* entry) {
   Notify(entry->key(), KeyEvent::kExpired);
-  Delete(entry);
+  Delete(entry, /*lazy=*/true);
   ++expired_count_;
 }
 
-void Database::Delete(Entry* entry) {
+void Database::Delete(Entry* entry, bool lazy) {
   DropTimer(entry);
   table_->Unlink(entry->key());
-  Entry::Free(entry);
+  FreeEntry(entry, lazy);
+}
+
+void Database::FreeEntry(Entry* entry, bool lazy) {
+  FreeValue(entry->value(), lazy);
+  Entry::FreeShell(entry);
+}
+
+void Database::FreeValue(Value& value, bool lazy) {
+  if (lazy && freer_ != nullptr && value.free_effort() > kLazyFreeThreshold) {
+    freer_->Free(value.Release());
+  } else {
+    value.Destroy();
+  }
 }
 
 void Database::AddTimer(Entry* entry, int64_t deadline_ms) {
@@ -232,14 +251,14 @@ Value* Database::Write(std::string_view key, size_t footprint, int64_t deadline_
   if (old != nullptr) DropTimer(old);
   if (old != nullptr && old->Fits(size)) {
     // Overwritten in place: the common SET of a same-sized value allocates nothing.
-    old->value().Destroy();
+    FreeValue(old->value(), /*lazy=*/true);
     old->set_ttl_flag(ttl);
     entry = old;
   } else {
     entry = Entry::Create(key, size, ttl);
     if (old != nullptr) {
       table_->Replace(old, entry);
-      Entry::Free(old);
+      FreeEntry(old, /*lazy=*/true);
     } else {
       table_->Insert(entry);
     }
@@ -249,7 +268,7 @@ Value* Database::Write(std::string_view key, size_t footprint, int64_t deadline_
   Notify(key, KeyEvent::kWritten);
   if (past) {
     Notify(key, KeyEvent::kDeleted);
-    Delete(entry);
+    Delete(entry, /*lazy=*/false);
     return nullptr;
   }
   return value;
@@ -290,7 +309,15 @@ bool Database::Erase(std::string_view key) {
   Entry* entry = Lookup(key);
   if (entry == nullptr) return false;
   Notify(key, KeyEvent::kDeleted);
-  Delete(entry);
+  Delete(entry, /*lazy=*/false);
+  return true;
+}
+
+bool Database::Unlink(std::string_view key) {
+  Entry* entry = Lookup(key);
+  if (entry == nullptr) return false;
+  Notify(key, KeyEvent::kDeleted);
+  Delete(entry, /*lazy=*/true);
   return true;
 }
 
@@ -305,7 +332,7 @@ bool Database::SetExpiry(std::string_view key, int64_t deadline_ms) {
   if (entry == nullptr) return false;
   if (deadline_ms <= clock_.NowMs()) {
     Notify(key, KeyEvent::kDeleted);
-    Delete(entry);
+    Delete(entry, /*lazy=*/false);
     return true;
   }
   if (entry->deadline() != deadline_ms) {
@@ -335,7 +362,7 @@ bool Database::Rename(std::string_view from, std::string_view to) {
   if (from == to) return false;
   Entry* source = Lookup(from);
   if (source == nullptr) return false;
-  if (Entry* target = Lookup(to)) Delete(target);
+  if (Entry* target = Lookup(to)) Delete(target, /*lazy=*/true);
   Notify(from, KeyEvent::kDeleted);
   const int64_t deadline = source->deadline();
   const bool ttl = deadline != kNoExpiry;
@@ -354,15 +381,20 @@ bool Database::Rename(std::string_view from, std::string_view to) {
 
 size_t Database::size() const { return table_->size(); }
 
-void Database::Clear() {
+void Database::Clear(bool async) {
   if (observer_ != nullptr) observer_->OnFlush(index_);
   timers_->Clear();
   expires_size_ = 0;
-  const bool large = table_->size() > kTrimAfterKeys;
-  table_->Clear();
-  // glibc keeps freed small chunks for reuse rather than returning them; after a large flush
-  // (which blocks for O(N) anyway, as in Redis) give them back, as Redis's allocator would.
-  if (large) malloc_trim(0);
+  if (async && freer_ != nullptr && table_->size() > kLazyFreeThreshold) {
+    std::unique_ptr<Table> old = std::exchange(table_, std::make_unique<Table>());
+    freer_->Free([table = old.release()] { delete table; });
+  } else {
+    const bool large = table_->size() > kTrimAfterKeys;
+    table_->Clear();
+    // glibc keeps freed small chunks for reuse rather than returning them; after a large flush
+    // (which blocks for O(N) anyway, as in Redis) give them back, as Redis's allocator would.
+    if (large) malloc_trim(0);
+  }
 }
 
 void Database::ForEach(const std::function<void(std::string_view key, const Value& value)>& fn) {
@@ -400,19 +432,22 @@ size_t Database::ExpireDue(size_t budget) {
   });
 }
 
-Keyspace::Keyspace(const Clock& clock, int num_databases) : clock_(clock) {
+Keyspace::Keyspace(const Clock& clock, int num_databases)
+    : clock_(clock), freer_(std::make_unique<LazyFreer>()) {
   databases_.reserve(num_databases);
   for (int i = 0; i < num_databases; ++i) {
-    databases_.push_back(std::make_unique<Database>(clock, i));
+    databases_.push_back(std::make_unique<Database>(clock, i, freer_.get()));
   }
 }
+
+Keyspace::~Keyspace() = default;
 
 void Keyspace::set_observer(KeyObserver* observer) {
   for (auto& db : databases_) db->set_observer(observer);
 }
 
-void Keyspace::FlushAll() {
-  for (auto& db : databases_) db->Clear();
+void Keyspace::FlushAll(bool async) {
+  for (auto& db : databases_) db->Clear(async);
 }
 
 size_t Keyspace::ExpireDue(size_t budget) {

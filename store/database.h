@@ -17,6 +17,7 @@
 
 namespace understudy::store {
 
+class LazyFreer;
 class TimingWheel;
 
 // Deadline meaning "no expiry". Stored deadlines are absolute Unix milliseconds.
@@ -40,10 +41,13 @@ inline constexpr int64_t kKeepTtl = -2;
 // the Database (Set, SetExpiry, Persist, Rename) may move it. A container (as<ListValue>() and
 // the like) never moves while its key holds it.
 //
+// Large values are freed by `freer` when one is given, off the caller's thread: on Unlink,
+// overwrites, expiry and Clear(async); Erase frees at once, like Redis's DEL.
+//
 // Not thread safe: one event loop owns it, like Redis's single thread.
 class Database {
  public:
-  explicit Database(const Clock& clock, int index = 0);
+  explicit Database(const Clock& clock, int index = 0, LazyFreer* freer = nullptr);
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -75,8 +79,10 @@ class Database {
   // Stores a copy of `value` (COPY), same encoding; otherwise as above. value must not be key's.
   Value* Set(std::string_view key, const Value& value, int64_t deadline_ms = kNoExpiry);
 
-  // Deletes key; false if it did not exist (or had expired).
+  // Deletes key, freeing its value at once; false if it did not exist (or had expired).
   bool Erase(std::string_view key);
+  // Deletes key like Erase, but a large value is freed off the loop (UNLINK).
+  bool Unlink(std::string_view key);
 
   // Deadline of a live key: kNoExpiry if it has none, nullopt if the key does not exist.
   std::optional<int64_t> GetExpiry(std::string_view key);
@@ -96,8 +102,8 @@ class Database {
   size_t size() const;
   size_t expires_size() const { return expires_size_; }
 
-  // Deletes every key.
-  void Clear();
+  // Deletes every key; with async (FLUSHDB ASYNC) the keys are freed off the loop.
+  void Clear(bool async = false);
 
   // Calls fn for every live key (KEYS). Expired keys are skipped, not deleted.
   void ForEach(const std::function<void(std::string_view key, const Value& value)>& fn);
@@ -132,8 +138,10 @@ class Database {
   Value* Write(std::string_view key, size_t footprint, int64_t deadline_ms, Emplace emplace);
   // Gives entry room for the TTL fields, or takes them away; returns where the entry is now.
   Entry* Relayout(Entry* entry, bool ttl);
-  // Unlinks and frees entry together with its timer.
-  void Delete(Entry* entry);
+  // Unlinks and frees entry together with its timer; lazy lets the freer take a large value.
+  void Delete(Entry* entry, bool lazy);
+  void FreeEntry(Entry* entry, bool lazy);
+  void FreeValue(Value& value, bool lazy);
   void AddTimer(Entry* entry, int64_t deadline_ms);
   // Cancels entry's timer, if it has a TTL; the TTL fields stay until the entry is relaid.
   void DropTimer(Entry* entry);
@@ -145,6 +153,7 @@ class Database {
 
   const Clock& clock_;
   const int index_;
+  LazyFreer* const freer_;
   KeyObserver* observer_ = nullptr;
   std::unique_ptr<Table> table_;
   std::unique_ptr<TimingWheel> timers_;
@@ -156,6 +165,7 @@ class Database {
 class Keyspace {
  public:
   explicit Keyspace(const Clock& clock, int num_databases = 16);
+  ~Keyspace();
 
   int num_databases() const { return static_cast<int>(databases_.size()); }
   Database& db(int index) { return *databases_[index]; }
@@ -165,13 +175,18 @@ class Keyspace {
   // The encoding thresholds new and growing containers follow (CONFIG SET changes them).
   EncodingConfig& encoding() { return encoding_; }
   const EncodingConfig& encoding() const { return encoding_; }
-  void FlushAll();
+  // Clears every database; with async the keys are freed off the loop (FLUSHALL ASYNC).
+  void FlushAll(bool async = false);
+  // Where large values are freed off the loop.
+  LazyFreer& freer() { return *freer_; }
   // Runs active expiry over every database with a total budget; returns keys deleted.
   size_t ExpireDue(size_t budget);
 
  private:
   const Clock& clock_;
   EncodingConfig encoding_;
+  // Before the databases, so it outlives them.
+  std::unique_ptr<LazyFreer> freer_;
   std::vector<std::unique_ptr<Database>> databases_;
   size_t next_db_ = 0;  // where ExpireDue hands out leftover budget first, rotating for fairness
 };

@@ -233,6 +233,21 @@ Value* Value::EmplaceCopy(void* at, const Value& from) {
   return value;
 }
 
+size_t Value::free_effort() const {
+  switch (tag_) {
+    case kTagList:
+      return as<ListValue>().node_count();
+    case kTagSet:
+      return as<SetValue>().encoding() == "intset" ? 1 : as<SetValue>().size();
+    case kTagZSet:
+      return as<ZSetValue>().encoding() == "listpack" ? 1 : as<ZSetValue>().size();
+    case kTagHash:
+      return as<HashValue>().encoding() == "listpack" ? 1 : as<HashValue>().size();
+    default:
+      return 1;
+  }
+}
+
 void Value::DestroyHeap(uint8_t tag, void* p) {
   switch (tag) {
     case kTagRaw:
@@ -257,6 +272,11 @@ void Value::DestroyHeap(uint8_t tag, void* p) {
 
 void Value::Destroy() {
   if (tag_ > kTagInt) DestroyHeap(tag_, pointer());
+}
+
+std::function<void()> Value::Release() {
+  if (tag_ <= kTagInt) return [] {};
+  return [tag = tag_, p = pointer()] { DestroyHeap(tag, p); };
 }
 
 }  // namespace understudy::store

@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -169,8 +170,13 @@ class Value {
 
   // Bytes of the tag and payload.
   size_t footprint() const { return tag_ <= kEmbStrMax ? 1 + tag_ : kWordFootprint; }
+  // About how many allocations freeing this value's heap object frees, as Redis's lazy free
+  // effort: a background thread takes over past a threshold.
+  size_t free_effort() const;
   // Frees the heap object the value owns, if any; the value is dead afterwards.
   void Destroy();
+  // Hands the heap object over to a job that frees it (on another thread); the value is dead.
+  std::function<void()> Release();
 
   char* payload() { return reinterpret_cast<char*>(this + 1); }
   const char* payload() const { return reinterpret_cast<const char*>(this + 1); }

@@ -32,9 +32,14 @@ void CountKeys(CommandContext& ctx, Fn fn) {
   ctx.reply.Integer(count);
 }
 
-// DEL key [key ...], UNLINK key [key ...]
+// DEL key [key ...]
 void CmdDel(CommandContext& ctx) {
   CountKeys(ctx, [](Database& db, std::string_view key) { return db.Erase(key); });
+}
+
+// UNLINK key [key ...]: DEL, with large values freed off the loop.
+void CmdUnlink(CommandContext& ctx) {
+  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Unlink(key); });
 }
 
 // EXISTS key [key ...] (a key named twice counts twice), TOUCH key [key ...]
@@ -251,7 +256,7 @@ const CommandSpec kCommands[] = {
      kWrite | kFast,
      kAclKeyspace,
      {1, -1, 1, "RM delete"},
-     CmdDel,
+     CmdUnlink,
      {"Delete a key asynchronously in another thread. Otherwise it is just as DEL, but non "
       "blocking.",
       "4.0.0", "O(1) for each key removed regardless of its size."},

@@ -32,23 +32,26 @@ namespace {
 // DBSIZE
 void CmdDbSize(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.db().size())); }
 
-// FLUSHDB [ASYNC | SYNC], FLUSHALL [ASYNC | SYNC]. Both modes free memory at once here.
-bool ValidFlushMode(CommandContext& ctx) {
-  if (ctx.args.size() == 1 || (ctx.args.size() == 2 && (EqualsIgnoreCase(ctx.args[1], "sync") ||
-                                                        EqualsIgnoreCase(ctx.args[1], "async")))) {
-    return true;
-  }
+// FLUSHDB [ASYNC | SYNC], FLUSHALL [ASYNC | SYNC]. ASYNC frees the keys off the loop; no mode
+// means SYNC, as with Redis's default lazyfree-lazy-user-flush no.
+enum class FlushMode : uint8_t { kInvalid, kSync, kAsync };
+FlushMode ParseFlushMode(CommandContext& ctx) {
+  if (ctx.args.size() == 1) return FlushMode::kSync;
+  if (ctx.args.size() == 2 && EqualsIgnoreCase(ctx.args[1], "sync")) return FlushMode::kSync;
+  if (ctx.args.size() == 2 && EqualsIgnoreCase(ctx.args[1], "async")) return FlushMode::kAsync;
   ctx.reply.Error(errors::kSyntax);
-  return false;
+  return FlushMode::kInvalid;
 }
 void CmdFlushDb(CommandContext& ctx) {
-  if (!ValidFlushMode(ctx)) return;
-  ctx.db().Clear();
+  const FlushMode mode = ParseFlushMode(ctx);
+  if (mode == FlushMode::kInvalid) return;
+  ctx.db().Clear(mode == FlushMode::kAsync);
   ctx.reply.Ok();
 }
 void CmdFlushAll(CommandContext& ctx) {
-  if (!ValidFlushMode(ctx)) return;
-  ctx.engine.keyspace().FlushAll();
+  const FlushMode mode = ParseFlushMode(ctx);
+  if (mode == FlushMode::kInvalid) return;
+  ctx.engine.keyspace().FlushAll(mode == FlushMode::kAsync);
   ctx.reply.Ok();
 }
 

@@ -13,6 +13,7 @@
 
 #include "store/clock.h"
 #include "store/key_observer.h"
+#include "store/lazy_free.h"
 #include "store/value.h"
 
 namespace understudy::store {
@@ -728,7 +729,7 @@ TEST_F(DatabaseTest, ReportsEveryChange) {
   log.Take();
   db_.Rename("e", "f");  // f's old value goes without an event of its own, as before
   db_.Erase("f");
-  db_.Erase("g");
+  db_.Unlink("g");
   EXPECT_FALSE(db_.Erase("missing"));
   EXPECT_THAT(log.Take(), ElementsAre("deleted e", "written f", "deleted f", "deleted g"));
 
@@ -738,6 +739,52 @@ TEST_F(DatabaseTest, ReportsEveryChange) {
   db_.Clear();
   EXPECT_THAT(log.Take(), ElementsAre("written h", "written h2", "flush 0"));
   db_.set_observer(nullptr);
+}
+
+TEST(LazyFreeTest, LargeValuesAreFreedOffTheLoop) {
+  ManualClock clock;
+  Keyspace keyspace(clock, 1);
+  Database& db = keyspace.db(0);
+  LazyFreer& freer = keyspace.freer();
+  auto big_list = [&](std::string_view key) {
+    auto [value, inserted] = db.FindOrInsert(key, ValueType::kList);
+    value->as<ListValue>().set_fill(1);  // a node per element
+    for (int i = 0; i < 1000; ++i) value->as<ListValue>().PushBack("element");
+  };
+  auto small_list = [&](std::string_view key) {
+    db.FindOrInsert(key, ValueType::kList).first->as<ListValue>().PushBack("element");
+  };
+
+  big_list("a");
+  EXPECT_TRUE(db.Erase("a"));  // DEL frees at once, as Redis's default lazyfree-lazy-user-del no
+  small_list("b");
+  EXPECT_TRUE(db.Unlink("b"));  // too small to be worth handing over
+  EXPECT_EQ(freer.handed_over(), 0u);
+
+  big_list("c");
+  EXPECT_TRUE(db.Unlink("c"));
+  EXPECT_EQ(freer.handed_over(), 1u);
+  big_list("d");
+  db.Set("d", "overwritten");
+  EXPECT_EQ(freer.handed_over(), 2u);
+  big_list("e");
+  db.SetExpiry("e", clock.NowMs() + 10);
+  clock.AdvanceMs(10);
+  EXPECT_EQ(keyspace.ExpireDue(kUnlimited), 1u);
+  EXPECT_EQ(freer.handed_over(), 3u);
+
+  for (int i = 0; i < 1000; ++i) db.Set(std::to_string(i), "v");
+  db.Clear(/*async=*/false);
+  EXPECT_EQ(freer.handed_over(), 3u);
+  for (int i = 0; i < 1000; ++i) db.Set(std::to_string(i), "v");
+  keyspace.FlushAll(/*async=*/true);
+  EXPECT_EQ(freer.handed_over(), 4u);
+  EXPECT_EQ(db.size(), 0u);
+  db.Set("after", "v");
+  EXPECT_EQ(db.Find("after")->str().view(), "v");
+
+  freer.Drain();
+  EXPECT_EQ(freer.pending(), 0u);
 }
 
 TEST(KeyspaceTest, DatabasesAreSeparate) {
