@@ -1,8 +1,9 @@
-// Generic key commands: existence, deletion, types, iteration, renaming, expiry.
+// Generic key commands: existence, deletion, types, iteration, renaming, expiry, OBJECT.
 #include <cctype>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
+#include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
@@ -240,7 +241,55 @@ void CmdPExpireTime(CommandContext& ctx) { ReplyExpireTime(ctx, false); }
 // PERSIST key
 void CmdPersist(CommandContext& ctx) { ctx.reply.Integer(ctx.db().Persist(ctx.args[1]) ? 1 : 0); }
 
+// OBJECT ENCODING key
+void CmdObjectEncoding(CommandContext& ctx) {
+  const store::Value* value = ctx.db().Find(ctx.args[2]);
+  if (value == nullptr) return ctx.reply.Null();
+  ctx.reply.Bulk(value->encoding());
+}
+
+// OBJECT HELP: Redis's text, which lists the subcommands not implemented here yet too.
+void CmdObjectHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "ENCODING <key>",
+      "    Return the kind of internal representation used in order to store the value",
+      "    associated with a <key>.",
+      "FREQ <key>",
+      "    Return the access frequency index of the <key>. The returned integer is",
+      "    proportional to the logarithm of the recent access frequency of the key.",
+      "IDLETIME <key>",
+      "    Return the idle time of the <key>, that is the approximated number of",
+      "    seconds elapsed since the last access to the key.",
+      "REFCOUNT <key>",
+      "    Return the number of references of the value associated with the specified",
+      "    <key>.",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.ArrayHeader(std::size(kLines));
+  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+}
+
 constexpr std::string_view kMultiShardSum = "request_policy:multi_shard response_policy:agg_sum";
+
+const CommandSpec kObjectSubcommands[] = {
+    {"encoding",
+     3,
+     kReadOnly,
+     kAclKeyspace,
+     {2, 2, 1, "RO"},
+     CmdObjectEncoding,
+     {"Inspect the internal encoding of a Redis object", "2.2.3", "O(1)"},
+     "nondeterministic_output"},
+    {"help",
+     2,
+     kLoading | kStale,
+     kAclKeyspace,
+     kNoKeys,
+     CmdObjectHelp,
+     {"Show helpful text about the different subcommands", "6.2.0", "O(1)"}},
+};
 
 const CommandSpec kCommands[] = {
     {"del",
@@ -401,6 +450,15 @@ const CommandSpec kCommands[] = {
      {1, 1, 1, "RW update"},
      CmdPersist,
      {"Remove the expiration from a key", "2.2.0", "O(1)"}},
+    {"object",
+     -2,
+     0,
+     0,
+     kNoKeys,
+     nullptr,
+     {"A container for object introspection commands", "2.2.3", "Depends on subcommand."},
+     "",
+     kObjectSubcommands},
 };
 
 }  // namespace
