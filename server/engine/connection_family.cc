@@ -56,9 +56,6 @@ bool ValidClientName(std::string_view name) {
   return true;
 }
 
-constexpr std::string_view kBadClientName =
-    "ERR Client names cannot contain spaces, newlines or special characters.";
-
 // HELLO [protover [AUTH username password] [SETNAME clientname]]
 void CmdHello(CommandContext& ctx) {
   int64_t version = 0;
@@ -80,16 +77,15 @@ void CmdHello(CommandContext& ctx) {
       name = ctx.args[++i];
       set_name = true;
     } else {
-      return ctx.reply.Error(
-          absl::StrCat("ERR Syntax error in HELLO option '", store::AbslView(ctx.args[i]), "'"));
+      return ctx.reply.Error(errors::HelloSyntax(ctx.args[i]));
     }
   }
   // Without ACLs only the default user exists, and it takes any password.
   if (!username.empty() && username != "default") {
-    return ctx.reply.Error("WRONGPASS invalid username-password pair or user is disabled.");
+    return ctx.reply.Error(errors::kWrongPass);
   }
   if (set_name) {
-    if (!ValidClientName(name)) return ctx.reply.Error(kBadClientName);
+    if (!ValidClientName(name)) return ctx.reply.Error(errors::kBadClientName);
     ctx.client.name = name;
   }
   if (version != 0) {
@@ -112,38 +108,6 @@ void CmdHello(CommandContext& ctx) {
   r.Bulk("master");
   r.Bulk("modules");
   r.ArrayHeader(0);
-}
-
-// CLIENT LIST's and CLIENT INFO's line for one client, "\n" terminated. `running_args` is the
-// request being executed when the client is the one asking.
-std::string ClientLine(const Engine& engine, const Client& client, int64_t now_ms,
-                       std::span<const std::string_view> running_args) {
-  std::string flags;
-  if (client.is_blocked()) flags += 'b';
-  if (client.close_after_reply) flags += 'c';
-  if (client.closing) flags += 'A';
-  if (client.no_evict) flags += 'e';
-  if (flags.empty()) flags = "N";
-  size_t argv_mem = 0;
-  for (std::string_view arg : running_args) argv_mem += arg.size();
-  if (client.is_blocked()) {
-    for (const std::string& arg : client.blocked->args) argv_mem += arg.size();
-  }
-  const BufferFigures buffers =
-      client.transport != nullptr ? client.transport->buffers() : BufferFigures{};
-  const size_t pending_output = client.output.size() + buffers.output_in_flight;
-  const size_t total_memory = sizeof(Client) + client.output.capacity() + client.name.capacity() +
-                              buffers.read_buffer_size + argv_mem;
-  return absl::StrCat(
-      "id=", client.id, " addr=", client.addr, " laddr=", client.laddr, " fd=", client.fd,
-      " name=", client.name, " age=", (now_ms - client.created_ms) / 1000,
-      " idle=", (now_ms - client.last_interaction_ms) / 1000, " flags=", flags, " db=", client.db,
-      " sub=0 psub=0 ssub=0 multi=-1 qbuf=", buffers.query_buffer,
-      " qbuf-free=", buffers.query_buffer_free, " argv-mem=", argv_mem,
-      " multi-mem=0 rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
-      " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
-      " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
-      " user=default redir=-1 resp=", static_cast<int>(client.protocol), "\n");
 }
 
 // Client types CLIENT LIST and CLIENT KILL filter by; every client is "normal" until Pub/Sub
@@ -182,15 +146,17 @@ void CmdClientList(CommandContext& ctx) {
     if (type && !ClientHasType(*client, *type)) continue;
     if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;
     const bool self = client.get() == &ctx.client;
-    text += ClientLine(ctx.engine, *client, now_ms,
-                       self ? ctx.args : std::span<const std::string_view>());
+    absl::StrAppend(
+        &text,
+        ctx.engine.ClientInfo(*client, self ? ctx.args : std::span<const std::string_view>()),
+        "\n");
   }
   ctx.reply.Verbatim("txt", text);
 }
 
 // CLIENT INFO
 void CmdClientInfo(CommandContext& ctx) {
-  ctx.reply.Verbatim("txt", ClientLine(ctx.engine, ctx.client, ctx.now_ms(), ctx.args));
+  ctx.reply.Verbatim("txt", absl::StrCat(ctx.engine.ClientInfo(ctx.client, ctx.args), "\n"));
 }
 
 // CLIENT KILL ip:port
@@ -392,7 +358,7 @@ void CmdClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(c
 
 // CLIENT SETNAME name (an empty name clears it)
 void CmdClientSetName(CommandContext& ctx) {
-  if (!ValidClientName(ctx.args[2])) return ctx.reply.Error(kBadClientName);
+  if (!ValidClientName(ctx.args[2])) return ctx.reply.Error(errors::kBadClientName);
   ctx.client.name = ctx.args[2];
   ctx.reply.Ok();
 }
@@ -407,60 +373,149 @@ constexpr uint32_t kConnectionFlags = kNoScript | kLoading | kStale;
 
 constexpr uint32_t kClientAdmin = kAdmin | kNoScript | kLoading | kStale;
 
-// clang-format off
 const CommandSpec kClientSubcommands[] = {
-    {"id", 2, kConnectionFlags, kAclConnection, kNoKeys, CmdClientId,
-     {"Returns the client ID for the current connection", "5.0.0", "O(1)"}},
-    {"setname", 3, kConnectionFlags, kAclConnection, kNoKeys, CmdClientSetName,
-     {"Set the current connection name", "2.6.9", "O(1)"}},
-    {"getname", 2, kConnectionFlags, kAclConnection, kNoKeys, CmdClientGetName,
-     {"Get the current connection name", "2.6.9", "O(1)"}},
-    {"list", -2, kClientAdmin, kAclConnection, kNoKeys, CmdClientList,
-     {"Get the list of client connections", "2.4.0", "O(N) where N is the number of client connections"},
-     "nondeterministic_output"},
-    {"info", 2, kConnectionFlags, kAclConnection, kNoKeys, CmdClientInfo,
-     {"Returns information about the current client connection.", "6.2.0", "O(1)"},
-     "nondeterministic_output"},
-    {"kill", -3, kClientAdmin, kAclConnection, kNoKeys, CmdClientKill,
-     {"Kill the connection of a client", "2.4.0", "O(N) where N is the number of client connections"}},
-    {"pause", -3, kClientAdmin, kAclConnection, kNoKeys, CmdClientPause,
-     {"Stop processing commands from clients for some time", "2.9.50", "O(1)"}},
-    {"unpause", 2, kClientAdmin, kAclConnection, kNoKeys, CmdClientUnpause,
-     {"Resume processing of clients that were paused", "6.2.0", "O(N) Where N is the number of paused clients"}},
-    {"no-evict", 3, kClientAdmin, kAclConnection, kNoKeys, CmdClientNoEvict,
-     {"Set client eviction mode for the current connection", "7.0.0", "O(1)"}},
-    {"reply", 3, kConnectionFlags, kAclConnection, kNoKeys, CmdClientReply,
-     {"Instruct the server whether to reply to commands", "3.2.0", "O(1)"}},
-    {"unblock", -3, kClientAdmin, kAclConnection, kNoKeys, CmdClientUnblock,
-     {"Unblock a client blocked in a blocking command from a different connection", "5.0.0",
-      "O(log N) where N is the number of client connections"}},
-    {"help", 2, kLoading | kStale, kAclConnection, kNoKeys, CmdClientHelp,
-     {"Show helpful text about the different subcommands", "5.0.0", "O(1)"}},
+    {.name = "id",
+     .arity = 2,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientId,
+     .doc = {"Returns the client ID for the current connection", "5.0.0", "O(1)"}},
+    {.name = "setname",
+     .arity = 3,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientSetName,
+     .doc = {"Set the current connection name", "2.6.9", "O(1)"}},
+    {.name = "getname",
+     .arity = 2,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientGetName,
+     .doc = {"Get the current connection name", "2.6.9", "O(1)"}},
+    {.name = "list",
+     .arity = -2,
+     .flags = kClientAdmin,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientList,
+     .doc = {"Get the list of client connections", "2.4.0",
+             "O(N) where N is the number of client connections"},
+     .tips = "nondeterministic_output"},
+    {.name = "info",
+     .arity = 2,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientInfo,
+     .doc = {"Returns information about the current client connection.", "6.2.0", "O(1)"},
+     .tips = "nondeterministic_output"},
+    {.name = "kill",
+     .arity = -3,
+     .flags = kClientAdmin,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientKill,
+     .doc = {"Kill the connection of a client", "2.4.0",
+             "O(N) where N is the number of client connections"}},
+    {.name = "pause",
+     .arity = -3,
+     .flags = kClientAdmin,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientPause,
+     .doc = {"Stop processing commands from clients for some time", "2.9.50", "O(1)"}},
+    {.name = "unpause",
+     .arity = 2,
+     .flags = kClientAdmin,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientUnpause,
+     .doc = {"Resume processing of clients that were paused", "6.2.0",
+             "O(N) Where N is the number of paused clients"}},
+    {.name = "no-evict",
+     .arity = 3,
+     .flags = kClientAdmin,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientNoEvict,
+     .doc = {"Set client eviction mode for the current connection", "7.0.0", "O(1)"}},
+    {.name = "reply",
+     .arity = 3,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientReply,
+     .doc = {"Instruct the server whether to reply to commands", "3.2.0", "O(1)"}},
+    {.name = "unblock",
+     .arity = -3,
+     .flags = kClientAdmin,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientUnblock,
+     .doc = {"Unblock a client blocked in a blocking command from a different connection", "5.0.0",
+             "O(log N) where N is the number of client connections"}},
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientHelp,
+     .doc = {"Show helpful text about the different subcommands", "5.0.0", "O(1)"}},
 };
-// clang-format on
 
 // Flags of commands a client may send before anything else, even while the server is busy.
 constexpr uint32_t kHandshake = kNoScript | kLoading | kStale | kFast | kNoAuth | kAllowBusy;
 
-// clang-format off
 const CommandSpec kCommands[] = {
-    {"ping", -1, kFast, kAclConnection, kNoKeys, CmdPing,
-     {"Ping the server", "1.0.0", "O(1)"},
-     "request_policy:all_shards response_policy:all_succeeded"},
-    {"echo", 2, kLoading | kStale | kFast, kAclConnection, kNoKeys, CmdEcho,
-     {"Echo the given string", "1.0.0", "O(1)"}},
-    {"quit", -1, kHandshake, kAclConnection, kNoKeys, CmdQuit,
-     {"Close the connection", "1.0.0", "O(1)"}},
-    {"select", 2, kLoading | kStale | kFast, kAclConnection, kNoKeys, CmdSelect,
-     {"Change the selected database for the current connection", "1.0.0", "O(1)"}},
-    {"hello", -1, kHandshake, kAclConnection, kNoKeys, CmdHello,
-     {"Handshake with Redis", "6.0.0", "O(1)"}},
-    {"client", -2, 0, 0, kNoKeys, nullptr,
-     {"A container for client connection commands", "2.4.0", "Depends on subcommand."},
-     "",
-     kClientSubcommands},
+    {.name = "ping",
+     .arity = -1,
+     .flags = kFast,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdPing,
+     .doc = {"Ping the server", "1.0.0", "O(1)"},
+     .tips = "request_policy:all_shards response_policy:all_succeeded"},
+    {.name = "echo",
+     .arity = 2,
+     .flags = kLoading | kStale | kFast,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdEcho,
+     .doc = {"Echo the given string", "1.0.0", "O(1)"}},
+    {.name = "quit",
+     .arity = -1,
+     .flags = kHandshake,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdQuit,
+     .doc = {"Close the connection", "1.0.0", "O(1)"}},
+    {.name = "select",
+     .arity = 2,
+     .flags = kLoading | kStale | kFast,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdSelect,
+     .doc = {"Change the selected database for the current connection", "1.0.0", "O(1)"}},
+    {.name = "hello",
+     .arity = -1,
+     .flags = kHandshake,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdHello,
+     .doc = {"Handshake with Redis", "6.0.0", "O(1)"}},
+    {.name = "client",
+     .arity = -2,
+     .flags = 0,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = nullptr,
+     .doc = {"A container for client connection commands", "2.4.0", "Depends on subcommand."},
+     .tips = "",
+     .subcommands = kClientSubcommands},
 };
-// clang-format on
 
 }  // namespace
 

@@ -87,13 +87,35 @@ size_t Engine::UnsentOutput(const Client& client) const {
          (client.transport == nullptr ? 0 : client.transport->buffers().output_in_flight);
 }
 
-std::string Engine::ClientInfo(const Client& client) const {
-  const int64_t now = clock_.NowMs();
-  return absl::StrCat("id=", client.id, " addr=", client.addr, " laddr=", client.laddr,
-                      " fd=", client.fd, " name=", client.name,
-                      " age=", (now - client.created_ms) / 1000,
-                      " idle=", (now - client.last_interaction_ms) / 1000, " db=", client.db,
-                      " omem=", UnsentOutput(client), " cmd=", client.last_command);
+std::string Engine::ClientInfo(const Client& client,
+                               std::span<const std::string_view> running_args) const {
+  const int64_t now_ms = clock_.NowMs();
+  std::string flags;
+  if (client.is_blocked()) flags += 'b';
+  if (client.close_after_reply) flags += 'c';
+  if (client.closing) flags += 'A';
+  if (client.no_evict) flags += 'e';
+  if (flags.empty()) flags = "N";
+  size_t argv_mem = 0;
+  for (std::string_view arg : running_args) argv_mem += arg.size();
+  if (client.is_blocked()) {
+    for (const std::string& arg : client.blocked->args) argv_mem += arg.size();
+  }
+  const BufferFigures buffers =
+      client.transport != nullptr ? client.transport->buffers() : BufferFigures{};
+  const size_t pending_output = client.output.size() + buffers.output_in_flight;
+  const size_t total_memory = sizeof(Client) + client.output.capacity() + client.name.capacity() +
+                              buffers.read_buffer_size + argv_mem;
+  return absl::StrCat(
+      "id=", client.id, " addr=", client.addr, " laddr=", client.laddr, " fd=", client.fd,
+      " name=", client.name, " age=", (now_ms - client.created_ms) / 1000,
+      " idle=", (now_ms - client.last_interaction_ms) / 1000, " flags=", flags, " db=", client.db,
+      " sub=0 psub=0 ssub=0 multi=-1 qbuf=", buffers.query_buffer,
+      " qbuf-free=", buffers.query_buffer_free, " argv-mem=", argv_mem,
+      " multi-mem=0 rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
+      " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
+      " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
+      " user=default redir=-1 resp=", static_cast<int>(client.protocol));
 }
 
 bool Engine::EnforceOutputLimits(Client& client) {

@@ -68,9 +68,11 @@ class Engine final : private store::KeyObserver {
   // Bytes of output the client has not been sent yet: Client::output and what its transport
   // holds.
   size_t UnsentOutput(const Client& client) const;
-  // "id=5 addr=127.0.0.1:50000 laddr=... fd=8 name= age=3 idle=0 db=0 omem=0 cmd=get", as the
-  // start of a CLIENT LIST line, for logs.
-  std::string ClientInfo(const Client& client) const;
+  // The client's CLIENT LIST line without its newline ("id=5 addr=127.0.0.1:50000 ..."), also
+  // used in logs. running_args is the request being executed when the client is the one asking
+  // (it counts in argv-mem).
+  std::string ClientInfo(const Client& client,
+                         std::span<const std::string_view> running_args = {}) const;
 
   // Runs one request (args[0] is the command name); its reply, if any, is appended to
   // client.output. Afterwards clients blocked on keys this request made ready are served.

@@ -42,6 +42,10 @@ std::string UnknownSubcommand(std::string_view sub, std::string_view parent) {
                       absl::AsciiStrToUpper(CString(parent)), " HELP.");
 }
 
+std::string HelloSyntax(std::string_view option) {
+  return absl::StrCat("ERR Syntax error in HELLO option '", CString(option), "'");
+}
+
 std::string UnknownClientType(std::string_view type) {
   return absl::StrCat("ERR Unknown client type '", CString(type), "'");
 }

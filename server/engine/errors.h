@@ -33,6 +33,10 @@ inline constexpr std::string_view kExpireNxWithOthers =
 inline constexpr std::string_view kExpireGtAndLt =
     "ERR GT and LT options at the same time are not compatible";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+inline constexpr std::string_view kBadClientName =
+    "ERR Client names cannot contain spaces, newlines or special characters.";
+inline constexpr std::string_view kWrongPass =
+    "WRONGPASS invalid username-password pair or user is disabled.";
 inline constexpr std::string_view kNoSuchClient = "ERR No such client";
 inline constexpr std::string_view kClientIdNotPositive = "ERR client-id should be greater than 0";
 inline constexpr std::string_view kInvalidClientId = "ERR Invalid client ID";
@@ -128,6 +132,8 @@ std::string UnknownCommand(std::span<const std::string_view> argv);
 std::string WrongArity(std::string_view full_name);
 // "ERR unknown subcommand 'foo'. Try COMMAND HELP."
 std::string UnknownSubcommand(std::string_view sub, std::string_view parent);
+// "ERR Syntax error in HELLO option 'foo'"
+std::string HelloSyntax(std::string_view option);
 // "ERR Unknown client type 'foo'"
 std::string UnknownClientType(std::string_view type);
 // "ERR No such user 'foo'"
