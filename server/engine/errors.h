@@ -33,6 +33,12 @@ inline constexpr std::string_view kExpireNxWithOthers =
 inline constexpr std::string_view kExpireGtAndLt =
     "ERR GT and LT options at the same time are not compatible";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
+// COMMAND GETKEYS
+inline constexpr std::string_view kInvalidCommandSpecified = "ERR Invalid command specified";
+inline constexpr std::string_view kInvalidArgumentCount =
+    "ERR Invalid number of arguments specified for command";
+inline constexpr std::string_view kNoKeyArguments = "ERR The command has no key arguments";
+inline constexpr std::string_view kInvalidArguments = "ERR Invalid arguments specified for command";
 inline constexpr std::string_view kBadClientName =
     "ERR Client names cannot contain spaces, newlines or special characters.";
 inline constexpr std::string_view kWrongPass =
@@ -119,8 +125,8 @@ inline std::string ConfigSetFailed(std::string_view name, std::string_view reaso
 // would have crashed.
 inline std::string CommandFailed(std::string_view full_name, std::string_view what) {
   return absl::StrCat("ERR internal error in '",
-                      absl::string_view(full_name.data(), full_name.size()), "': ",
-                      absl::string_view(what.data(), what.size()));
+                      absl::string_view(full_name.data(), full_name.size()),
+                      "': ", absl::string_view(what.data(), what.size()));
 }
 
 // "ERR invalid expire time in 'set' command"

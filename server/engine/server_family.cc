@@ -342,13 +342,13 @@ void CmdCommandGetKeys(CommandContext& ctx) {
   if (command != nullptr && !command->subcommands.empty() && argv.size() >= 2) {
     command = command->FindSubcommand(argv[1]);
   }
-  if (command == nullptr) return ctx.reply.Error("ERR Invalid command specified");
+  if (command == nullptr) return ctx.reply.Error(errors::kInvalidCommandSpecified);
   if (!ArityAccepts(command->spec->arity, argv.size())) {
-    return ctx.reply.Error("ERR Invalid number of arguments specified for command");
+    return ctx.reply.Error(errors::kInvalidArgumentCount);
   }
   const KeyPositions& keys = command->spec->keys;
   if (keys.first == 0 && keys.numkeys == 0) {
-    return ctx.reply.Error("ERR The command has no key arguments");
+    return ctx.reply.Error(errors::kNoKeyArguments);
   }
   const int argc = static_cast<int>(argv.size());
   const int last = keys.last < 0 ? argc + keys.last : keys.last;
@@ -359,7 +359,7 @@ void CmdCommandGetKeys(CommandContext& ctx) {
   if (keys.numkeys != 0) {
     const int count = keys.numkeys < argc ? CountAsAtoi(argv[keys.numkeys]) : 0;
     if (count < 1 || count > argc - keys.numkeys - 1) {
-      return ctx.reply.Error("ERR Invalid arguments specified for command");
+      return ctx.reply.Error(errors::kInvalidArguments);
     }
     for (int i = 1; i <= count; ++i) found.push_back(argv[keys.numkeys + i]);
   }
@@ -562,72 +562,141 @@ void CmdInfo(CommandContext& ctx) {
 
 constexpr uint32_t kIntrospection = kLoading | kStale;
 
-// clang-format off
 const CommandSpec kCommandSubcommands[] = {
-    {"count", 2, kIntrospection, kAclConnection, kNoKeys, CmdCommandCount,
-     {"Get total number of Redis commands", "2.8.13", "O(1)"}},
-    {"getkeys", -4, kIntrospection, kAclConnection, kNoKeys, CmdCommandGetKeys,
-     {"Extract keys given a full Redis command", "2.8.13",
-      "O(N) where N is the number of arguments to the command"}},
-    {"help", 2, kIntrospection, kAclConnection, kNoKeys, CmdCommandHelp,
-     {"Show helpful text about the different subcommands", "5.0.0", "O(1)"}},
-    {"docs", -2, kIntrospection, kAclConnection, kNoKeys, CmdCommandDocs,
-     {"Get array of specific Redis command documentation", "7.0.0",
-      "O(N) where N is the number of commands to look up"},
-     "nondeterministic_output_order"},
-    {"list", -2, kIntrospection, kAclConnection, kNoKeys, CmdCommandList,
-     {"Get an array of Redis command names", "7.0.0",
-      "O(N) where N is the total number of Redis commands"},
-     "nondeterministic_output_order"},
-    {"info", -2, kIntrospection, kAclConnection, kNoKeys, CmdCommandInfo,
-     {"Get array of specific Redis command details, or all when no argument is given.", "2.8.13",
-      "O(N) where N is the number of commands to look up"},
-     "nondeterministic_output_order"},
+    {.name = "count",
+     .arity = 2,
+     .flags = kIntrospection,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdCommandCount,
+     .doc = {"Get total number of Redis commands", "2.8.13", "O(1)"}},
+    {.name = "getkeys",
+     .arity = -4,
+     .flags = kIntrospection,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdCommandGetKeys,
+     .doc = {"Extract keys given a full Redis command", "2.8.13",
+             "O(N) where N is the number of arguments to the command"}},
+    {.name = "help",
+     .arity = 2,
+     .flags = kIntrospection,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdCommandHelp,
+     .doc = {"Show helpful text about the different subcommands", "5.0.0", "O(1)"}},
+    {.name = "docs",
+     .arity = -2,
+     .flags = kIntrospection,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdCommandDocs,
+     .doc = {"Get array of specific Redis command documentation", "7.0.0",
+             "O(N) where N is the number of commands to look up"},
+     .tips = "nondeterministic_output_order"},
+    {.name = "list",
+     .arity = -2,
+     .flags = kIntrospection,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdCommandList,
+     .doc = {"Get an array of Redis command names", "7.0.0",
+             "O(N) where N is the total number of Redis commands"},
+     .tips = "nondeterministic_output_order"},
+    {.name = "info",
+     .arity = -2,
+     .flags = kIntrospection,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdCommandInfo,
+     .doc = {"Get array of specific Redis command details, or all when no argument is given.",
+             "2.8.13", "O(N) where N is the number of commands to look up"},
+     .tips = "nondeterministic_output_order"},
 };
-// clang-format on
 
-// clang-format off
 const CommandSpec kConfigSubcommands[] = {
-    {"get", -3, kAdmin | kNoScript | kLoading | kStale, 0, kNoKeys, CmdConfigGet,
-     {"Get the values of configuration parameters", "2.0.0",
-      "O(N) when N is the number of configuration parameters provided"}},
-    {"set", -4, kAdmin | kNoScript | kLoading | kStale, 0, kNoKeys, CmdConfigSet,
-     {"Set configuration parameters to the given values", "2.0.0",
-      "O(N) when N is the number of configuration parameters provided"},
-     "request_policy:all_nodes response_policy:all_succeeded"},
+    {.name = "get",
+     .arity = -3,
+     .flags = kAdmin | kNoScript | kLoading | kStale,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdConfigGet,
+     .doc = {"Get the values of configuration parameters", "2.0.0",
+             "O(N) when N is the number of configuration parameters provided"}},
+    {.name = "set",
+     .arity = -4,
+     .flags = kAdmin | kNoScript | kLoading | kStale,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdConfigSet,
+     .doc = {"Set configuration parameters to the given values", "2.0.0",
+             "O(N) when N is the number of configuration parameters provided"},
+     .tips = "request_policy:all_nodes response_policy:all_succeeded"},
 };
-// clang-format on
 
-// clang-format off
 const CommandSpec kCommands[] = {
-    {"dbsize", 1, kReadOnly | kFast, kAclKeyspace, kNoKeys, CmdDbSize,
-     {"Return the number of keys in the selected database", "1.0.0", "O(1)"},
-     "request_policy:all_shards response_policy:agg_sum"},
-    {"flushdb", -1, kWrite, kAclKeyspace | kAclDangerous, kNoKeys, CmdFlushDb,
-     {"Remove all keys from the current database", "1.0.0",
-      "O(N) where N is the number of keys in the selected database"},
-     "request_policy:all_shards response_policy:all_succeeded"},
-    {"flushall", -1, kWrite, kAclKeyspace | kAclDangerous, kNoKeys, CmdFlushAll,
-     {"Remove all keys from all databases", "1.0.0",
-      "O(N) where N is the total number of keys in all databases"},
-     "request_policy:all_shards response_policy:all_succeeded"},
-    {"time", 1, kLoading | kStale | kFast, 0, kNoKeys, CmdTime,
-     {"Return the current server time", "2.6.0", "O(1)"},
-     "nondeterministic_output"},
-    {"command", -1, kLoading | kStale, kAclConnection, kNoKeys, CmdCommand,
-     {"Get array of Redis command details", "2.8.13",
-      "O(N) where N is the total number of Redis commands"},
-     "nondeterministic_output_order",
-     kCommandSubcommands},
-    {"info", -1, kLoading | kStale, kAclDangerous, kNoKeys, CmdInfo,
-     {"Get information and statistics about the server", "1.0.0", "O(1)"},
-     "nondeterministic_output request_policy:all_shards response_policy:special"},
-    {"config", -2, 0, 0, kNoKeys, nullptr,
-     {"A container for server configuration commands", "2.0.0", "Depends on subcommand."},
-     "",
-     kConfigSubcommands},
+    {.name = "dbsize",
+     .arity = 1,
+     .flags = kReadOnly | kFast,
+     .acl = kAclKeyspace,
+     .keys = kNoKeys,
+     .handler = CmdDbSize,
+     .doc = {"Return the number of keys in the selected database", "1.0.0", "O(1)"},
+     .tips = "request_policy:all_shards response_policy:agg_sum"},
+    {.name = "flushdb",
+     .arity = -1,
+     .flags = kWrite,
+     .acl = kAclKeyspace | kAclDangerous,
+     .keys = kNoKeys,
+     .handler = CmdFlushDb,
+     .doc = {"Remove all keys from the current database", "1.0.0",
+             "O(N) where N is the number of keys in the selected database"},
+     .tips = "request_policy:all_shards response_policy:all_succeeded"},
+    {.name = "flushall",
+     .arity = -1,
+     .flags = kWrite,
+     .acl = kAclKeyspace | kAclDangerous,
+     .keys = kNoKeys,
+     .handler = CmdFlushAll,
+     .doc = {"Remove all keys from all databases", "1.0.0",
+             "O(N) where N is the total number of keys in all databases"},
+     .tips = "request_policy:all_shards response_policy:all_succeeded"},
+    {.name = "time",
+     .arity = 1,
+     .flags = kLoading | kStale | kFast,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdTime,
+     .doc = {"Return the current server time", "2.6.0", "O(1)"},
+     .tips = "nondeterministic_output"},
+    {.name = "command",
+     .arity = -1,
+     .flags = kLoading | kStale,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdCommand,
+     .doc = {"Get array of Redis command details", "2.8.13",
+             "O(N) where N is the total number of Redis commands"},
+     .tips = "nondeterministic_output_order",
+     .subcommands = kCommandSubcommands},
+    {.name = "info",
+     .arity = -1,
+     .flags = kLoading | kStale,
+     .acl = kAclDangerous,
+     .keys = kNoKeys,
+     .handler = CmdInfo,
+     .doc = {"Get information and statistics about the server", "1.0.0", "O(1)"},
+     .tips = "nondeterministic_output request_policy:all_shards response_policy:special"},
+    {.name = "config",
+     .arity = -2,
+     .flags = 0,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = nullptr,
+     .doc = {"A container for server configuration commands", "2.0.0", "Depends on subcommand."},
+     .tips = "",
+     .subcommands = kConfigSubcommands},
 };
-// clang-format on
 
 }  // namespace
 
