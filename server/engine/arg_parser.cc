@@ -1,11 +1,11 @@
 #include "server/engine/arg_parser.h"
 
 #include <limits>
-#include <stdexcept>
 #include <string>
 
 #include "absl/strings/match.h"
 #include "server/engine/errors.h"
+#include "spdlog/spdlog.h"
 #include "store/numbers.h"
 #include "store/value.h"
 
@@ -75,9 +75,10 @@ void ReplyError(resp::ReplyWriter& reply, store::OpStatus status) {
     case OpStatus::kSameObject:
       return reply.Error(errors::kSameObject);
     default:
-      // A status with no error text reaching here is a handler bug, not user input.
-      throw std::logic_error("no error reply for op status " +
-                             std::to_string(static_cast<int>(status)));
+      // A status with no error text reaching here is a handler bug, not user input: say so
+      // loudly in the log, and answer an error rather than take the server down.
+      spdlog::error("no error reply for op status {}", static_cast<int>(status));
+      return reply.Error(errors::UnexpectedStatus(static_cast<int>(status)));
   }
 }
 

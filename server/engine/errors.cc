@@ -42,6 +42,10 @@ std::string UnknownSubcommand(std::string_view sub, std::string_view parent) {
                       absl::AsciiStrToUpper(CString(parent)), " HELP.");
 }
 
+std::string UnexpectedStatus(int status) {
+  return absl::StrCat("ERR internal error: unexpected operation status ", status);
+}
+
 std::string HelloSyntax(std::string_view option) {
   return absl::StrCat("ERR Syntax error in HELLO option '", CString(option), "'");
 }

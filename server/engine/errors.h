@@ -138,6 +138,8 @@ std::string UnknownCommand(std::span<const std::string_view> argv);
 std::string WrongArity(std::string_view full_name);
 // "ERR unknown subcommand 'foo'. Try COMMAND HELP."
 std::string UnknownSubcommand(std::string_view sub, std::string_view parent);
+// "ERR internal error: unexpected operation status 12", for a handler bug.
+std::string UnexpectedStatus(int status);
 // "ERR Syntax error in HELLO option 'foo'"
 std::string HelloSyntax(std::string_view option);
 // "ERR Unknown client type 'foo'"
