@@ -6,18 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "asio.hpp"
+#include "resp/base/strings.h"
 
 namespace understudy::client {
-namespace {
-
-absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
-
-}  // namespace
 
 std::string EncodeCommand(std::span<const std::string_view> args) {
   std::string out = absl::StrCat("*", args.size(), "\r\n");
   for (std::string_view arg : args) {
-    absl::StrAppend(&out, "$", arg.size(), "\r\n", AbslView(arg), "\r\n");
+    absl::StrAppend(&out, "$", arg.size(), "\r\n", base::AbslView(arg), "\r\n");
   }
   return out;
 }
@@ -59,8 +55,8 @@ struct SyncConnection::Impl {
   }
 
   absl::Status Timeout(std::string_view what) const {
-    return absl::DeadlineExceededError(
-        absl::StrCat("no ", AbslView(what), " from ", peer, " within ", timeout.count(), " ms"));
+    return absl::DeadlineExceededError(absl::StrCat("no ", base::AbslView(what), " from ", peer,
+                                                    " within ", timeout.count(), " ms"));
   }
 };
 
@@ -135,7 +131,7 @@ absl::StatusOr<resp::Reply> SyncConnection::ReadReply() {
         }
         case resp::ReplyParser::Status::kError:
           return absl::DataLossError(absl::StrCat("malformed reply from ", impl.peer, ": ",
-                                                  AbslView(impl.parser.error())));
+                                                  base::AbslView(impl.parser.error())));
         case resp::ReplyParser::Status::kNeedMore:
           break;
       }

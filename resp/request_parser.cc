@@ -2,34 +2,13 @@
 
 #include <algorithm>
 
+#include "resp/base/strings.h"
+
 namespace understudy::resp {
 namespace {
 
 // Marks a line whose terminator can never be found (see FindLineEnd).
 constexpr size_t kBlocked = static_cast<size_t>(-1);
-
-// Redis's string2ll: an optional '-', then digits without leading zeros ("0" alone is fine,
-// "-0", "+1", "01" and " 1" are not), within int64.
-bool ParseStrictInt(std::string_view s, int64_t* out) {
-  if (s == "0") {
-    *out = 0;
-    return true;
-  }
-  const bool negative = !s.empty() && s[0] == '-';
-  if (negative) s.remove_prefix(1);
-  if (s.empty() || s[0] < '1' || s[0] > '9') return false;
-  uint64_t value = 0;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-    const uint64_t digit = c - '0';
-    if (value > (UINT64_MAX - digit) / 10) return false;
-    value = value * 10 + digit;
-  }
-  const uint64_t limit = negative ? uint64_t{1} << 63 : uint64_t{INT64_MAX};
-  if (value > limit) return false;
-  *out = negative ? static_cast<int64_t>(0 - value) : static_cast<int64_t>(value);
-  return true;
-}
 
 // isspace() in the C locale, which Redis uses to skip between inline arguments.
 bool IsSpace(char c) {
@@ -114,7 +93,7 @@ RequestParser::Step RequestParser::ParseMultibulk(std::string_view input) {
     // Like Redis, wait for the byte after CR and take it as the LF without looking at it.
     if (cr + 1 >= input.size()) return Step::kNeedMore;
     int64_t count;
-    if (!ParseStrictInt(input.substr(pos_ + 1, cr - pos_ - 1), &count) ||
+    if (!base::ParseInt64(input.substr(pos_ + 1, cr - pos_ - 1), &count) ||
         count > kMaxMultibulkLength) {
       return Fail("Protocol error: invalid multibulk length");
     }
@@ -141,7 +120,7 @@ RequestParser::Step RequestParser::ParseMultibulk(std::string_view input) {
         return Fail(message);
       }
       int64_t length;
-      if (!ParseStrictInt(input.substr(pos_ + 1, cr - pos_ - 1), &length) || length < 0 ||
+      if (!base::ParseInt64(input.substr(pos_ + 1, cr - pos_ - 1), &length) || length < 0 ||
           length > max_bulk_length_) {
         return Fail("Protocol error: invalid bulk length");
       }

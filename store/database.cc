@@ -164,7 +164,7 @@ class Database::Entry {
 
 struct Database::EntryTraits {
   static std::string_view Key(const Entry& entry) { return entry.key(); }
-  static uint64_t Hash(std::string_view key) { return StringHash{}(key); }
+  static uint64_t Hash(std::string_view key) { return base::StringHash{}(key); }
   static Entry*& Next(Entry& entry) { return entry.next; }
   static void Destroy(Entry* entry) { Entry::Free(entry); }
 };

@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "store/string_hash.h"
+#include "resp/base/strings.h"
 
 namespace understudy::store {
 
@@ -433,7 +433,7 @@ class KeyNode {
 
 struct KeyNodeTraits {
   static std::string_view Key(const KeyNode& node) { return node.key(); }
-  static uint64_t Hash(std::string_view key) { return StringHash{}(key); }
+  static uint64_t Hash(std::string_view key) { return base::StringHash{}(key); }
   static KeyNode*& Next(KeyNode& node) { return node.next; }
   static void Destroy(KeyNode* node) { KeyNode::Free(node); }
 };
@@ -478,7 +478,7 @@ class KeyValueNode {
 
 struct KeyValueNodeTraits {
   static std::string_view Key(const KeyValueNode& node) { return node.key(); }
-  static uint64_t Hash(std::string_view key) { return StringHash{}(key); }
+  static uint64_t Hash(std::string_view key) { return base::StringHash{}(key); }
   static KeyValueNode*& Next(KeyValueNode& node) { return node.next; }
   static void Destroy(KeyValueNode* node) { KeyValueNode::Free(node); }
 };

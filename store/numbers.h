@@ -4,11 +4,12 @@
 #include <string>
 #include <string_view>
 
+#include "resp/base/strings.h"
+
 namespace understudy::store {
 
-// Redis's strict integer syntax: optional '-', no '+', no spaces, no leading zeros ("0" alone
-// is fine, "-0" is not), within int64.
-bool ParseInt64(std::string_view s, int64_t* out);
+// Shared with the codec: one strict integer parser.
+using base::ParseInt64;
 
 // A float as Redis's INCRBYFLOAT reads it (strtold): no leading space, nothing trailing, not
 // NaN; "inf" and hex floats are accepted.

@@ -9,13 +9,20 @@
 #include <string_view>
 #include <type_traits>
 
+#include "resp/base/strings.h"
 #include "store/hash_value.h"
 #include "store/list_value.h"
 #include "store/set_value.h"
-#include "store/string_hash.h"
 #include "store/zset_value.h"
 
 namespace understudy::store {
+
+// String-keyed tables and the absl bridge come from the shared base library.
+using base::AbslView;
+using base::StringEq;
+using base::StringHash;
+using base::StringMap;
+using base::StringSet;
 
 enum class ValueType : uint8_t { kString, kList, kSet, kZSet, kHash };
 
@@ -116,7 +123,7 @@ class Value {
 
   // Strings only, from here on.
   StringEncoding string_encoding() const {
-    return tag_ == kTagInt ? StringEncoding::kInt
+    return tag_ == kTagInt   ? StringEncoding::kInt
            : tag_ == kTagRaw ? StringEncoding::kRaw
                              : StringEncoding::kEmbStr;
   }

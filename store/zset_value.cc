@@ -133,7 +133,7 @@ class Node {
 // The member index owns the nodes.
 struct NodeTraits {
   static std::string_view Key(const Node& node) { return node.member(); }
-  static uint64_t Hash(std::string_view key) { return StringHash{}(key); }
+  static uint64_t Hash(std::string_view key) { return base::StringHash{}(key); }
   static Node*& Next(Node& node) { return node.hash_next; }
   static void Destroy(Node* node) { Node::Free(node); }
 };

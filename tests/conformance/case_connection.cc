@@ -15,6 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "client/sync_connection.h"
+#include "resp/base/strings.h"
 
 namespace understudy::testing {
 namespace {
@@ -25,8 +26,6 @@ using std::chrono::steady_clock;
 milliseconds Left(steady_clock::time_point deadline) {
   return std::max(milliseconds(0), std::chrono::ceil<milliseconds>(deadline - steady_clock::now()));
 }
-
-absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
 
 std::string ErrnoText() { return std::strerror(errno); }
 
@@ -108,7 +107,8 @@ absl::StatusOr<resp::Reply> CaseConnection::Read(milliseconds timeout) {
           return reply;
         }
         case resp::ReplyParser::Status::kError:
-          return absl::DataLossError(absl::StrCat("malformed reply: ", AbslView(parser_.error())));
+          return absl::DataLossError(
+              absl::StrCat("malformed reply: ", base::AbslView(parser_.error())));
         case resp::ReplyParser::Status::kNeedMore:
           break;
       }

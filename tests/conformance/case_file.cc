@@ -14,6 +14,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "resp/base/strings.h"
 #include "tests/conformance/reply_match.h"
 
 namespace understudy::testing {
@@ -26,8 +27,6 @@ struct Token {
   std::string value;
   bool quoted = false;
 };
-
-absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
 
 int HexDigit(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -98,7 +97,7 @@ absl::StatusOr<std::vector<Token>> Tokenize(std::string_view line) {
       size_t end = line.find_first_of(" \t", i);
       if (end == std::string_view::npos) end = line.size();
       uint64_t count = 0;
-      if (!absl::SimpleAtoi(AbslView(line.substr(i + 1, end - i - 1)), &count) ||
+      if (!absl::SimpleAtoi(base::AbslView(line.substr(i + 1, end - i - 1)), &count) ||
           count * token.value.size() > kMaxTokenSize) {
         return absl::InvalidArgumentError("bad repeat count after a quoted string");
       }
@@ -120,7 +119,7 @@ absl::StatusOr<std::vector<Token>> Tokenize(std::string_view line) {
 }
 
 std::string TestName(std::string_view family, std::string_view name) {
-  std::string out = absl::StrCat(AbslView(family), "_");
+  std::string out = absl::StrCat(base::AbslView(family), "_");
   bool pending_underscore = false;
   for (char c : name) {
     if (absl::ascii_isalnum(static_cast<unsigned char>(c))) {
@@ -197,7 +196,7 @@ absl::StatusOr<std::string> ExpandIds(
     std::string_view name = arg.substr(start + kOpen.size(), close - start - kOpen.size());
     if (!IsConnectionName(name)) {
       return absl::InvalidArgumentError(
-          absl::StrCat("$id(", AbslView(name), "): not a connection name"));
+          absl::StrCat("$id(", base::AbslView(name), "): not a connection name"));
     }
     absl::StatusOr<std::string> id = id_of(name);
     if (!id.ok()) return id.status();
@@ -211,7 +210,7 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
   CaseFile file;
   file.path = std::move(path);
   file.family = std::filesystem::path(file.path).stem();
-  file.lines = absl::StrSplit(AbslView(text), '\n');
+  file.lines = absl::StrSplit(base::AbslView(text), '\n');
   if (!file.lines.empty() && file.lines.back().empty()) file.lines.pop_back();
 
   std::string file_name = std::filesystem::path(file.path).filename();
@@ -242,13 +241,13 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
     std::string_view line = file.lines[index];
     // Trailing spaces are significant: some Redis errors end with one.
     if (line.ends_with('\r')) line.remove_suffix(1);
-    if (absl::StripAsciiWhitespace(AbslView(line)).empty() || IsComment(line)) continue;
+    if (absl::StripAsciiWhitespace(base::AbslView(line)).empty() || IsComment(line)) continue;
     Case* current = file.cases.empty() ? nullptr : &file.cases.back();
 
     if (line.starts_with("=== ")) {
       if (absl::Status status = finish_case(); !status.ok()) return status;
       Case c;
-      c.name = std::string(absl::StripAsciiWhitespace(AbslView(line.substr(4))));
+      c.name = std::string(absl::StripAsciiWhitespace(base::AbslView(line.substr(4))));
       c.test_name = TestName(file.family, c.name);
       c.line = number;
       c.resp3 = file_resp3;
@@ -261,7 +260,7 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
       continue;
     }
     if (line.starts_with("@pending ")) {
-      const std::string reason(absl::StripAsciiWhitespace(AbslView(line.substr(9))));
+      const std::string reason(absl::StripAsciiWhitespace(base::AbslView(line.substr(9))));
       if (current == nullptr) {
         file_pending = reason;
       } else {
@@ -271,7 +270,7 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
     }
     if (line.starts_with("@")) {
       if (line != "@resp3")
-        return error(number, absl::StrCat("unknown directive ", AbslView(line)));
+        return error(number, absl::StrCat("unknown directive ", base::AbslView(line)));
       if (current == nullptr) {
         file_resp3 = true;
       } else if (!current->steps.empty()) {
@@ -295,7 +294,7 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
       step.kind = Step::Kind::kSend;
       rest.remove_prefix(3);
     } else if (rest.starts_with("<") &&
-               absl::StripAsciiWhitespace(AbslView(rest.substr(1))).empty()) {
+               absl::StripAsciiWhitespace(base::AbslView(rest.substr(1))).empty()) {
       step.kind = Step::Kind::kReceive;
       rest = {};
     } else if (rest.starts_with("scan> ")) {
@@ -357,7 +356,7 @@ absl::StatusOr<CaseFile> ParseCaseFile(std::string path, std::string_view text,
         break;
       case Step::Kind::kQuiet: {
         int ms = 0;
-        if (tokens->size() != 1 || !absl::SimpleAtoi(AbslView(tokens->front().value), &ms) ||
+        if (tokens->size() != 1 || !absl::SimpleAtoi(base::AbslView(tokens->front().value), &ms) ||
             ms <= 0) {
           return error(number, "quiet takes a number of milliseconds");
         }

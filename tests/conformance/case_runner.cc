@@ -12,6 +12,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "client/sync_connection.h"
+#include "resp/base/strings.h"
 #include "tests/conformance/case_connection.h"
 #include "tests/conformance/reply_match.h"
 
@@ -28,8 +29,6 @@ constexpr std::chrono::milliseconds kQuietPeriod(500);
 // "wait" polls INFO this often, for at most kWaitTimeout.
 constexpr std::chrono::milliseconds kPollInterval(2);
 constexpr std::chrono::milliseconds kWaitTimeout(5000);
-
-absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
 
 std::string Shown(const absl::StatusOr<Reply>& reply) {
   if (reply.ok()) return resp::ToString(*reply);
@@ -112,8 +111,8 @@ class Execution {
     absl::StatusOr<CaseConnection> conn = CaseConnection::Open(port_);
     if (!conn.ok()) return conn.status();
     auto opening_failed = [&](std::string_view command, const absl::StatusOr<Reply>& reply) {
-      return absl::FailedPreconditionError(absl::StrCat("opening connection ", AbslView(name), ": ",
-                                                        AbslView(command), " answered ",
+      return absl::FailedPreconditionError(absl::StrCat("opening connection ", base::AbslView(name),
+                                                        ": ", base::AbslView(command), " answered ",
                                                         Shown(reply)));
     };
     if (case_.resp3) {
@@ -155,11 +154,11 @@ class Execution {
       }
       std::optional<std::string_view> found = InfoValue(info->str, field);
       if (found == value) return absl::OkStatus();
-      if (found) last = absl::StrCat("still ", AbslView(*found));
+      if (found) last = absl::StrCat("still ", base::AbslView(*found));
       if (std::chrono::steady_clock::now() >= deadline) {
-        return absl::DeadlineExceededError(absl::StrCat(AbslView(field), " is ", last, " after ",
-                                                        kWaitTimeout.count(), " ms, not ",
-                                                        AbslView(value)));
+        return absl::DeadlineExceededError(absl::StrCat(base::AbslView(field), " is ", last,
+                                                        " after ", kWaitTimeout.count(),
+                                                        " ms, not ", base::AbslView(value)));
       }
       std::this_thread::sleep_for(kPollInterval);
     }
@@ -285,7 +284,7 @@ class Execution {
 
   CaseFailure Mismatch(const Step& step, const Expectation& expected, std::string_view actual) {
     return CaseFailure{expected.line, absl::StrCat(step.source, "\n  expected: ", expected.text,
-                                                   "\n  actual:   ", AbslView(actual))};
+                                                   "\n  actual:   ", base::AbslView(actual))};
   }
 
   const Case& case_;

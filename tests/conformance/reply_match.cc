@@ -8,6 +8,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "resp/base/strings.h"
 
 namespace understudy::testing {
 namespace {
@@ -16,8 +17,6 @@ using resp::Reply;
 using resp::ReplyType;
 
 constexpr std::string_view kUnordered = "unordered ";
-
-absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
 
 struct Hole {
   std::string_view kind;
@@ -39,8 +38,8 @@ std::optional<Hole> ParseHole(std::string_view body) {
   size_t dots = range.find("..");
   int64_t lo = 0, hi = 0;
   if (hole.kind != "int" || dots == std::string_view::npos ||
-      !absl::SimpleAtoi(AbslView(range.substr(0, dots)), &lo) ||
-      !absl::SimpleAtoi(AbslView(range.substr(dots + 2)), &hi) || lo > hi) {
+      !absl::SimpleAtoi(base::AbslView(range.substr(0, dots)), &lo) ||
+      !absl::SimpleAtoi(base::AbslView(range.substr(dots + 2)), &hi) || lo > hi) {
     return std::nullopt;
   }
   hole.range = {lo, hi};
@@ -227,7 +226,7 @@ bool HasHoles(std::string_view expected) {
 absl::Status ValidateExpected(std::string_view expected) {
   std::string bad;
   bool terminated = ForEachHole(expected, [&](std::string_view body) {
-    if (bad.empty() && !ParseHole(body)) bad = absl::StrCat("<", AbslView(body), ">");
+    if (bad.empty() && !ParseHole(body)) bad = absl::StrCat("<", base::AbslView(body), ">");
   });
   if (!terminated) return absl::InvalidArgumentError("unterminated <hole>");
   if (!bad.empty()) {
@@ -261,7 +260,7 @@ std::string RenderExpected(const Reply& reply, bool unordered) {
   for (const auto& [key, e] : keyed) {
     for (size_t k = 0; k < unit; ++k) sorted.elements.push_back(reply.elements[e + k]);
   }
-  return absl::StrCat(AbslView(kUnordered), resp::ToString(sorted));
+  return absl::StrCat(base::AbslView(kUnordered), resp::ToString(sorted));
 }
 
 }  // namespace understudy::testing

@@ -294,7 +294,7 @@ struct OwnedEntry {
 };
 struct OwnedTraits {
   static std::string_view Key(const OwnedEntry& e) { return e.key; }
-  static uint64_t Hash(std::string_view key) { return StringHash{}(key); }
+  static uint64_t Hash(std::string_view key) { return base::StringHash{}(key); }
   static uint64_t NodeHash(const OwnedEntry& e) { return e.hash; }
   static OwnedEntry*& Next(OwnedEntry& e) { return e.next; }
   static void Destroy(OwnedEntry*) {}

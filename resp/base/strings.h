@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -9,7 +10,9 @@
 #include "absl/hash/hash.h"
 #include "absl/strings/string_view.h"
 
-namespace understudy::store {
+// Helpers every layer shares (the codec, the store, the engine): string hashing for string-keyed
+// tables, the std/absl string_view bridge, and Redis's strict integer syntax.
+namespace understudy::base {
 
 // Debian's absl::string_view is not std::string_view: convert explicitly where absl is called.
 inline absl::string_view AbslView(std::string_view s) { return {s.data(), s.size()}; }
@@ -32,4 +35,8 @@ template <typename V>
 using StringMap = absl::flat_hash_map<std::string, V, StringHash, StringEq>;
 using StringSet = absl::flat_hash_set<std::string, StringHash, StringEq>;
 
-}  // namespace understudy::store
+// Redis's strict integer syntax (its string2ll): an optional '-', digits without leading zeros
+// ("0" alone is fine; "-0", "+1", "01" and " 1" are not), within int64.
+bool ParseInt64(std::string_view s, int64_t* out);
+
+}  // namespace understudy::base
