@@ -20,23 +20,23 @@ TimingWheel::Handle TimingWheel::Insert(int64_t deadline_ms, uint64_t payload) {
   uint32_t index;
   if (free_ != kNil) {
     index = free_;
-    free_ = nodes_[index].next;
+    free_ = node(index).next;
   } else {
-    index = static_cast<uint32_t>(nodes_.size());
-    nodes_.emplace_back();
+    index = allocated_++;
+    if ((index >> kPageBits) == pages_.size()) pages_.push_back(std::make_unique<Node[]>(kPageSize));
   }
-  nodes_[index].deadline = deadline_ms;
-  nodes_[index].payload = payload;
+  node(index).deadline = deadline_ms;
+  node(index).payload = payload;
   Place(index);
   ++size_;
   return index;
 }
 
 void TimingWheel::Remove(Handle handle) {
-  assert(handle < nodes_.size() && nodes_[handle].list != kFreeList);
+  assert(handle < allocated_ && node(handle).list != kFreeList);
   Unlink(handle);
-  nodes_[handle].list = kFreeList;
-  nodes_[handle].next = free_;
+  node(handle).list = kFreeList;
+  node(handle).next = free_;
   free_ = handle;
   --size_;
 }
@@ -51,7 +51,7 @@ size_t TimingWheel::Advance(int64_t now_ms, size_t budget,
     while (heads_[due] != kNil) {
       if (fired == budget) return fired;
       const Handle handle = heads_[due];
-      const uint64_t payload = nodes_[handle].payload;
+      const uint64_t payload = node(handle).payload;
       Remove(handle);
       ++fired;
       fire(payload);
@@ -87,7 +87,9 @@ size_t TimingWheel::Advance(int64_t now_ms, size_t budget,
 }
 
 void TimingWheel::Clear() {
-  nodes_ = {};
+  pages_.clear();
+  pages_.shrink_to_fit();
+  allocated_ = 0;
   free_ = kNil;
   heads_.fill(kNil);
   occupied_.fill(0);
@@ -95,34 +97,34 @@ void TimingWheel::Clear() {
 }
 
 void TimingWheel::Place(uint32_t index) {
-  Node& node = nodes_[index];
+  Node& n = node(index);
   int level = 0;
   int slot;
-  if (node.deadline <= now_ms_) {
+  if (n.deadline <= now_ms_) {
     slot = Digit(now_ms_, 0);
   } else {
-    const auto differing = static_cast<uint64_t>(node.deadline ^ now_ms_);
+    const auto differing = static_cast<uint64_t>(n.deadline ^ now_ms_);
     level = (63 - std::countl_zero(differing)) / kBits;
-    slot = Digit(node.deadline, level);
+    slot = Digit(n.deadline, level);
   }
   const auto list = static_cast<uint16_t>(level * kSlots + slot);
-  node.list = list;
-  node.prev = kNil;
-  node.next = heads_[list];
-  if (node.next != kNil) nodes_[node.next].prev = index;
+  n.list = list;
+  n.prev = kNil;
+  n.next = heads_[list];
+  if (n.next != kNil) node(n.next).prev = index;
   heads_[list] = index;
   occupied_[level] |= uint64_t{1} << slot;
 }
 
 void TimingWheel::Unlink(uint32_t index) {
-  const Node& node = nodes_[index];
-  if (node.prev != kNil) {
-    nodes_[node.prev].next = node.next;
+  const Node& n = node(index);
+  if (n.prev != kNil) {
+    node(n.prev).next = n.next;
   } else {
-    heads_[node.list] = node.next;
-    if (node.next == kNil) occupied_[node.list / kSlots] &= ~(uint64_t{1} << (node.list % kSlots));
+    heads_[n.list] = n.next;
+    if (n.next == kNil) occupied_[n.list / kSlots] &= ~(uint64_t{1} << (n.list % kSlots));
   }
-  if (node.next != kNil) nodes_[node.next].prev = node.prev;
+  if (n.next != kNil) node(n.next).prev = n.prev;
 }
 
 void TimingWheel::Cascade(int level, int slot) {
@@ -131,7 +133,7 @@ void TimingWheel::Cascade(int level, int slot) {
   heads_[list] = kNil;
   occupied_[level] &= ~(uint64_t{1} << slot);
   while (index != kNil) {
-    const uint32_t next = nodes_[index].next;
+    const uint32_t next = node(index).next;
     Place(index);
     index = next;
   }

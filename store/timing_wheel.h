@@ -3,6 +3,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -18,8 +19,10 @@ namespace understudy::store {
 // bitmap per level finds the next non-empty slot with one countr_zero, so Advance costs a few
 // operations per level plus the entries it fires or cascades, however far time jumps.
 //
-// Entries live in a pool (vector plus free list) and form intrusive doubly-linked lists by index,
-// so Insert allocates nothing once the pool has grown and Remove is O(1).
+// Entries live in a pool (pages of nodes plus a free list) and form intrusive doubly-linked lists
+// by index, so Insert allocates nothing once the pool has grown and Remove is O(1). The pool grows
+// a page at a time and never moves a node: growing a vector would copy every node, 32 MB at a
+// million entries, stalling the insert that crosses the capacity.
 //
 // Time must not run backwards: an Advance to a time before the wheel's own fires nothing until
 // the clock catches up, so nothing ever fires before its deadline.
@@ -63,6 +66,11 @@ class TimingWheel {
     uint16_t list;  // level * kSlots + slot
   };
 
+  static constexpr int kPageBits = 12;  // 4096 nodes, 128 KB
+  static constexpr uint32_t kPageSize = uint32_t{1} << kPageBits;
+
+  Node& node(uint32_t index) { return pages_[index >> kPageBits][index & (kPageSize - 1)]; }
+
   static int Digit(int64_t time, int level) {
     return static_cast<int>((time >> (level * kBits)) & (kSlots - 1));
   }
@@ -73,7 +81,8 @@ class TimingWheel {
   // Moves every entry of a higher-level slot that time has reached to the levels below.
   void Cascade(int level, int slot);
 
-  std::vector<Node> nodes_;
+  std::vector<std::unique_ptr<Node[]>> pages_;
+  uint32_t allocated_ = 0;  // nodes handed out from the pages so far, pooled ones included
   uint32_t free_ = kNil;
   std::array<uint32_t, kLevels * kSlots> heads_;
   std::array<uint64_t, kLevels> occupied_{};
