@@ -244,8 +244,9 @@ Value* Database::Write(std::string_view key, size_t footprint, int64_t deadline_
   Entry* old = Lookup(key);
   int64_t deadline = deadline_ms;
   if (deadline == kKeepTtl) deadline = old != nullptr ? old->deadline() : kNoExpiry;
-  const bool past = deadline != kNoExpiry && deadline <= clock_.NowMs();
-  const bool ttl = deadline != kNoExpiry && !past;
+  // A deadline already past is kept like any other, as Redis 7.0 keeps it: the key exists (DBSIZE
+  // counts it) until lazy or active expiry takes it and counts it in expired_keys.
+  const bool ttl = deadline != kNoExpiry;
   const size_t size = Entry::Size(key.size(), footprint, ttl);
   Entry* entry;
   if (old != nullptr) DropTimer(old);
@@ -266,11 +267,6 @@ Value* Database::Write(std::string_view key, size_t footprint, int64_t deadline_
   Value* value = emplace(entry->value_address());
   if (ttl) AddTimer(entry, deadline);
   Notify(key, KeyEvent::kWritten);
-  if (past) {
-    Notify(key, KeyEvent::kDeleted);
-    Delete(entry, /*lazy=*/false);
-    return nullptr;
-  }
   return value;
 }
 

@@ -167,6 +167,20 @@ TEST_F(DatabaseTest, NegativeDeadlineDeletesEvenTheNoExpiryValue) {
   EXPECT_FALSE(db_.Contains("k"));
 }
 
+// SET with EXAT/PXAT in the past, as Redis 7.0: the key is stored, DBSIZE counts it, and expiry
+// takes it (counted as expired), unlike EXPIRE with a past time, which deletes at once.
+TEST_F(DatabaseTest, SetWithAPastDeadlineKeepsTheKeyUntilExpiry) {
+  db_.Set("lazy", "v", StringPolicy::kTryInt, now() - 1000);
+  db_.Set("active", "v", StringPolicy::kTryInt, now());
+  EXPECT_EQ(db_.size(), 2u);
+  EXPECT_EQ(db_.expired_count(), 0u);
+  EXPECT_EQ(db_.Find("lazy"), nullptr);
+  EXPECT_EQ(db_.expired_count(), 1u);
+  EXPECT_EQ(db_.ExpireDue(kUnlimited), 1u);
+  EXPECT_EQ(db_.expired_count(), 2u);
+  EXPECT_EQ(db_.size(), 0u);
+}
+
 TEST_F(DatabaseTest, SetExpiryInThePastDeletes) {
   SetString("a", "v");
   SetString("b", "v");
@@ -707,8 +721,8 @@ TEST_F(DatabaseTest, ReportsEveryChange) {
 
   SetString("a", "1");
   db_.Set("b", "2", StringPolicy::kTryInt, now() + 10);
-  db_.Set("c", "3", StringPolicy::kTryInt, now());  // a deadline already past
-  EXPECT_THAT(log.Take(), ElementsAre("written a", "written b", "written c", "deleted c"));
+  db_.Set("c", "3", StringPolicy::kTryInt, now());  // a deadline already past: kept until expiry
+  EXPECT_THAT(log.Take(), ElementsAre("written a", "written b", "written c"));
 
   db_.SetExpiry("a", now() + 100);
   db_.Persist("a");
@@ -721,7 +735,8 @@ TEST_F(DatabaseTest, ReportsEveryChange) {
   db_.SetExpiry("d", now() + 10);
   clock_.AdvanceMs(10);
   db_.ExpireDue(kUnlimited);  // actively
-  EXPECT_THAT(log.Take(), ElementsAre("expired b", "written d", "written d", "expired d"));
+  EXPECT_THAT(log.Take(),
+              ElementsAre("expired b", "written d", "written d", "expired c", "expired d"));
 
   SetString("e", "5");
   SetString("f", "6");
