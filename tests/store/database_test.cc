@@ -385,7 +385,10 @@ TEST_F(DatabaseTest, ScanReturnsAboutCountKeysPerCall) {
     }
   } while (cursor != 0);
   EXPECT_EQ(total, 1000u);
-  EXPECT_LE(calls, 10u);
+  // Ten full batches can end just before the last buckets, which one more call (finding no
+  // key there) walks to return cursor 0; how the keys fall into buckets varies with the
+  // per-process hash seed.
+  EXPECT_LE(calls, 11u);
 }
 
 TEST_F(DatabaseTest, ScanSkipsExpiredKeys) {
