@@ -463,8 +463,16 @@ void InfoClients(CommandContext& ctx, std::string& out) {
   InfoField(out, "connected_clients", ctx.engine.connected_clients());
   InfoField(out, "cluster_connections", 0);
   InfoField(out, "maxclients", ctx.engine.config().maxclients);
-  InfoField(out, "client_recent_max_input_buffer", 0);
-  InfoField(out, "client_recent_max_output_buffer", 0);
+  // The largest buffers among the clients connected now (Redis looks back a few seconds).
+  size_t max_input = 0, max_output = 0;
+  for (const auto& [id, client] : ctx.engine.clients()) {
+    if (client->transport != nullptr) {
+      max_input = std::max(max_input, client->transport->buffers().read_buffer_size);
+    }
+    max_output = std::max(max_output, ctx.engine.UnsentOutput(*client));
+  }
+  InfoField(out, "client_recent_max_input_buffer", max_input);
+  InfoField(out, "client_recent_max_output_buffer", max_output);
   InfoField(out, "blocked_clients", ctx.engine.blocked_clients());
   InfoField(out, "tracking_clients", 0);
   InfoField(out, "clients_in_timeout_table", ctx.engine.blocked_clients());
