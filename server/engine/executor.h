@@ -48,7 +48,6 @@ class ManualExecutor final : public Executor {
     }
     return ran;
   }
-  size_t pending() const { return tasks_.size(); }
 
  private:
   const store::Clock& clock_;

@@ -38,6 +38,20 @@ class CommandTableTest : public ::testing::Test {
     if (redis_ == nullptr) GTEST_SKIP() << "real redis-server unavailable: " << *skip_reason_;
   }
 
+  // Runs a request on an in-process engine and returns its reply.
+  resp::Reply Ours(std::vector<std::string_view> argv) {
+    client_.output.clear();
+    engine_.Execute(client_, argv);
+    resp::ReplyParser parser;
+    EXPECT_EQ(parser.Parse(client_.output), resp::ReplyParser::Status::kReply);
+    return parser.TakeReply();
+  }
+
+  store::ManualClock clock_;
+  ManualExecutor executor_{clock_};
+  Engine engine_{clock_, Config{}, executor_};
+  Client& client_ = engine_.Register(nullptr);
+
   inline static testing::ServerProcess* redis_ = nullptr;
   inline static std::string* skip_reason_ = nullptr;
 };
@@ -62,18 +76,8 @@ void CompareInfo(const RegisteredCommand& command, const resp::Reply& ours,
 TEST_F(CommandTableTest, MatchesRedisCommandInfo) {
   auto connection = redis_->Connect();
   ASSERT_TRUE(connection.ok()) << connection.status();
-  store::ManualClock clock;
-  ManualExecutor executor(clock);
-  Engine engine(clock, Config{}, executor);
-  Client& client = engine.Register(nullptr);
-
   auto info = [&](const std::string& name, resp::Reply* ours, resp::Reply* theirs) {
-    std::vector<std::string_view> argv = {"COMMAND", "INFO", name};
-    client.output.clear();
-    engine.Execute(client, argv);
-    resp::ReplyParser parser;
-    ASSERT_EQ(parser.Parse(client.output), resp::ReplyParser::Status::kReply);
-    *ours = parser.TakeReply().elements.at(0);
+    *ours = Ours({"COMMAND", "INFO", name}).elements.at(0);
     auto reply = connection->Command({"COMMAND", "INFO", name});
     ASSERT_TRUE(reply.ok()) << reply.status();
     ASSERT_EQ(reply->elements.size(), 1u);
@@ -81,7 +85,7 @@ TEST_F(CommandTableTest, MatchesRedisCommandInfo) {
   };
 
   int compared = 0;
-  for (const auto& command : engine.commands().commands()) {
+  for (const auto& command : engine_.commands().commands()) {
     resp::Reply ours, theirs;
     info(command->full_name, &ours, &theirs);
     CompareInfo(*command, ours, theirs);
@@ -100,15 +104,7 @@ TEST_F(CommandTableTest, MatchesRedisCommandInfo) {
 TEST_F(CommandTableTest, ClientInfoFieldsMatchRedis) {
   auto connection = redis_->Connect();
   ASSERT_TRUE(connection.ok()) << connection.status();
-  store::ManualClock clock;
-  ManualExecutor executor(clock);
-  Engine engine(clock, Config{}, executor);
-  Client& client = engine.Register(nullptr);
-
-  const std::vector<std::string_view> argv = {"CLIENT", "INFO"};
-  engine.Execute(client, argv);
-  resp::ReplyParser parser;
-  ASSERT_EQ(parser.Parse(client.output), resp::ReplyParser::Status::kReply);
+  const resp::Reply ours_reply = Ours({"CLIENT", "INFO"});
   auto theirs = connection->Command({"CLIENT", "INFO"});
   ASSERT_TRUE(theirs.ok()) << theirs.status();
 
@@ -121,9 +117,9 @@ TEST_F(CommandTableTest, ClientInfoFieldsMatchRedis) {
     }
     return out;
   };
-  const auto ours = fields(parser.reply().str);
+  const auto ours = fields(ours_reply.str);
   const auto redis = fields(theirs->str);
-  ASSERT_EQ(ours.size(), redis.size()) << parser.reply().str << "\n" << theirs->str;
+  ASSERT_EQ(ours.size(), redis.size()) << ours_reply.str << "\n" << theirs->str;
   for (size_t i = 0; i < ours.size(); ++i) {
     EXPECT_EQ(ours[i].first, redis[i].first) << "field " << i;
     static const std::set<std::string> kStable = {"name", "flags", "db",       "sub",       "psub",
