@@ -499,9 +499,11 @@ void InfoMemory(CommandContext&, std::string& out) {
   InfoField(out, "maxmemory_policy", "noeviction");
 }
 
-void InfoPersistence(CommandContext&, std::string& out) {
+void InfoPersistence(CommandContext& ctx, std::string& out) {
   InfoField(out, "loading", 0);
   InfoField(out, "async_loading", 0);
+  // Nothing is ever saved yet, so every change since start counts.
+  InfoField(out, "rdb_changes_since_last_save", ctx.engine.dirty());
   InfoField(out, "rdb_bgsave_in_progress", 0);
   InfoField(out, "aof_enabled", 0);
   InfoField(out, "aof_rewrite_in_progress", 0);

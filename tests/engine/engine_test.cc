@@ -30,6 +30,18 @@ TEST_F(EngineTest, TtlRoundsToNearestSecond) {
   EXPECT_EQ(Run({"TTL", "k"}), ":9");
 }
 
+// Every keyspace change reaches the engine's one observer, which counts it: writes, deletions and
+// expiries alike, whatever command or timer made them.
+TEST_F(EngineTest, EveryKeyspaceChangeIsCounted) {
+  Run({"SET", "a", "1"});
+  Run({"RPUSH", "l", "x"});
+  Run({"DEL", "a"});
+  Run({"SET", "t", "v", "PX", "10"});
+  clock_.AdvanceMs(100);
+  executor_.RunDue();  // the cron's active expiry
+  EXPECT_NE(Run({"INFO", "persistence"}).find("rdb_changes_since_last_save:5"), std::string::npos);
+}
+
 TEST_F(EngineTest, ActiveExpiryReclaimsKeysWithoutAccess) {
   for (int i = 0; i < 1000; ++i) {
     const std::string key = "k" + std::to_string(i);
