@@ -15,7 +15,8 @@
 namespace understudy::engine {
 
 std::vector<CommandFamily> AllFamilies() {
-  return {StringFamily(), KeysFamily(), ListsFamily(), ConnectionFamily(), ServerFamily()};
+  return {StringFamily(), KeysFamily(),       ListsFamily(),      HashesFamily(),
+          SetsFamily(),   SortedSetsFamily(), ConnectionFamily(), ServerFamily()};
 }
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }

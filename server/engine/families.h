@@ -10,6 +10,9 @@ namespace understudy::engine {
 CommandFamily StringFamily();
 CommandFamily KeysFamily();
 CommandFamily ListsFamily();
+CommandFamily HashesFamily();
+CommandFamily SetsFamily();
+CommandFamily SortedSetsFamily();
 CommandFamily ConnectionFamily();
 CommandFamily ServerFamily();
 
