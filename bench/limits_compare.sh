@@ -9,18 +9,19 @@
 #   3. One client runs a 1,000,000-command pipeline (reading its replies): PING latency of 5
 #      other clients meanwhile.
 # Scenarios 2 and 3 print the median of 3 runs, as the machine may be shared.
-# Usage: bench/limits_compare.sh [build-dir] [rss-cap-mb]
+# Usage: bench/limits_compare.sh [build-dir] [rss-cap-mb] [scenarios, e.g. 23; default 123]
 # A server whose RSS passes rss-cap-mb (default 2048) in scenario 1 is killed there, so the
 # machine is not driven out of memory; its figure then reads ">= cap".
 set -euo pipefail
 build=${1:-build}
 cap_mb=${2:-2048}
+scenarios=${3:-123}
 server="$build/server/understudy-server"
 [ -x "$server" ] || { echo "no $server: build first" >&2; exit 1; }
 server=$(realpath "$server")
 command -v redis-server >/dev/null || { echo "redis-server is not installed" >&2; exit 1; }
 
-exec python3 - "$server" "$(command -v redis-server)" "$cap_mb" <<'PYTHON'
+exec python3 - "$server" "$(command -v redis-server)" "$cap_mb" "$scenarios" <<'PYTHON'
 import multiprocessing
 import os
 import select
@@ -32,7 +33,7 @@ import tempfile
 import threading
 import time
 
-UNDERSTUDY, REDIS, CAP_MB = sys.argv[1], sys.argv[2], int(sys.argv[3])
+UNDERSTUDY, REDIS, CAP_MB, SCENARIOS = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 MB = 1024 * 1024
 
 
@@ -289,6 +290,15 @@ def median_of(runs, scenario, *args):
 
 def main():
     kinds = ["understudy", "redis"]
+    if "1" in SCENARIOS:
+        pipeliners_scenario(kinds)
+    if "2" in SCENARIOS:
+        big_bulk_scenario(kinds)
+    if "3" in SCENARIOS:
+        pipeline_fairness_scenario(kinds)
+
+
+def pipeliners_scenario(kinds):
     print("1. 50 clients pipeline 2,000 GETs of a 100 KB value each and never read (8 s)")
     tight_limit = ["client-output-buffer-limit", "normal 32mb 16mb 10"]
     settings = [
@@ -310,6 +320,8 @@ def main():
     print("   tight: client-output-buffer-limit 'normal 32mb 16mb 10' on both, and "
           "client-output-pause-threshold 256kb on understudy")
 
+
+def big_bulk_scenario(kinds):
     print("2. One client SETs a 512 MB value while another PINGs back to back (median of 3)")
     print(f"   {'server':11} {'base RSS':>11} {'peak RSS':>11} {'end RSS':>11} "
           f"{'longest PING':>13} {'upload':>8}")
@@ -318,6 +330,8 @@ def main():
         print(f"   {kind:11} {mb(r['base'])} {mb(r['peak'])} {mb(r['end'])} "
               f"{r['stall'] * 1000:10.1f} ms {r['elapsed']:6.2f} s")
 
+
+def pipeline_fairness_scenario(kinds):
     print("3. PING latency of 5 clients while one client runs a 1,000,000-PING pipeline "
           "(median of 3)")
     print(f"   {'server':11} {'idle p50':>9} {'busy p50':>9} {'busy p99':>9} {'worst':>9} "

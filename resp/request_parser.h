@@ -55,6 +55,17 @@ class RequestParser {
   // without growing its buffer many times.
   size_t bytes_wanted() const;
 
+  // While a bulk argument is being read (bytes_wanted() > 0): where its first byte is in the
+  // input.
+  size_t bulk_start() const { return pos_; }
+  // The caller moved the bulk being read, and the bytes of it received so far, `gap` bytes
+  // further on in its buffer (to leave room before it): the parser skips the gap, which
+  // counts as part of the request in consumed().
+  void SkipBeforeBulk(size_t gap) {
+    pos_ += gap;
+    scan_ = pos_;
+  }
+
   // Changes the largest bulk accepted (CONFIG SET proto-max-bulk-len), from the next "$N" line.
   void set_max_bulk_length(int64_t max_bulk_length) { max_bulk_length_ = max_bulk_length; }
 

@@ -1,18 +1,17 @@
 #include "server/connection.h"
 
-#include <sys/mman.h>
-
 #include <algorithm>
 #include <cstring>
 #include <new>
 #include <system_error>
-#include <thread>
 #include <utility>
 
 #include "absl/strings/escaping.h"
 #include "asio/buffer.hpp"
 #include "asio/post.hpp"
+#include "resp/base/mapped.h"
 #include "server/server.h"
+#include "store/value.h"
 #include "spdlog/spdlog.h"
 
 namespace understudy::server {
@@ -27,36 +26,19 @@ constexpr size_t kReadAhead = 16 * 1024;
 constexpr size_t kMaxReadStep = 1024 * 1024;
 // Input storage above this size is given back once it holds little.
 constexpr size_t kKeepInputCapacity = 64 * 1024;
-// From this size input storage is mapped from the kernel rather than taken from the heap.
-constexpr size_t kMapThreshold = 1024 * 1024;
-// Unmapping a large block of small pages takes a while (about 0.1 s for 512 MB): a helper
-// thread does it.
-constexpr size_t kBackgroundUnmap = 16 * 1024 * 1024;
 // Output storage above this size is given back once sent.
 constexpr size_t kKeepOutputCapacity = 64 * 1024;
 // One turn of a pipeline: at most this many requests or this much input, then others go.
 constexpr size_t kSliceCommands = 1000;
 constexpr size_t kSliceBytes = 64 * 1024;
 
-// Uninitialised storage, null if memory ran out. A large block is mapped without reserving
-// swap: its pages cost memory only once written, so a client announcing a large argument it
-// does not send costs nothing, and the block goes straight back to the kernel when freed.
+// Uninitialised storage, null if memory ran out; large blocks are mapped (base::MapBlock).
 InputBytes AllocateInput(size_t size) {
-  if (size < kMapThreshold) return InputBytes(new (std::nothrow) char[size], InputDeleter{0});
-  void* block = mmap(nullptr, size, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-  if (block == MAP_FAILED) return InputBytes(nullptr, InputDeleter{0});
-  // Huge pages past the first 4 MB: a large argument then costs a page fault per 2 MB rather
-  // than per 4 KB, and unmaps fast, while a client that sends little of what it announced still
-  // costs small pages only.
-  constexpr uintptr_t kSmallPart = 4 << 20;
-  constexpr uintptr_t kHugePage = 2 << 20;
-  const uintptr_t start = reinterpret_cast<uintptr_t>(block);
-  const uintptr_t huge_start = (start + kSmallPart + kHugePage - 1) & ~(kHugePage - 1);
-  if (huge_start < start + size) {
-    madvise(reinterpret_cast<void*>(huge_start), start + size - huge_start, MADV_HUGEPAGE);
+  if (size < base::kMapThreshold) {
+    return InputBytes(new (std::nothrow) char[size], InputDeleter{0});
   }
-  return InputBytes(static_cast<char*>(block), InputDeleter{size});
+  char* block = base::MapBlock(size);
+  return InputBytes(block, InputDeleter{block != nullptr ? size : 0});
 }
 
 // "ip:port" as CLIENT LIST shows addr and laddr.
@@ -69,17 +51,9 @@ std::string EndpointText(const asio::ip::tcp::endpoint& endpoint) {
 void InputDeleter::operator()(char* bytes) const {
   if (mapped == 0) {
     delete[] bytes;
-    return;
+  } else {
+    base::UnmapBlock(bytes, mapped);
   }
-  if (mapped >= kBackgroundUnmap) {
-    try {
-      std::thread([bytes, size = mapped] { munmap(bytes, size); }).detach();
-      return;
-    } catch (const std::system_error&) {
-      // No thread to be had: unmap here.
-    }
-  }
-  munmap(bytes, mapped);
 }
 
 Connection::Connection(asio::ip::tcp::socket socket, engine::Engine& engine, Server& server)
@@ -180,15 +154,53 @@ Connection::Stop Connection::RunRequests() {
       client_->close_after_reply = true;
       return Stop::kWaiting;
     }
-    engine_.Execute(*client_, parser_.args());
+    const char* adopted = ExecuteOfferingBulk();
     input_begin_ += parser_.consumed();
     ++commands;
+    if (adopted != nullptr && !MoveLeftoverFrom(adopted)) return Stop::kWaiting;
   }
+}
+
+const char* Connection::ExecuteOfferingBulk() {
+  const size_t bulk_at = std::exchange(bulk_at_, 0);
+  const char* bulk = input_.get() + bulk_at;
+  const auto args = parser_.args();
+  const auto arg = std::find_if(args.begin(), args.end(),
+                                [&](std::string_view a) { return a.data() == bulk; });
+  if (bulk_at == 0 || input_.get_deleter().mapped == 0 || arg == args.end()) {
+    engine_.Execute(*client_, args);
+    return nullptr;
+  }
+  store::BulkAdoptionScope scope(
+      {.block = input_.get(), .mapped = input_.get_deleter().mapped, .bytes = *arg});
+  engine_.Execute(*client_, args);
+  if (!scope.adopted()) return nullptr;
+  return input_.release();  // the store owns the block now and unmaps it with the value
+}
+
+bool Connection::MoveLeftoverFrom(const char* adopted) {
+  const size_t leftover = input_end_ - input_begin_;
+  const size_t capacity = std::max(kInitialInput, leftover + kMinReadSpace);
+  InputBytes fresh = AllocateInput(capacity);
+  if (!fresh) {
+    spdlog::warn("Closing client {}: out of memory for its input", engine_.ClientInfo(*client_));
+    engine_.CloseClient(*client_);
+    input_capacity_ = input_begin_ = input_end_ = 0;
+    return false;
+  }
+  // Nothing ran since the adoption, so the block is still mapped.
+  std::memcpy(fresh.get(), adopted + input_begin_, leftover);
+  input_ = std::move(fresh);
+  input_capacity_ = capacity;
+  input_begin_ = 0;
+  input_end_ = leftover;
+  return true;
 }
 
 bool Connection::Reallocate(size_t capacity) {
   InputBytes fresh = AllocateInput(capacity);
   if (!fresh) return false;
+  bulk_at_ = 0;
   const size_t pending = input_end_ - input_begin_;
   // The parser tracks positions relative to the request start, so moving it is safe.
   std::memcpy(fresh.get(), input_.get() + input_begin_, pending);
@@ -208,10 +220,33 @@ void Connection::CompactInput() {
   }
 }
 
+bool Connection::MapLargeBulk(size_t wanted) {
+  const size_t pending = input_end_ - input_begin_;
+  const size_t prefix = parser_.bulk_start();  // the request up to the bulk, "$N\r\n" included
+  const size_t received = pending - prefix;
+  // Room for the store's records before the bulk, which starts 16-byte aligned.
+  const size_t bulk_at = (prefix + store::RawString::kAdoptionRoom + 15) & ~size_t{15};
+  const size_t capacity = bulk_at + received + wanted + kMinReadSpace;
+  InputBytes fresh = AllocateInput(capacity);
+  if (!fresh) return false;
+  const char* old = input_.get() + input_begin_;
+  std::memcpy(fresh.get(), old, prefix);
+  std::memcpy(fresh.get() + bulk_at, old + prefix, received);
+  parser_.SkipBeforeBulk(bulk_at - prefix);
+  input_ = std::move(fresh);
+  input_capacity_ = capacity;
+  input_peak_ = std::max(input_peak_, capacity);
+  input_begin_ = 0;
+  input_end_ = bulk_at + received;
+  bulk_at_ = bulk_at;
+  return true;
+}
+
 bool Connection::MakeRoom(size_t wanted) {
   const size_t needed = std::max(wanted, kMinReadSpace);
   if (input_capacity_ - input_end_ >= needed) return true;
   const size_t pending = input_end_ - input_begin_;
+  if (wanted >= base::kMapThreshold) return MapLargeBulk(wanted);
   if (wanted >= kKeepInputCapacity) {
     // A large argument: storage for exactly the rest of the request (and the next line), so
     // it is read in place, never copied through a growing buffer.
@@ -219,6 +254,7 @@ bool Connection::MakeRoom(size_t wanted) {
   }
   if (input_begin_ > 0 && input_capacity_ - pending >= needed) {
     std::memmove(input_.get(), input_.get() + input_begin_, pending);
+    bulk_at_ = 0;
     input_begin_ = 0;
     input_end_ = pending;
     return true;

@@ -72,6 +72,15 @@ class Connection : public std::enable_shared_from_this<Connection>, public engin
   // Makes room after the buffered input for the rest of the request being parsed (`wanted`
   // bytes when the parser knows, else a read's worth). False if memory ran out.
   bool MakeRoom(size_t wanted);
+  // Storage for a large bulk argument (wanted: the bytes still to come) that the store may
+  // adopt as a value: it is read in place with room before it (store::MappedBulk).
+  bool MapLargeBulk(size_t wanted);
+  // Runs the parsed request, offering the store its large bulk if it has one; returns the
+  // input block if the store adopted it (the block is the store's from then on), else null.
+  const char* ExecuteOfferingBulk();
+  // After an adoption: moves the input left after the request into fresh storage. False (the
+  // client is closing) if memory ran out.
+  bool MoveLeftoverFrom(const char* adopted);
   // Moves the unconsumed input into fresh storage of `capacity` bytes.
   bool Reallocate(size_t capacity);
   // Gives back storage that grew for a large request once little input is left in it.
@@ -89,6 +98,7 @@ class Connection : public std::enable_shared_from_this<Connection>, public engin
   size_t input_begin_ = 0;  // first unconsumed byte
   size_t input_end_ = 0;    // one past the last received byte
   size_t input_peak_ = 0;   // largest input storage so far, for CLIENT LIST's rbp
+  size_t bulk_at_ = 0;      // where MapLargeBulk put the bulk being read; 0: none
   bool starved_ = true;     // the input holds no complete request: reading may go on
 
   std::string writing_;  // replies the socket is sending; the rest wait in client_->output

@@ -6,6 +6,7 @@
 #include <limits>
 #include <new>
 
+#include "resp/base/mapped.h"
 #include "store/numbers.h"
 
 namespace understudy::store {
@@ -74,16 +75,68 @@ StringBytes::StringBytes(int64_t n) {
   size_ = std::to_chars(digits_, digits_ + sizeof(digits_), n).ptr - digits_;
 }
 
+namespace {
+// The innermost live BulkAdoptionScope of this thread.
+thread_local BulkAdoptionScope* current_scope = nullptr;
+}  // namespace
+
+BulkAdoptionScope::BulkAdoptionScope(const MappedBulk& bulk) : bulk_(bulk), outer_(current_scope) {
+  current_scope = this;
+}
+
+BulkAdoptionScope::~BulkAdoptionScope() { current_scope = outer_; }
+
+RawString* RawString::Adopt(BulkAdoptionScope& scope) {
+  static_assert(sizeof(Mapping) + sizeof(RawString) == kAdoptionRoom);
+  char* bytes = const_cast<char*>(scope.bulk_.bytes.data());
+  auto* raw = new (bytes - sizeof(RawString)) RawString;
+  raw->size_ = scope.bulk_.bytes.size();
+  raw->capacity_ = raw->size_ | kMappedBit;
+  raw->mapping() = {scope.bulk_.block, scope.bulk_.mapped};
+  scope.adopted_ = true;
+  return raw;
+}
+
+bool RawString::ReturnToScope(RawString* s) {
+  BulkAdoptionScope* scope = current_scope;
+  if (!s->mapped() || scope == nullptr || !scope->adopted_ ||
+      s->mapping().block != scope->bulk_.block) {
+    return false;
+  }
+  scope->adopted_ = false;
+  return true;
+}
+
 RawString* RawString::Create(std::string_view s) {
+  if (BulkAdoptionScope* scope = current_scope;
+      scope != nullptr && !scope->adopted_ && s.data() == scope->bulk_.bytes.data() &&
+      s.size() == scope->bulk_.bytes.size()) {
+    return Adopt(*scope);
+  }
   auto* raw = new (Allocate(sizeof(RawString) + s.size())) RawString;
   raw->size_ = raw->capacity_ = s.size();
   std::memcpy(raw->data(), s.data(), s.size());
   return raw;
 }
 
-void RawString::Free(RawString* s) { std::free(s); }
+void RawString::Free(RawString* s) {
+  if (!s->mapped()) {
+    std::free(s);
+  } else if (!ReturnToScope(s)) {
+    const Mapping mapping = s->mapping();
+    base::UnmapBlock(mapping.block, mapping.size);
+  }
+}
 
 RawString* RawString::Resize(RawString* s, size_t n) {
+  if (s->mapped() && n > s->size_) {
+    // An adopted block cannot grow: the string moves to the heap.
+    RawString* moved = Create(std::string_view());
+    moved = Resize(moved, n);
+    std::memcpy(moved->data(), s->data(), s->size_);
+    Free(s);
+    return moved;
+  }
   if (n > s->capacity_) {
     constexpr size_t kMaxStep = 1 << 20;
     const size_t capacity = std::max(n, s->capacity_ + std::min(s->capacity_, kMaxStep));
@@ -244,7 +297,7 @@ size_t Value::free_effort() const {
     case kTagHash:
       return as<HashValue>().encoding() == "listpack" ? 1 : as<HashValue>().size();
     default:
-      return 1;
+      return 1;  // an adopted raw string too: base::UnmapBlock frees a large block off the loop
   }
 }
 

@@ -67,11 +67,47 @@ class StringBytes {
   char digits_[20];  // "-9223372036854775808"
 };
 
+// A large bulk argument that the network server read in place into a mapped block
+// (base::MapBlock) of `mapped` bytes, with kAdoptionRoom writable bytes right before `bytes`,
+// which starts 16-byte aligned.
+struct MappedBulk {
+  char* block;
+  size_t mapped;
+  std::string_view bytes;
+};
+
+// While one lives (on this thread, around one command), a raw string created from exactly its
+// bulk takes over the bulk's block instead of copying it, as Redis takes over its query buffer:
+// a 512 MB SET then costs 512 MB, not twice that, and no copy. The scope's owner gives up the
+// block if adopted() says so once the command is done; if the command freed the new value
+// again (MSET k big k small) the block returns to the scope's owner, never unmapped under it.
+class BulkAdoptionScope {
+ public:
+  explicit BulkAdoptionScope(const MappedBulk& bulk);
+  ~BulkAdoptionScope();
+  BulkAdoptionScope(const BulkAdoptionScope&) = delete;
+  BulkAdoptionScope& operator=(const BulkAdoptionScope&) = delete;
+
+  bool adopted() const { return adopted_; }
+
+ private:
+  friend class RawString;
+
+  MappedBulk bulk_;
+  bool adopted_ = false;
+  BulkAdoptionScope* outer_;
+};
+
 // A raw-encoded string: size, capacity and bytes in one allocation. Growing doubles the capacity
 // (by 1 MB at most a step), so repeated APPENDs cost amortised O(1) each.
+// A string adopted from a MappedBulk keeps its bytes in the block, with a Mapping record and
+// the header in the room before them; it is copied to the heap once it must grow.
 class RawString {
  public:
-  // Exactly as large as s.
+  // Room a MappedBulk leaves before its bytes for an adopted string's records.
+  static constexpr size_t kAdoptionRoom = 32;
+
+  // Exactly as large as s (adopting the bulk of the current BulkAdoptionScope if s is it).
   static RawString* Create(std::string_view s);
   static void Free(RawString* s);
   // Sets the size to n, zero-filling new bytes; may move the string and returns where it is.
@@ -82,10 +118,22 @@ class RawString {
   std::string_view view() const { return {reinterpret_cast<const char*>(this + 1), size_}; }
 
  private:
+  // Where an adopted string's block is, just before its header.
+  struct Mapping {
+    char* block;
+    size_t size;
+  };
+  static constexpr uint64_t kMappedBit = uint64_t{1} << 63;
+
   RawString() = default;
+  bool mapped() const { return (capacity_ & kMappedBit) != 0; }
+  Mapping& mapping() { return reinterpret_cast<Mapping*>(this)[-1]; }
+  static RawString* Adopt(BulkAdoptionScope& scope);
+  // An adopted string of the current scope's bulk goes back to the scope; true if so.
+  static bool ReturnToScope(RawString* s);
 
   uint64_t size_;
-  uint64_t capacity_;
+  uint64_t capacity_;  // kMappedBit: adopted
 };
 
 // A typed value as it sits in a keyspace entry: a tag byte, then what the tag calls for.

@@ -141,7 +141,6 @@ void CmdClientList(CommandContext& ctx) {
     return ctx.reply.Error(errors::kSyntax);
   }
   std::string text;
-  const int64_t now_ms = ctx.now_ms();
   for (const auto& [id, client] : ctx.engine.clients()) {
     if (type && !ClientHasType(*client, *type)) continue;
     if (!ids.empty() && std::find(ids.begin(), ids.end(), id) == ids.end()) continue;

@@ -228,6 +228,47 @@ TEST_F(LimitsTest, ALargeBulkIsReadInPlace) {
       << "resident " << Resident() << " over a baseline of " << baseline;
 }
 
+TEST_F(LimitsTest, ALargeValueIsStoredWithoutACopy) {
+  Start();
+  constexpr int64_t kSize = 64 * kMb;
+  std::string value(kSize, 'v');
+  value.replace(0, 5, "first");
+  value.replace(kSize - 4, 4, "last");
+  const int64_t baseline = Resident();
+  absl::StatusOr<SyncConnection> writer = server_->Connect();
+  ASSERT_TRUE(writer.ok()) << writer.status();
+  // Requests after the bulk in the same write are served from where the store left them.
+  ASSERT_TRUE(writer->WriteRaw(Command({"SET", "k", value}) + Command({"STRLEN", "k"}) +
+                               Command({"GETRANGE", "k", "0", "4"}) +
+                               Command({"GETRANGE", "k", "-4", "-1"}))
+                  .ok());
+  EXPECT_EQ(Ok(writer->ReadReply()), "+OK");
+  EXPECT_EQ(Ok(writer->ReadReply()), absl::StrCat(":", kSize));
+  EXPECT_EQ(Ok(writer->ReadReply()), "\"first\"");
+  EXPECT_EQ(Ok(writer->ReadReply()), "\"last\"");
+  absl::StatusOr<ServerProcess::Memory> memory = server_->ReadMemory();
+  ASSERT_TRUE(memory.ok()) << memory.status();
+  // The value keeps the storage the bulk was read into: one copy, never two.
+  EXPECT_LT(memory->peak_resident - baseline, kSize + kSize / 4)
+      << "peak " << memory->peak_resident << " over a baseline of " << baseline;
+
+  // Growing it moves it to the heap; deleting it gives everything back.
+  EXPECT_EQ(Ok(writer->Command({"APPEND", "k", "+"})), absl::StrCat(":", kSize + 1));
+  EXPECT_EQ(Ok(writer->Command({"GETRANGE", "k", "-5", "-1"})), "\"last+\"");
+  EXPECT_EQ(Ok(writer->Command({"DEL", "k"})), ":1");
+  EXPECT_TRUE(WaitFor([&] { return Resident() - baseline < 8 * kMb; }))
+      << "resident " << Resident() << " over a baseline of " << baseline;
+
+  // A value replaced within its own command leaves the bulk with the connection, which serves
+  // the requests after it.
+  ASSERT_TRUE(writer->WriteRaw(Command({"MSET", "k", value, "k", "small"}) +
+                               Command({"GET", "k"}))
+                  .ok());
+  EXPECT_EQ(Ok(writer->ReadReply()), "+OK");
+  EXPECT_EQ(Ok(writer->ReadReply()), "\"small\"");
+  EXPECT_EQ(Ok(control_->Command({"PING"})), "+PONG");
+}
+
 TEST_F(LimitsTest, AQueryOverTheLimitClosesTheClient) {
   Start();
   ASSERT_EQ(Ok(control_->Command({"CONFIG", "SET", "client-query-buffer-limit", "1mb"})), "+OK");

@@ -424,6 +424,20 @@ TEST(RequestParserTest, BigBulkInChunks) {
   EXPECT_EQ(parser.bytes_wanted(), 0u);
 }
 
+TEST(RequestParserTest, SkipsAGapTheCallerLeavesBeforeABulk) {
+  const std::string prefix = "*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$5\r\n";
+  RequestParser parser;
+  EXPECT_EQ(parser.Parse(prefix + "he"), Status::kNeedMore);
+  EXPECT_EQ(parser.bulk_start(), prefix.size());
+  // The caller moves what arrived of the bulk 11 bytes on, as the server does to make room.
+  parser.SkipBeforeBulk(11);
+  EXPECT_EQ(parser.bulk_start(), prefix.size() + 11);
+  const std::string input = prefix + std::string(11, '?') + "hello\r\n*1\r\n$4\r\nPING\r\n";
+  ASSERT_EQ(parser.Parse(input), Status::kCommand);
+  EXPECT_THAT(Args(parser), ElementsAre("SET", "k", "hello"));
+  EXPECT_EQ(parser.consumed(), prefix.size() + 11 + 7);
+}
+
 TEST(RequestParserTest, BytesWantedIsZeroOutsideBulks) {
   RequestParser parser;
   EXPECT_EQ(parser.Parse("*2\r\n$3\r\nGET"), Status::kNeedMore);

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "resp/base/mapped.h"
 #include "store/clock.h"
 #include "store/database.h"
 
@@ -132,6 +133,69 @@ TEST_F(StringsTest, EncodingChangesKeepTheTtl) {
   ASSERT_TRUE(Set(db_, "n", std::string(100, 'z'), params).ok());
   EXPECT_THAT(db_.GetExpiry("n"), Optional(deadline));
   EXPECT_EQ(db_.expires_size(), 2u);
+}
+
+// A large bulk as the server reads it: in a mapped block, with room for the string's records
+// before it.
+class MappedBulkTest : public StringsTest {
+ protected:
+  static constexpr size_t kBlock = 2 << 20;
+  static constexpr size_t kBulkAt = 64;
+
+  MappedBulkTest() : block_(base::MapBlock(kBlock)) {
+    std::memset(block_, 'b', kBlock);
+    std::memcpy(block_ + kBulkAt, "head", 4);
+  }
+  MappedBulk Bulk() const { return {block_, kBlock, {block_ + kBulkAt, kBlock - kBulkAt - 8}}; }
+
+  char* block_;
+};
+
+TEST_F(MappedBulkTest, TheScopesBulkIsAdoptedNotCopied) {
+  {
+    BulkAdoptionScope scope(Bulk());
+    PlainSet("k", Bulk().bytes);
+    EXPECT_TRUE(scope.adopted());
+  }
+  const std::string_view stored = db_.Find("k")->str().view();
+  EXPECT_EQ(stored.data(), Bulk().bytes.data());
+  EXPECT_EQ(stored.size(), Bulk().bytes.size());
+  EXPECT_EQ(Encoding("k"), "raw");
+  EXPECT_TRUE(db_.Erase("k"));  // unmaps the block
+}
+
+TEST_F(MappedBulkTest, OnlyTheExactBulkIsAdopted) {
+  BulkAdoptionScope scope(Bulk());
+  PlainSet("a", Bulk().bytes.substr(0, 100));
+  PlainSet("b", Bulk().bytes.substr(1));
+  EXPECT_FALSE(scope.adopted());
+  EXPECT_EQ(Get("a"), std::string(Bulk().bytes.substr(0, 100)));
+  base::UnmapBlock(block_, kBlock);
+}
+
+TEST_F(MappedBulkTest, AValueFreedWithinItsCommandGoesBackToTheScope) {
+  BulkAdoptionScope scope(Bulk());
+  PlainSet("k", Bulk().bytes);
+  ASSERT_TRUE(scope.adopted());
+  PlainSet("k", "small");  // MSET k <bulk> k small
+  EXPECT_FALSE(scope.adopted());
+  EXPECT_EQ(std::string_view(block_ + kBulkAt, 4), "head");  // still the scope owner's, mapped
+  base::UnmapBlock(block_, kBlock);
+}
+
+TEST_F(MappedBulkTest, GrowingMovesTheValueToTheHeap) {
+  {
+    BulkAdoptionScope scope(Bulk());
+    PlainSet("k", Bulk().bytes);
+  }
+  const size_t size = Bulk().bytes.size();
+  ASSERT_TRUE(SetRange(db_, "k", 0, "HEAD", 1 << 30).ok());  // in place, in the block
+  EXPECT_EQ(db_.Find("k")->str().view().data(), Bulk().bytes.data());
+  ASSERT_TRUE(Append(db_, "k", "+").ok());
+  const std::string stored(db_.Find("k")->str().view());
+  EXPECT_EQ(stored.size(), size + 1);
+  EXPECT_EQ(stored.substr(0, 5), "HEADb");
+  EXPECT_EQ(stored.substr(size - 1), "b+");
 }
 
 }  // namespace
