@@ -15,8 +15,9 @@
 namespace understudy::engine {
 
 std::vector<CommandFamily> AllFamilies() {
-  return {StringFamily(), KeysFamily(),       ListsFamily(),      HashesFamily(),
-          SetsFamily(),   SortedSetsFamily(), ConnectionFamily(), ServerFamily()};
+  return {StringFamily(),    BitmapsFamily(),    KeysFamily(),   ListsFamily(),
+          HashesFamily(),    SetsFamily(),       SortedSetsFamily(), ConnectionFamily(),
+          ServerFamily()};
 }
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }

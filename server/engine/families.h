@@ -8,6 +8,7 @@ namespace understudy::engine {
 
 // One per family file; each returns its COMMAND group and registration table.
 CommandFamily StringFamily();
+CommandFamily BitmapsFamily();
 CommandFamily KeysFamily();
 CommandFamily ListsFamily();
 CommandFamily HashesFamily();
