@@ -375,6 +375,23 @@ bool Database::Rename(std::string_view from, std::string_view to) {
   return true;
 }
 
+bool Database::MoveTo(std::string_view key, Database& target) {
+  Entry* entry = Lookup(key);
+  if (entry == nullptr || target.Lookup(key) != nullptr) return false;
+  const int64_t deadline = entry->deadline();
+  DropTimer(entry);
+  Notify(key, KeyEvent::kDeleted);
+  table_->Unlink(key);
+  // The entry itself moves: it keeps its room for the deadline, now written in target's timers.
+  target.table_->Insert(entry);
+  if (deadline != kNoExpiry) {
+    entry->set_ttl_flag(true);
+    target.AddTimer(entry, deadline);
+  }
+  target.Notify(key, KeyEvent::kWritten);
+  return true;
+}
+
 size_t Database::size() const { return table_->size(); }
 
 void Database::Clear(bool async) {

@@ -96,6 +96,9 @@ class Database {
   // Moves the value and deadline of `from` to `to` (replacing `to`). Both keys must differ
   // and `from` must exist; returns false otherwise.
   bool Rename(std::string_view from, std::string_view to);
+  // Moves key, its value and deadline, to `target` (MOVE) without copying the value. False if
+  // key does not exist here or already exists there.
+  bool MoveTo(std::string_view key, Database& target);
 
   // Keys currently stored, including any whose deadline passed but that were not reclaimed
   // yet (what DBSIZE reports in Redis too).

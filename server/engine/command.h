@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <span>
 #include <string_view>
+#include <vector>
 
 #include "resp/reply_writer.h"
 #include "server/engine/client.h"
@@ -93,6 +94,17 @@ using CommandHandler = void (*)(CommandContext& ctx);
 // Keys that follow a count argument (LMPOP numkeys key ..., ZUNIONSTORE dest numkeys key ...)
 // are found through `numkeys`, the count's position; they get one more spec (Redis's "keynum")
 // with the last flag group. Such a command declares kMovableKeys.
+// Keys only found by reading the request or the data (SORT's BY and GET patterns, its STORE
+// destination): COMMAND INFO shows them as a spec of unknown position, after the others.
+struct UnknownKeys {
+  std::string_view flags;  // "OW update"
+  std::string_view notes;
+};
+
+// Finds the keys of a request whose keys a keyword marks (SORT ... STORE dest), for COMMAND
+// GETKEYS; args[0] is the command name.
+using KeyFinder = std::vector<std::string_view> (*)(std::span<const std::string_view> args);
+
 struct KeyPositions {
   int first = 0;
   int last = 0;
@@ -100,6 +112,8 @@ struct KeyPositions {
   std::string_view flags = {};  // "RW access update"
   std::string_view notes = {};
   int numkeys = 0;  // 0: no counted keys
+  std::span<const UnknownKeys> unknown = {};
+  KeyFinder find = nullptr;  // null: the positions above say where every key is
 };
 
 inline constexpr KeyPositions kNoKeys{};

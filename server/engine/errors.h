@@ -32,6 +32,8 @@ inline constexpr std::string_view kExpireNxWithOthers =
     "ERR NX and XX, GT or LT options at the same time are not compatible";
 inline constexpr std::string_view kExpireGtAndLt =
     "ERR GT and LT options at the same time are not compatible";
+inline constexpr std::string_view kSortNotDouble =
+    "ERR One or more scores can't be converted into double";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 // COMMAND GETKEYS
 inline constexpr std::string_view kInvalidCommandSpecified = "ERR Invalid command specified";

@@ -1,15 +1,21 @@
-// Generic key commands: existence, deletion, types, iteration, renaming, expiry, OBJECT.
+// Generic key commands: existence, deletion, types, iteration, renaming, moving, expiry,
+// sorting, OBJECT.
+#include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <cstring>
 #include <cerrno>
 #include <cstdint>
 #include <cstdlib>
 #include <iterator>
 #include <limits>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "server/engine/arg_parser.h"
 #include "server/engine/client.h"
 #include "server/engine/command.h"
@@ -18,11 +24,16 @@
 #include "server/engine/families.h"
 #include "server/engine/glob.h"
 #include "store/database.h"
+#include "store/hash_value.h"
+#include "store/list_value.h"
+#include "store/set_value.h"
+#include "store/zset_value.h"
 
 namespace understudy::engine {
 namespace {
 
 using store::Database;
+using store::ValueType;
 
 // Counts the keys among args[1..] that fn accepts (DEL, EXISTS, TOUCH).
 template <typename Fn>
@@ -238,6 +249,282 @@ void ReplyExpireTime(CommandContext& ctx, bool seconds) {
 void CmdExpireTime(CommandContext& ctx) { ReplyExpireTime(ctx, true); }
 void CmdPExpireTime(CommandContext& ctx) { ReplyExpireTime(ctx, false); }
 
+// MOVE key db
+void CmdMove(CommandContext& ctx) {
+  int target_db;
+  if (!ParseInt32Arg(ctx.reply, ctx.args[2], &target_db)) return;
+  if (target_db < 0 || target_db >= ctx.engine.keyspace().num_databases()) {
+    return ctx.reply.Error(errors::kDbIndexOutOfRange);
+  }
+  if (target_db == ctx.client.db) return ctx.reply.Error(errors::kSameObject);
+  const bool moved = ctx.db().MoveTo(ctx.args[1], ctx.engine.keyspace().db(target_db));
+  ctx.reply.Integer(moved ? 1 : 0);
+}
+
+// SORT and SORT_RO.
+
+// What a BY or GET pattern names for one element: "#" is the element itself; otherwise the
+// first '*' is replaced by the element, giving a string key, or with "->field" after the '*'
+// a field of a hash. Missing keys, other types and patterns without '*' give nothing.
+std::optional<std::string> LookUpPattern(Database& db, std::string_view pattern,
+                                         std::string_view element) {
+  if (pattern == "#") return std::string(element);
+  const size_t star = pattern.find('*');
+  if (star == std::string_view::npos) return std::nullopt;
+  std::string_view field;
+  std::string_view suffix = pattern.substr(star + 1);
+  if (const size_t arrow = suffix.find("->");
+      arrow != std::string_view::npos && arrow + 2 < suffix.size()) {
+    field = suffix.substr(arrow + 2);
+    suffix = suffix.substr(0, arrow);
+  }
+  const std::string key = absl::StrCat(store::AbslView(pattern.substr(0, star)),
+                                       store::AbslView(element), store::AbslView(suffix));
+  const store::Value* value = db.Find(key);
+  if (value == nullptr) return std::nullopt;
+  if (field.empty()) {
+    if (!value->is(ValueType::kString)) return std::nullopt;
+    return std::string(value->str().view());
+  }
+  if (!value->is(ValueType::kHash)) return std::nullopt;
+  return value->as<store::HashValue>().Get(field);
+}
+
+// A number as SORT reads it, with C's strtod up to the first NUL: leading blanks, hex and
+// "inf" are fine, an empty string is 0; trailing bytes, NaN and overflow are not.
+bool ParseSortScore(const std::string& text, double* out) {
+  const char* begin = text.c_str();
+  char* end;
+  errno = 0;
+  *out = std::strtod(begin, &end);
+  return *end == '\0' && errno != ERANGE && !std::isnan(*out);
+}
+
+// C strings compare up to their first NUL, as strcoll does in the C locale.
+int CompareAsCStrings(const std::string& a, const std::string& b) {
+  return std::strcmp(a.c_str(), b.c_str());
+}
+
+int CompareBytes(std::string_view a, std::string_view b) { return a.compare(b); }
+
+struct SortOptions {
+  std::optional<std::string_view> by;
+  bool dont_sort = false;  // BY a pattern without '*'
+  int64_t offset = 0;
+  int64_t count = -1;
+  bool limited = false;
+  std::vector<std::string_view> gets;
+  bool desc = false;
+  bool alpha = false;
+  std::optional<std::string_view> store;
+};
+
+// The options after the key; false once an error was replied.
+bool ParseSortOptions(CommandContext& ctx, bool read_only, SortOptions* options) {
+  for (size_t i = 2; i < ctx.args.size(); ++i) {
+    const std::string_view arg = ctx.args[i];
+    const size_t left = ctx.args.size() - i - 1;
+    if (EqualsIgnoreCase(arg, "asc")) {
+      options->desc = false;
+    } else if (EqualsIgnoreCase(arg, "desc")) {
+      options->desc = true;
+    } else if (EqualsIgnoreCase(arg, "alpha")) {
+      options->alpha = true;
+    } else if (EqualsIgnoreCase(arg, "limit") && left >= 2) {
+      if (!ParseIntArg(ctx.reply, ctx.args[i + 1], &options->offset) ||
+          !ParseIntArg(ctx.reply, ctx.args[i + 2], &options->count)) {
+        return false;
+      }
+      options->limited = true;
+      i += 2;
+    } else if (EqualsIgnoreCase(arg, "store") && left >= 1 && !read_only) {
+      options->store = ctx.args[++i];
+    } else if (EqualsIgnoreCase(arg, "by") && left >= 1) {
+      options->by = ctx.args[++i];
+      options->dont_sort = options->by->find('*') == std::string_view::npos;
+    } else if (EqualsIgnoreCase(arg, "get") && left >= 1) {
+      options->gets.push_back(ctx.args[++i]);
+    } else {
+      ctx.reply.Error(errors::kSyntax);
+      return false;
+    }
+  }
+  return true;
+}
+
+// The elements of a list, set or sorted set, in their own order.
+std::vector<std::string> SortElements(const store::Value& value) {
+  std::vector<std::string> elements;
+  auto add = [&](std::string_view element) { elements.emplace_back(element); };
+  switch (value.type()) {
+    case ValueType::kList: {
+      const store::ListValue& list = value.as<store::ListValue>();
+      elements.reserve(list.size());
+      if (!list.empty()) list.ForRange(0, list.size() - 1, add);
+      break;
+    }
+    case ValueType::kSet:
+      elements.reserve(value.as<store::SetValue>().size());
+      value.as<store::SetValue>().ForEach(add);
+      break;
+    case ValueType::kZSet:
+      elements.reserve(value.as<store::ZSetValue>().size());
+      value.as<store::ZSetValue>().RangeByRank(
+          0, -1, /*reverse=*/false, [&](std::string_view member, double) { add(member); });
+      break;
+    default:
+      break;
+  }
+  return elements;
+}
+
+struct SortItem {
+  std::string element;
+  double score = 0;
+  std::optional<std::string> weight;  // ALPHA with BY: the value compared
+};
+
+void Sort(CommandContext& ctx, bool read_only) {
+  SortOptions options;
+  if (!ParseSortOptions(ctx, read_only, &options)) return;
+  Database& db = ctx.db();
+  const store::Value* value = db.Find(ctx.args[1]);
+  if (value != nullptr && !value->is(ValueType::kList) && !value->is(ValueType::kSet) &&
+      !value->is(ValueType::kZSet)) {
+    return ctx.reply.Error(errors::kWrongType);
+  }
+  std::vector<std::string> elements;
+  if (value != nullptr) elements = SortElements(*value);
+  const bool is_set = value != nullptr && value->is(ValueType::kSet);
+  // A set's own order is its hash table's: what is stored is sorted, to be reproducible.
+  if (options.dont_sort && is_set && options.store) {
+    options = {.offset = options.offset, .count = options.count, .limited = options.limited,
+               .gets = options.gets, .desc = options.desc, .alpha = true, .store = options.store};
+  }
+  // A list or sorted set left unsorted keeps its order, reversed by DESC.
+  if (options.dont_sort && options.desc && value != nullptr && !is_set) {
+    std::reverse(elements.begin(), elements.end());
+  }
+
+  std::vector<SortItem> items(elements.size());
+  for (size_t i = 0; i < elements.size(); ++i) items[i].element = std::move(elements[i]);
+  if (!options.dont_sort) {
+    bool bad_score = false;
+    for (SortItem& item : items) {
+      std::optional<std::string> weight;
+      if (options.by) {
+        weight = LookUpPattern(db, *options.by, item.element);
+        if (!weight) continue;
+      }
+      if (options.alpha) {
+        if (options.by) item.weight = std::move(weight);
+      } else if (!ParseSortScore(options.by ? *weight : item.element, &item.score)) {
+        bad_score = true;
+      }
+    }
+    if (bad_score) return ctx.reply.Error(errors::kSortNotDouble);
+    const bool binary = options.store.has_value();
+    auto compare = [&](const SortItem& a, const SortItem& b) {
+      int cmp;
+      if (!options.alpha) {
+        cmp = a.score < b.score ? -1 : a.score > b.score ? 1 : CompareBytes(a.element, b.element);
+      } else if (options.by) {
+        if (!a.weight || !b.weight) {
+          cmp = a.weight.has_value() == b.weight.has_value() ? 0 : a.weight ? 1 : -1;
+        } else {
+          cmp = binary ? CompareBytes(*a.weight, *b.weight)
+                       : CompareAsCStrings(*a.weight, *b.weight);
+        }
+      } else {
+        cmp = binary ? CompareBytes(a.element, b.element)
+                     : CompareAsCStrings(a.element, b.element);
+      }
+      return options.desc ? cmp > 0 : cmp < 0;
+    };
+    std::stable_sort(items.begin(), items.end(), compare);
+  }
+
+  // LIMIT as Redis clamps it: a negative offset is 0, a negative count runs to the end.
+  const int64_t size = static_cast<int64_t>(items.size());
+  int64_t start = std::max<int64_t>(options.offset, 0);
+  int64_t end = options.count < 0 ? size - 1 : start + options.count - 1;
+  if (start >= size) {
+    start = size - 1;
+    end = size - 2;
+  }
+  end = std::min(end, size - 1);
+  const size_t n = end >= start ? static_cast<size_t>(end - start + 1) : 0;
+
+  std::vector<std::optional<std::string>> out;
+  out.reserve(n * std::max<size_t>(options.gets.size(), 1));
+  for (size_t i = 0; i < n; ++i) {
+    const std::string& element = items[start + i].element;
+    if (options.gets.empty()) {
+      out.emplace_back(element);
+      continue;
+    }
+    for (std::string_view pattern : options.gets) out.push_back(LookUpPattern(db, pattern, element));
+  }
+  if (!options.store) {
+    ctx.reply.ArrayHeader(out.size());
+    for (const auto& item : out) {
+      if (item) {
+        ctx.reply.Bulk(*item);
+      } else {
+        ctx.reply.Null();
+      }
+    }
+    return;
+  }
+  db.Erase(*options.store);
+  if (!out.empty()) {
+    auto [stored, inserted] = db.FindOrInsert(*options.store, ValueType::kList);
+    store::ListValue& list = stored->as<store::ListValue>();
+    list.set_fill(ctx.engine.keyspace().encoding().list_max_listpack_size);
+    for (const auto& item : out) list.PushBack(item ? std::string_view(*item) : "");
+    db.Written(*options.store);
+  }
+  ctx.reply.Integer(static_cast<int64_t>(out.size()));
+}
+
+// SORT key [BY pattern] [LIMIT offset count] [GET pattern ...] [ASC|DESC] [ALPHA] [STORE dest]
+void CmdSort(CommandContext& ctx) { Sort(ctx, /*read_only=*/false); }
+// SORT_RO: SORT without STORE.
+void CmdSortRo(CommandContext& ctx) { Sort(ctx, /*read_only=*/true); }
+
+// COMMAND GETKEYS of SORT: the key, and the destination of the last STORE.
+std::vector<std::string_view> SortKeys(std::span<const std::string_view> args) {
+  std::vector<std::string_view> keys = {args[1]};
+  std::optional<std::string_view> store;
+  for (size_t i = 2; i < args.size(); ++i) {
+    const size_t left = args.size() - i - 1;
+    if (EqualsIgnoreCase(args[i], "limit") && left >= 2) {
+      i += 2;
+    } else if ((EqualsIgnoreCase(args[i], "get") || EqualsIgnoreCase(args[i], "by")) && left >= 1) {
+      ++i;
+    } else if (EqualsIgnoreCase(args[i], "store") && left >= 1) {
+      store = args[++i];
+    }
+  }
+  if (store) keys.push_back(*store);
+  return keys;
+}
+
+std::vector<std::string_view> SortRoKeys(std::span<const std::string_view> args) {
+  return {args[1]};
+}
+
+constexpr UnknownKeys kSortPatternKeys = {
+    "RO access",
+    "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from "
+    "the content of the key we sort"};
+constexpr UnknownKeys kSortKeys[] = {
+    kSortPatternKeys,
+    {"OW update",
+     "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear "
+     "anywhere in the argument array"}};
+constexpr UnknownKeys kSortRoKeys[] = {kSortPatternKeys};
+
 // PERSIST key
 void CmdPersist(CommandContext& ctx) { ctx.reply.Integer(ctx.db().Persist(ctx.args[1]) ? 1 : 0); }
 
@@ -375,6 +662,36 @@ const CommandSpec kCommands[] = {
      .keys = {1, 2, 1, "RW access delete|OW insert"},
      .handler = CmdRenameNx,
      .doc = {"Rename a key, only if the new key does not exist", "1.0.0", "O(1)"}},
+    {.name = "move",
+     .arity = 3,
+     .flags = kWrite | kFast,
+     .acl = kAclKeyspace,
+     .keys = {1, 1, 1, "RW access update"},
+     .handler = CmdMove,
+     .doc = {"Move a key to another database", "1.0.0", "O(1)"}},
+    {.name = "sort",
+     .arity = -2,
+     .flags = kWrite | kDenyOom | kMovableKeys,
+     .acl = kAclSet | kAclSortedSet | kAclList | kAclDangerous,
+     .keys = {.first = 1, .last = 1, .step = 1, .flags = "RO access", .unknown = kSortKeys,
+              .find = SortKeys},
+     .handler = CmdSort,
+     .doc = {"Sort the elements in a list, set or sorted set", "1.0.0",
+             "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M "
+             "the number of returned elements. When the elements are not sorted, complexity is "
+             "O(N)."}},
+    {.name = "sort_ro",
+     .arity = -2,
+     .flags = kReadOnly | kMovableKeys,
+     .acl = kAclSet | kAclSortedSet | kAclList | kAclDangerous,
+     .keys = {.first = 1, .last = 1, .step = 1, .flags = "RO access", .unknown = kSortRoKeys,
+              .find = SortRoKeys},
+     .handler = CmdSortRo,
+     .doc = {"Sort the elements in a list, set or sorted set. Read-only variant of SORT.",
+             "7.0.0",
+             "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M "
+             "the number of returned elements. When the elements are not sorted, complexity is "
+             "O(N)."}},
     {.name = "copy",
      .arity = -3,
      .flags = kWrite | kDenyOom,

@@ -112,8 +112,7 @@ std::vector<std::string_view> SplitWords(std::string_view tips) {
 // One key specification. It finds its keys from argument `index` on: a range of last_key
 // (relative to index, or from the end if negative) and step, or with keynum the keys that
 // follow a count at index.
-void ReplyKeySpec(resp::ReplyWriter& r, std::string_view flags, std::string_view notes, int index,
-                  int last_key, int step, bool keynum = false) {
+void ReplyKeySpecHead(resp::ReplyWriter& r, std::string_view flags, std::string_view notes) {
   r.MapHeader(notes.empty() ? 3 : 4);
   if (!notes.empty()) {
     r.Bulk("notes");
@@ -122,6 +121,24 @@ void ReplyKeySpec(resp::ReplyWriter& r, std::string_view flags, std::string_view
   r.Bulk("flags");
   const std::vector<std::string_view> names = SplitWords(flags);
   ReplyNameSet(r, names.size(), [&](size_t i) { return names[i]; });
+}
+
+// A spec whose keys have no known position: begin_search and find_keys are "unknown".
+void ReplyUnknownKeySpec(resp::ReplyWriter& r, const UnknownKeys& keys) {
+  ReplyKeySpecHead(r, keys.flags, keys.notes);
+  for (std::string_view part : {"begin_search", "find_keys"}) {
+    r.Bulk(part);
+    r.MapHeader(2);
+    r.Bulk("type");
+    r.Bulk("unknown");
+    r.Bulk("spec");
+    r.MapHeader(0);
+  }
+}
+
+void ReplyKeySpec(resp::ReplyWriter& r, std::string_view flags, std::string_view notes, int index,
+                  int last_key, int step, bool keynum = false) {
+  ReplyKeySpecHead(r, flags, notes);
   r.Bulk("begin_search");
   r.MapHeader(2);
   r.Bulk("type");
@@ -168,7 +185,7 @@ void ReplyKeySpecs(resp::ReplyWriter& r, const KeyPositions& keys) {
     roles.pop_back();
   }
   const size_t range_specs = keys.first == 0 ? 0 : roles.size();
-  r.SetHeader(range_specs + (keys.numkeys != 0 ? 1 : 0));
+  r.SetHeader(range_specs + (keys.numkeys != 0 ? 1 : 0) + keys.unknown.size());
   if (range_specs == 1) {
     const int last_key = keys.last < 0 ? keys.last : keys.last - keys.first;
     ReplyKeySpec(r, roles[0], keys.notes, keys.first, last_key, keys.step);
@@ -178,6 +195,7 @@ void ReplyKeySpecs(resp::ReplyWriter& r, const KeyPositions& keys) {
     }
   }
   if (keys.numkeys != 0) ReplyKeySpec(r, counted_role, keys.notes, keys.numkeys, 0, 0, true);
+  for (const UnknownKeys& unknown : keys.unknown) ReplyUnknownKeySpec(r, unknown);
 }
 
 // One COMMAND INFO entry: name, arity, flags, first key, last key, step, ACL categories,
@@ -350,6 +368,7 @@ void CmdCommandGetKeys(CommandContext& ctx) {
   if (keys.first == 0 && keys.numkeys == 0) {
     return ctx.reply.Error(errors::kNoKeyArguments);
   }
+  if (keys.find != nullptr) return ctx.reply.BulkArray(keys.find(argv));
   const int argc = static_cast<int>(argv.size());
   const int last = keys.last < 0 ? argc + keys.last : keys.last;
   std::vector<std::string_view> found;

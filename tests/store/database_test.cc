@@ -325,6 +325,31 @@ TEST_F(DatabaseTest, RenameMovesValueAndTtl) {
   EXPECT_FALSE(db_.Contains("to"));
 }
 
+TEST_F(DatabaseTest, MoveToTakesTheEntryAndItsTtlToTheOtherDatabase) {
+  Database other(clock_, 1);
+  auto [list, inserted] = db_.FindOrInsert("l", ValueType::kList);
+  list->as<ListValue>().PushBack("a");
+  const ListValue* container = &list->as<ListValue>();
+  SetString("t", "v");
+  db_.SetExpiry("t", now() + 100);
+  other.Set("taken", "x");
+  db_.Set("taken", "y");
+
+  EXPECT_TRUE(db_.MoveTo("l", other));
+  EXPECT_TRUE(db_.MoveTo("t", other));
+  EXPECT_FALSE(db_.MoveTo("taken", other));
+  EXPECT_FALSE(db_.MoveTo("missing", other));
+  EXPECT_EQ(db_.size(), 1u);
+  EXPECT_EQ(db_.expires_size(), 0u);
+  ASSERT_NE(other.Find("l"), nullptr);
+  EXPECT_EQ(&other.Find("l")->as<ListValue>(), container);  // moved, not copied
+  EXPECT_THAT(other.GetExpiry("t"), Optional(now() + 100));
+  EXPECT_EQ(other.expires_size(), 1u);
+  clock_.AdvanceMs(100);
+  EXPECT_EQ(other.ExpireDue(kUnlimited), 1u);
+  EXPECT_FALSE(other.Contains("t"));
+}
+
 TEST_F(DatabaseTest, RenameOfPersistentKeyOverVolatileKey) {
   SetString("from", "v");
   SetString("to", "old");
