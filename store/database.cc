@@ -30,13 +30,15 @@ constexpr size_t kTrimAfterKeys = 1 << 16;
 
 // A key and its value in one allocation, laid out for bytes per key:
 //
-//   next (8) | header (1) [| key length (8)] | key | value [| deadline (8) | timer (4)]
+//   next (8) | header (1) | access (3) [| key length (8)] | key | value [| deadline (8) | timer (4)]
 //
 // `next` links the table's chain. The header's top bit says whether the key has a TTL, and so
 // whether the deadline and timer fields are there at all; its low 7 bits hold the key's length,
-// or 127 when an 8-byte length follows. The value is a Value: a tag and its payload (value.h).
-// Past `next` nothing is aligned, so fields are read with memcpy. A 14-byte key with a 16-byte
-// string takes 40 bytes, a 48-byte malloc chunk; with a TTL, 52 bytes in a 64-byte chunk.
+// or 127 when an 8-byte length follows. `access` is the access clock (AccessClock) when the key
+// was last read or written, as Redis's 24-bit LRU field: OBJECT IDLETIME, and what LRU eviction
+// will go by. The value is a Value: a tag and its payload (value.h). Past `next` nothing is
+// aligned, so fields are read with memcpy. A 14-byte key with a 16-byte string takes 43 bytes,
+// a 64-byte malloc chunk (56 usable); with a TTL, 55 bytes in the same chunk.
 //
 // An entry moves when it is laid out anew and its chunk has no room (a TTL added, a bigger
 // value, a rename); the table link and the timer's payload are updated to follow it.
@@ -51,16 +53,16 @@ class Database::Entry {
 
   // An entry for key, `size` bytes long (see Size) with the TTL flag as given; the value and
   // the TTL fields are still to be written.
-  static Entry* Create(std::string_view key, size_t size, bool ttl) {
+  static Entry* Create(std::string_view key, size_t size, bool ttl, uint32_t access) {
     void* memory = std::malloc(size);
     if (memory == nullptr) throw std::bad_alloc();
     auto* entry = new (memory) Entry;
     char* p = entry->bytes();
     const uint8_t flag = ttl ? kTtlBit : 0;
-    if (key.size() < kLongKey) {
-      *p++ = static_cast<char>(key.size() | flag);
-    } else {
-      *p++ = static_cast<char>(kLongKey | flag);
+    *p = static_cast<char>((key.size() < kLongKey ? key.size() : kLongKey) | flag);
+    entry->set_access(access);
+    p += 1 + kAccessSize;
+    if (key.size() >= kLongKey) {
       const uint64_t length = key.size();
       std::memcpy(p, &length, sizeof(length));
       p += sizeof(length);
@@ -89,9 +91,8 @@ class Database::Entry {
   static void FreeShell(Entry* entry) { std::free(entry); }
 
   std::string_view key() const {
-    const char* p = bytes();
+    const char* p = bytes() + 1 + kAccessSize;
     size_t length = header() & kLongKey;
-    ++p;
     if (length == kLongKey) {
       uint64_t wide;
       std::memcpy(&wide, p, sizeof(wide));
@@ -107,6 +108,13 @@ class Database::Entry {
   }
   Value& value() { return *reinterpret_cast<Value*>(value_address()); }
   const Value& value() const { return const_cast<Entry*>(this)->value(); }
+
+  uint32_t access() const {
+    uint32_t clock = 0;
+    std::memcpy(&clock, bytes() + 1, kAccessSize);  // little-endian: the low 3 bytes
+    return clock;
+  }
+  void set_access(uint32_t clock) { std::memcpy(bytes() + 1, &clock, kAccessSize); }
 
   bool has_ttl() const { return (header() & kTtlBit) != 0; }
   void set_ttl_flag(bool ttl) {
@@ -147,8 +155,10 @@ class Database::Entry {
   static constexpr uint8_t kTtlBit = 0x80;
   static constexpr uint8_t kLongKey = 0x7f;
 
+  static constexpr size_t kAccessSize = 3;
+
   static size_t HeaderSize(size_t key_size) {
-    return key_size < kLongKey ? 1 : 1 + sizeof(uint64_t);
+    return 1 + kAccessSize + (key_size < kLongKey ? 0 : sizeof(uint64_t));
   }
 
   Entry() = default;
@@ -254,9 +264,10 @@ Value* Database::Write(std::string_view key, size_t footprint, int64_t deadline_
     // Overwritten in place: the common SET of a same-sized value allocates nothing.
     FreeValue(old->value(), /*lazy=*/true);
     old->set_ttl_flag(ttl);
+    old->set_access(AccessClock());
     entry = old;
   } else {
-    entry = Entry::Create(key, size, ttl);
+    entry = Entry::Create(key, size, ttl, AccessClock());
     if (old != nullptr) {
       table_->Replace(old, entry);
       FreeEntry(old, /*lazy=*/true);
@@ -272,7 +283,27 @@ Value* Database::Write(std::string_view key, size_t footprint, int64_t deadline_
 
 Value* Database::Find(std::string_view key) {
   Entry* entry = Lookup(key);
+  if (entry == nullptr) return nullptr;
+  entry->set_access(AccessClock());
+  return &entry->value();
+}
+
+Value* Database::Peek(std::string_view key) {
+  Entry* entry = Lookup(key);
   return entry != nullptr ? &entry->value() : nullptr;
+}
+
+std::optional<int64_t> Database::IdleMs(std::string_view key) {
+  const Entry* entry = Lookup(key);
+  if (entry == nullptr) return std::nullopt;
+  // The clock wraps every 2^24 s (194 days): a smaller clock than the key's wrapped once.
+  const uint32_t now = AccessClock(), then = entry->access();
+  const uint32_t elapsed = now >= then ? now - then : now + (kAccessClockMax + 1 - then);
+  return int64_t{elapsed} * 1000;
+}
+
+uint32_t Database::AccessClock() const {
+  return static_cast<uint32_t>(clock_.NowMs() / 1000) & kAccessClockMax;
 }
 
 bool Database::Contains(std::string_view key) const {
@@ -281,9 +312,12 @@ bool Database::Contains(std::string_view key) const {
 }
 
 std::pair<Value*, bool> Database::FindOrInsert(std::string_view key, ValueType type) {
-  if (Entry* entry = Lookup(key)) return {&entry->value(), false};
+  if (Entry* entry = Lookup(key)) {
+    entry->set_access(AccessClock());
+    return {&entry->value(), false};
+  }
   Entry* entry = Entry::Create(key, Entry::Size(key.size(), Value::EmptyFootprint(type), false),
-                               /*ttl=*/false);
+                               /*ttl=*/false, AccessClock());
   Value* value = Value::EmplaceEmpty(entry->value_address(), type);
   table_->Insert(entry);
   return {value, true};
@@ -365,7 +399,8 @@ bool Database::Rename(std::string_view from, std::string_view to) {
   DropTimer(source);
   // The key is part of the entry, so the entry is built anew and the value moves as its bytes.
   const Value& value = source->value();
-  Entry* moved = Entry::Create(to, Entry::Size(to.size(), value.footprint(), ttl), ttl);
+  Entry* moved =
+      Entry::Create(to, Entry::Size(to.size(), value.footprint(), ttl), ttl, AccessClock());
   std::memcpy(moved->value_address(), &value, value.footprint());
   table_->Unlink(from);
   Entry::FreeShell(source);
@@ -379,6 +414,7 @@ bool Database::MoveTo(std::string_view key, Database& target) {
   Entry* entry = Lookup(key);
   if (entry == nullptr || target.Lookup(key) != nullptr) return false;
   const int64_t deadline = entry->deadline();
+  entry->set_access(AccessClock());
   DropTimer(entry);
   Notify(key, KeyEvent::kDeleted);
   table_->Unlink(key);

@@ -59,6 +59,11 @@ class Database {
   // The live value under key, or nullptr (an expired key is deleted first). A caller that
   // changes the value in place reports it with Written(key).
   Value* Find(std::string_view key);
+  // Find without counting as an access (TYPE, TTL, EXISTS and OBJECT look so in Redis).
+  Value* Peek(std::string_view key);
+  // Time since key was last read or written, in whole seconds as milliseconds (OBJECT
+  // IDLETIME); nullopt if it does not exist.
+  std::optional<int64_t> IdleMs(std::string_view key);
   // Reports an in-place change of key's value to the observer.
   void Written(std::string_view key) { Notify(key, KeyEvent::kWritten); }
   // Whether key holds a live value. Unlike Find it never deletes: for commands that must not
@@ -136,6 +141,9 @@ class Database {
 
   // The entry under key if it is live; one whose deadline passed is deleted first.
   Entry* Lookup(std::string_view key);
+  // Seconds of the clock, in the 24 bits an entry keeps of them.
+  static constexpr uint32_t kAccessClockMax = (1u << 24) - 1;
+  uint32_t AccessClock() const;
   // Writes a value of `footprint` bytes, built by emplace(address), under key (see Set).
   template <typename Emplace>
   Value* Write(std::string_view key, size_t footprint, int64_t deadline_ms, Emplace emplace);

@@ -34,6 +34,10 @@ inline constexpr std::string_view kExpireGtAndLt =
     "ERR GT and LT options at the same time are not compatible";
 inline constexpr std::string_view kSortNotDouble =
     "ERR One or more scores can't be converted into double";
+inline constexpr std::string_view kNoLfuPolicy =
+    "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
+    "that when switching between policies at runtime LRU and LFU data will take some time to "
+    "adjust.";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 // COMMAND GETKEYS
 inline constexpr std::string_view kInvalidCommandSpecified = "ERR Invalid command specified";

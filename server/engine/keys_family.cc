@@ -54,14 +54,19 @@ void CmdUnlink(CommandContext& ctx) {
   CountKeys(ctx, [](Database& db, std::string_view key) { return db.Unlink(key); });
 }
 
-// EXISTS key [key ...] (a key named twice counts twice), TOUCH key [key ...]
+// EXISTS key [key ...] (a key named twice counts twice): not an access of the keys.
 void CmdExists(CommandContext& ctx) {
+  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Peek(key) != nullptr; });
+}
+
+// TOUCH key [key ...]: counts the keys as EXISTS does, and accesses them.
+void CmdTouch(CommandContext& ctx) {
   CountKeys(ctx, [](Database& db, std::string_view key) { return db.Find(key) != nullptr; });
 }
 
 // TYPE key
 void CmdType(CommandContext& ctx) {
-  const store::Value* value = ctx.db().Find(ctx.args[1]);
+  const store::Value* value = ctx.db().Peek(ctx.args[1]);
   ctx.reply.SimpleString(value == nullptr ? "none" : store::TypeName(value->type()));
 }
 
@@ -530,12 +535,40 @@ void CmdPersist(CommandContext& ctx) { ctx.reply.Integer(ctx.db().Persist(ctx.ar
 
 // OBJECT ENCODING key
 void CmdObjectEncoding(CommandContext& ctx) {
-  const store::Value* value = ctx.db().Find(ctx.args[2]);
+  const store::Value* value = ctx.db().Peek(ctx.args[2]);
   if (value == nullptr) return ctx.reply.Null();
   ctx.reply.Bulk(value->encoding());
 }
 
-// OBJECT HELP: Redis's text, which lists the subcommands not implemented here yet too.
+// OBJECT REFCOUNT key: Redis shares one object for each of the integers 0..9999 that strings
+// hold, and reports such a shared object's count as INT_MAX; every other value is its key's own.
+void CmdObjectRefcount(CommandContext& ctx) {
+  const store::Value* value = ctx.db().Peek(ctx.args[2]);
+  if (value == nullptr) return ctx.reply.Null();
+  constexpr int64_t kSharedIntegers = 10000;
+  constexpr int64_t kSharedRefcount = std::numeric_limits<int32_t>::max();
+  int64_t n;
+  const bool shared = value->is(ValueType::kString) &&
+                      value->string_encoding() == store::StringEncoding::kInt &&
+                      value->ToInt64(&n) && n >= 0 && n < kSharedIntegers;
+  ctx.reply.Integer(shared ? kSharedRefcount : 1);
+}
+
+// OBJECT IDLETIME key: seconds since the key was last read or written.
+void CmdObjectIdletime(CommandContext& ctx) {
+  const std::optional<int64_t> idle_ms = ctx.db().IdleMs(ctx.args[2]);
+  if (!idle_ms) return ctx.reply.Null();
+  ctx.reply.Integer(*idle_ms / 1000);
+}
+
+// OBJECT FREQ key: access frequencies are kept only under an LFU maxmemory-policy, which
+// understudy does not offer (yet), so this is always Redis's answer without one.
+void CmdObjectFreq(CommandContext& ctx) {
+  if (ctx.db().Peek(ctx.args[2]) == nullptr) return ctx.reply.Null();
+  ctx.reply.Error(errors::kNoLfuPolicy);
+}
+
+// OBJECT HELP
 void CmdObjectHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "OBJECT <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
@@ -568,6 +601,30 @@ const CommandSpec kObjectSubcommands[] = {
      .keys = {2, 2, 1, "RO"},
      .handler = CmdObjectEncoding,
      .doc = {"Inspect the internal encoding of a Redis object", "2.2.3", "O(1)"},
+     .tips = "nondeterministic_output"},
+    {.name = "freq",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclKeyspace,
+     .keys = {2, 2, 1, "RO"},
+     .handler = CmdObjectFreq,
+     .doc = {"Get the logarithmic access frequency counter of a Redis object", "4.0.0", "O(1)"},
+     .tips = "nondeterministic_output"},
+    {.name = "idletime",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclKeyspace,
+     .keys = {2, 2, 1, "RO"},
+     .handler = CmdObjectIdletime,
+     .doc = {"Get the time since a Redis object was last accessed", "2.2.3", "O(1)"},
+     .tips = "nondeterministic_output"},
+    {.name = "refcount",
+     .arity = 3,
+     .flags = kReadOnly,
+     .acl = kAclKeyspace,
+     .keys = {2, 2, 1, "RO"},
+     .handler = CmdObjectRefcount,
+     .doc = {"Get the number of references to the value of the key", "2.2.3", "O(1)"},
      .tips = "nondeterministic_output"},
     {.name = "help",
      .arity = 2,
@@ -610,7 +667,7 @@ const CommandSpec kCommands[] = {
      .flags = kReadOnly | kFast,
      .acl = kAclKeyspace,
      .keys = {1, -1, 1, "RO"},
-     .handler = CmdExists,
+     .handler = CmdTouch,
      .doc = {"Alters the last access time of a key(s). Returns the number of existing keys "
              "specified.",
              "3.2.1", "O(N) where N is the number of keys that will be touched."},

@@ -350,6 +350,29 @@ TEST_F(DatabaseTest, MoveToTakesTheEntryAndItsTtlToTheOtherDatabase) {
   EXPECT_FALSE(other.Contains("t"));
 }
 
+TEST_F(DatabaseTest, IdleTimeCountsFromTheLastReadOrWrite) {
+  SetString("k", "v");
+  EXPECT_THAT(db_.IdleMs("k"), Optional(0));
+  clock_.AdvanceMs(5500);
+  EXPECT_THAT(db_.IdleMs("k"), Optional(5000));  // whole seconds, as Redis's LRU clock
+  ASSERT_NE(db_.Peek("k"), nullptr);              // TYPE, EXISTS, OBJECT: not an access
+  EXPECT_THAT(db_.IdleMs("k"), Optional(5000));
+  ASSERT_NE(db_.Find("k"), nullptr);
+  EXPECT_THAT(db_.IdleMs("k"), Optional(0));
+  clock_.AdvanceMs(3000);
+  SetString("k", "w");
+  EXPECT_THAT(db_.IdleMs("k"), Optional(0));
+  EXPECT_EQ(db_.IdleMs("missing"), std::nullopt);
+}
+
+TEST_F(DatabaseTest, IdleTimeSurvivesOneWrapOfTheAccessClock) {
+  const int64_t wrap_ms = (int64_t{1} << 24) * 1000;
+  clock_.AdvanceMs(wrap_ms - 10'000 - clock_.NowMs() % wrap_ms);  // 10 s before a wrap
+  SetString("k", "v");
+  clock_.AdvanceMs(30'000);
+  EXPECT_THAT(db_.IdleMs("k"), Optional(30'000));
+}
+
 TEST_F(DatabaseTest, RenameOfPersistentKeyOverVolatileKey) {
   SetString("from", "v");
   SetString("to", "old");
