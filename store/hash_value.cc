@@ -205,7 +205,9 @@ void HashValue::RandomFieldsWithRepeats(size_t count, PairFn fn) const {
     return;
   }
   std::uniform_int_distribution<size_t> pick(0, size() - 1);
-  if (count == 1) return VisitPair(listpack_, listpack_.Seek(static_cast<int64_t>(2 * pick(rng))), fn);
+  if (count == 1) {
+    return VisitPair(listpack_, listpack_.Seek(static_cast<int64_t>(2 * pick(rng))), fn);
+  }
   // Where each pair starts, found in one walk, so that every draw is O(1).
   std::vector<size_t> starts;
   starts.reserve(size());

@@ -253,8 +253,9 @@ void CmdHRandField(CommandContext& ctx) {
   // of more than 2^32 fields (at least 24 GB) is refused instead.
   constexpr uint64_t kMaxRepeatedFields = uint64_t{1} << 32;
   const bool repeats = count < 0;
-  const uint64_t n = repeats ? -static_cast<uint64_t>(count)
-                             : std::min(static_cast<uint64_t>(count), static_cast<uint64_t>(hash->size()));
+  const uint64_t n =
+      repeats ? -static_cast<uint64_t>(count)
+              : std::min(static_cast<uint64_t>(count), static_cast<uint64_t>(hash->size()));
   if (n > kMaxRepeatedFields) return ctx.reply.Error(errors::kOutOfRange);
   // WITHVALUES: RESP2 has a flat array of fields and values, RESP3 an array of pairs.
   const bool pairs = with_values && ctx.reply.resp3();

@@ -177,10 +177,12 @@ constexpr Arity kArities[] = {
     {"lpop", -2},     {"rpop", -2},      {"llen", 2},       {"lrange", 4},      {"lindex", 3},
     {"lset", 4},      {"linsert", 5},    {"lrem", 4},       {"ltrim", 4},       {"lpos", -3},
     {"lmove", 5},     {"rpoplpush", 3},  {"lmpop", -4},     {"blpop", -3},      {"brpop", -3},
-    {"blmove", 6},    {"brpoplpush", 4}, {"blmpop", -5},     {"hset", -4},       {"hsetnx", 4},
-    {"hget", 3},      {"hmget", -3},     {"hmset", -4},     {"hgetall", 2},     {"hdel", -3},
-    {"hexists", 3},   {"hlen", 2},       {"hkeys", 2},      {"hvals", 2},       {"hincrby", 4},
-    {"hincrbyfloat", 4}, {"hstrlen", 3}, {"hrandfield", -2}, {"hscan", -3}};
+    {"blmove", 6},    {"brpoplpush", 4}, {"blmpop", -5}};
+constexpr Arity kHashArities[] = {
+    {"hset", -4},   {"hsetnx", 4},       {"hget", 3},        {"hmget", -3},
+    {"hmset", -4},  {"hgetall", 2},      {"hdel", -3},       {"hexists", 3},
+    {"hlen", 2},    {"hkeys", 2},        {"hvals", 2},       {"hincrby", 4},
+    {"hstrlen", 3}, {"hincrbyfloat", 4}, {"hrandfield", -2}, {"hscan", -3}};
 
 // Keys mostly left to list commands.
 constexpr std::string_view kListKeys[] = {"l"sv, "m"sv};
@@ -197,9 +199,11 @@ constexpr std::string_view kFields[] = {"f"sv, "g"sv, "n"sv, "x"sv, "1"sv, "-1"s
 
 // HRANDFIELD counts whose answer is not random: none, all of the hash, or an error. No
 // negative count that Redis accepts: it would answer that many fields, billions here.
+// clang-format off
 constexpr std::string_view kRandomCounts[] = {
     "0"sv, "1000"sv, "9223372036854775807"sv, "4611686018427387903"sv, "4611686018427387904"sv,
     "-9223372036854775808"sv, "abc"sv, ""sv, "1.5"sv, "+1000"sv};
+// clang-format on
 
 // Blocking timeouts: ones that end almost at once, and ones Redis refuses. Never 0 or one that
 // rounds up to 0 ms (such as -0.0001): the connection would wait for ever.
@@ -244,7 +248,7 @@ class Generator {
         {3, &Generator::LMove},       {2, &Generator::LMPop},         {1, &Generator::BlockingPop},
         {7, &Generator::HSet},        {2, &Generator::HSetNx},        {4, &Generator::HGet},
         {3, &Generator::HDel},        {2, &Generator::HInfo},         {3, &Generator::HIncrBy},
-        {3, &Generator::HIncrByFloat}, {3, &Generator::HGetAll},      {2, &Generator::HRandField},
+        {3, &Generator::HIncrFloat},  {3, &Generator::HGetAll},       {2, &Generator::HRandField},
         {1, &Generator::HScan},       {1, &Generator::HEncoding}};
     int total = 0;
     for (const Choice& choice : kChoices) total += choice.weight;
@@ -620,7 +624,9 @@ class Generator {
 
   // A known command with an argument count its arity rules out.
   void WrongArity(std::vector<Step>& out) {
-    const Arity& spec = kArities[Below(std::size(kArities))];
+    const size_t pick = Below(std::size(kArities) + std::size(kHashArities));
+    const Arity& spec =
+        pick < std::size(kArities) ? kArities[pick] : kHashArities[pick - std::size(kArities)];
     std::vector<int> counts;  // argument counts including the name
     if (spec.arity > 0) {
       for (int n = 1; n <= spec.arity + 2; ++n) {
@@ -846,7 +852,7 @@ class Generator {
   void HIncrBy(std::vector<Step>& out) {
     out.push_back(Command({Name("hincrby"), HashKey(), Field(), Integer()}));
   }
-  void HIncrByFloat(std::vector<Step>& out) {
+  void HIncrFloat(std::vector<Step>& out) {
     out.push_back(Command({Name("hincrbyfloat"), HashKey(), Field(), Float()}));
   }
 
@@ -865,10 +871,12 @@ class Generator {
   void HRandField(std::vector<Step>& out) {
     std::vector<std::string> args = {Name("hrandfield"), HashKey(), Pick(kRandomCounts)};
     const bool with_values = OneIn(2);
-    if (with_values) args.push_back(OneIn(10) ? Pick({"withvalue"sv, "foo"sv}) : Name("withvalues"));
+    if (with_values) {
+      args.push_back(OneIn(10) ? Pick({"withvalue"sv, "foo"sv}) : Name("withvalues"));
+    }
     if (OneIn(20)) args.push_back(Name("withvalues"));
-    out.push_back(Command(std::move(args), with_values ? Compare::kUnorderedPairs
-                                                       : Compare::kUnordered));
+    out.push_back(
+        Command(std::move(args), with_values ? Compare::kUnorderedPairs : Compare::kUnordered));
   }
 
   // HSCAN, iterated to the end; sometimes with a bad cursor or options (an error at once).
@@ -947,7 +955,8 @@ bool Same(Compare compare, const Reply& redis, const Reply& understudy) {
       auto sorted = [](const Reply& reply) {
         std::vector<std::pair<std::string, std::string>> out;
         for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
-          out.emplace_back(resp::ToString(reply.elements[i]), resp::ToString(reply.elements[i + 1]));
+          out.emplace_back(resp::ToString(reply.elements[i]),
+                           resp::ToString(reply.elements[i + 1]));
         }
         std::sort(out.begin(), out.end());
         return out;

@@ -43,8 +43,8 @@ Pairs Sample(const HashValue& h, size_t count) {
 
 Pairs SampleWithRepeats(const HashValue& h, size_t count) {
   Pairs out;
-  h.RandomFieldsWithRepeats(count,
-                            [&](std::string_view f, std::string_view v) { out.emplace_back(f, v); });
+  h.RandomFieldsWithRepeats(
+      count, [&](std::string_view f, std::string_view v) { out.emplace_back(f, v); });
   return out;
 }
 
