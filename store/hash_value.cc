@@ -1,5 +1,6 @@
 #include "store/hash_value.h"
 
+#include <algorithm>
 #include <random>
 #include <utility>
 
@@ -97,15 +98,21 @@ bool HashValue::SetIfMissing(std::string_view field, std::string_view value,
   return !Contains(field) && Set(field, value, config);
 }
 
-std::optional<std::string> HashValue::Get(std::string_view field) const {
+std::optional<LpValue> HashValue::GetView(std::string_view field) const {
   if (table_ != nullptr) {
     const KeyValueNode* node = table_->nodes.Find(field);
     if (node == nullptr) return std::nullopt;
-    return std::string(node->value());
+    return LpValue::String(node->value());
   }
   const size_t pos = FindField(field);
   if (pos == Listpack::kEnd) return std::nullopt;
-  return listpack_.Get(listpack_.Next(pos)).str();
+  return listpack_.Get(listpack_.Next(pos));
+}
+
+std::optional<std::string> HashValue::Get(std::string_view field) const {
+  const std::optional<LpValue> value = GetView(field);
+  if (!value) return std::nullopt;
+  return value->str();
 }
 
 bool HashValue::Erase(std::string_view field) {
@@ -146,48 +153,69 @@ void HashValue::ForEach(PairFn fn) const {
 
 namespace {
 
-std::pair<std::string, std::string> PairAt(const Listpack& lp, size_t index) {
-  const size_t pos = lp.Seek(static_cast<int64_t>(2 * index));
-  return {lp.Get(pos).str(), lp.Get(lp.Next(pos)).str()};
+// Calls fn with the listpack's field at pos and the value after it.
+void VisitPair(const Listpack& lp, size_t pos, HashValue::PairFn fn) {
+  const LpValue field = lp.Get(pos);
+  const LpValue value = lp.Get(lp.Next(pos));
+  fn(field.view(), value.view());
 }
 
 }  // namespace
 
-std::pair<std::string, std::string> HashValue::RandomField() const {
-  if (table_ != nullptr) {
-    const KeyValueNode* node = table_->nodes.Random(ContainerRng());
-    return {std::string(node->key()), std::string(node->value())};
-  }
-  return PairAt(listpack_, std::uniform_int_distribution<size_t>(0, size() - 1)(ContainerRng()));
-}
-
-HashValue::Pairs HashValue::RandomFields(size_t count) const {
-  Pairs out;
+void HashValue::RandomFields(size_t count, PairFn fn) const {
   const size_t n = size();
-  count = std::min(count, n);
-  if (count == 0) return out;
-  out.reserve(count);
+  if (count >= n) return ForEach(fn);
+  if (count == 0) return;
   if (table_ == nullptr) {
-    for (size_t i : DistinctIndexes(n, count, ContainerRng())) out.push_back(PairAt(listpack_, i));
-    return out;
+    std::vector<size_t> picked = DistinctIndexes(n, count, ContainerRng());
+    std::sort(picked.begin(), picked.end());
+    size_t pos = listpack_.Front();
+    size_t index = 0;
+    for (const size_t wanted : picked) {
+      for (; index < wanted; ++index) pos = listpack_.Next(listpack_.Next(pos));
+      VisitPair(listpack_, pos, fn);
+    }
+    return;
   }
+  const auto visit = [&](const KeyValueNode* node) { fn(node->key(), node->value()); };
   if (count * 3 > n) {
     // Most of the hash: index every field once, then pick among them.
     std::vector<const KeyValueNode*> nodes;
     nodes.reserve(n);
     table_->nodes.ForEach([&](const KeyValueNode& node) { nodes.push_back(&node); });
-    for (size_t i : DistinctIndexes(n, count, ContainerRng())) {
-      out.emplace_back(nodes[i]->key(), nodes[i]->value());
-    }
-    return out;
+    for (size_t i : DistinctIndexes(n, count, ContainerRng())) visit(nodes[i]);
+    return;
   }
   // A small part: fair draws, dropping repeats.
   absl::flat_hash_set<const KeyValueNode*> seen;
-  while (out.size() < count) {
+  seen.reserve(count);
+  while (seen.size() < count) {
     const KeyValueNode* node = table_->nodes.Random(ContainerRng());
-    if (seen.insert(node).second) out.emplace_back(node->key(), node->value());
+    if (seen.insert(node).second) visit(node);
   }
-  return out;
+}
+
+void HashValue::RandomFieldsWithRepeats(size_t count, PairFn fn) const {
+  std::mt19937_64& rng = ContainerRng();
+  if (table_ != nullptr) {
+    for (size_t i = 0; i < count; ++i) {
+      const KeyValueNode* node = table_->nodes.Random(rng);
+      fn(node->key(), node->value());
+    }
+    return;
+  }
+  std::uniform_int_distribution<size_t> pick(0, size() - 1);
+  if (count == 1) {
+    return VisitPair(listpack_, listpack_.Seek(static_cast<int64_t>(2 * pick(rng))), fn);
+  }
+  // Where each pair starts, found in one walk, so that every draw is O(1).
+  std::vector<size_t> starts;
+  starts.reserve(size());
+  for (size_t pos = listpack_.Front(); pos != Listpack::kEnd;) {
+    starts.push_back(pos);
+    pos = listpack_.Next(listpack_.Next(pos));
+  }
+  for (size_t i = 0; i < count; ++i) VisitPair(listpack_, starts[pick(rng)], fn);
 }
 
 uint64_t HashValue::Scan(uint64_t cursor, size_t count, PairFn fn) const {

@@ -6,8 +6,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "store/encoding_config.h"
@@ -27,7 +25,6 @@ namespace understudy::store::containers {
 class HashValue {
  public:
   using PairFn = absl::FunctionRef<void(std::string_view field, std::string_view value)>;
-  using Pairs = std::vector<std::pair<std::string, std::string>>;
 
   HashValue();
   ~HashValue();
@@ -38,6 +35,11 @@ class HashValue {
   bool Set(std::string_view field, std::string_view value, const EncodingConfig& config);
   // HSETNX: sets a new field only; true if it did.
   bool SetIfMissing(std::string_view field, std::string_view value, const EncodingConfig& config);
+  // The value of field, or nullopt, without copying it: the LpValue views the stored bytes (an
+  // integer in a listpack is rendered into the LpValue itself) and is valid until the hash
+  // changes.
+  std::optional<LpValue> GetView(std::string_view field) const;
+  // The same, copied.
   std::optional<std::string> Get(std::string_view field) const;
   // Removes field; false if it was not there.
   bool Erase(std::string_view field);
@@ -52,13 +54,15 @@ class HashValue {
   // Every field and value: insertion order for a listpack, table order otherwise.
   void ForEach(PairFn fn) const;
 
-  // A uniformly chosen field and its value; the hash must not be empty. Listpack: a random
-  // index. Hashtable: a fair draw from the table (HashTable::Random), so every field is
-  // reachable.
-  std::pair<std::string, std::string> RandomField() const;
-  // min(count, size()) distinct fields with their values, each subset equally likely, in random
-  // order (HRANDFIELD with a positive count).
-  Pairs RandomFields(size_t count) const;
+  // HRANDFIELD with a positive count: min(count, size()) distinct fields with their values, each
+  // subset equally likely. A count of size() or more gives the whole hash in ForEach order;
+  // otherwise a listpack gives its picks in listpack order, as Redis does, and a hashtable in
+  // random order.
+  void RandomFields(size_t count, PairFn fn) const;
+  // HRANDFIELD with a negative count, or none: count fields with their values, each drawn
+  // uniformly and independently (repeats allowed), in random order. The hash must not be empty.
+  // Hashtable: fair draws from the table (HashTable::Random), so every field is reachable.
+  void RandomFieldsWithRepeats(size_t count, PairFn fn) const;
 
   // HSCAN: see HashTable::Scan for the cursor's guarantee. A listpack returns every field in
   // one call and cursor 0, as Redis does for its small encodings.

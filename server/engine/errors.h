@@ -155,4 +155,15 @@ std::string NoSuchUser(std::string_view user);
 // "ERR Unsupported option foo"
 std::string UnsupportedOption(std::string_view option);
 
+// Hashes
+inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
+inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
+inline constexpr std::string_view kIncrementNanOrInfinity = "ERR value is NaN or Infinity";
+// HRANDFIELD's count below -LONG_MAX.
+inline constexpr std::string_view kRandomCountOutOfRange =
+    "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
+// HRANDFIELD's count beyond +-LONG_MAX/2 with WITHVALUES, and (not Redis: it would try to answer
+// and run out of memory) a repeated sample too large for any reply.
+inline constexpr std::string_view kOutOfRange = "ERR value is out of range";
+
 }  // namespace understudy::engine::errors

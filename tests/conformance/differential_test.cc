@@ -1,4 +1,4 @@
-// Differential test: random sequences of string, key and list commands go to a real
+// Differential test: random sequences of string, key, list and hash commands go to a real
 // redis-server and to understudy-server, and every reply must be the same.
 //
 // Each seed drives a deterministic generator (mt19937_64, whose output the standard fixes)
@@ -11,6 +11,9 @@
 // - Redis keeps a key written by SET with a past EXAT/PXAT until it is looked up or actively
 //   expired, so DBSIZE would depend on timing; such a SET is followed by EXISTS of its key.
 // - KEYS is compared as a set, SCAN by iterating it to the end; RANDOMKEY is not sent.
+// - Whole hashes (HGETALL, HKEYS, HVALS, HRANDFIELD with a count past the size) are compared as
+//   sets of fields or of field-value pairs, as a hashtable's order is each server's own; HSCAN
+//   is iterated to the end; HRANDFIELD is sent only with counts whose answer is not random.
 // - Blocking list commands get a timeout of a millisecond or two, or an invalid one: nothing
 //   else writes while the one connection waits, so an empty list always ends in the timeout's
 //   null reply.
@@ -35,6 +38,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -69,7 +73,8 @@ enum class Compare {
   kExpireTimeSeconds,  // EXPIRETIME: like TTL, but exact for far-future absolute deadlines
   kExpireTimeMillis,   // PEXPIRETIME
   kUnordered,          // KEYS: the elements as a set
-  kFullScan,           // SCAN: called with each returned cursor until it is 0; keys as a set
+  kUnorderedPairs,     // HGETALL: the elements, taken two by two, as a set of pairs
+  kFullScan,           // SCAN, HSCAN: called with each returned cursor until it is 0; as a set
 };
 
 struct Step {
@@ -173,12 +178,32 @@ constexpr Arity kArities[] = {
     {"lset", 4},      {"linsert", 5},    {"lrem", 4},       {"ltrim", 4},       {"lpos", -3},
     {"lmove", 5},     {"rpoplpush", 3},  {"lmpop", -4},     {"blpop", -3},      {"brpop", -3},
     {"blmove", 6},    {"brpoplpush", 4}, {"blmpop", -5}};
+constexpr Arity kHashArities[] = {
+    {"hset", -4},   {"hsetnx", 4},       {"hget", 3},        {"hmget", -3},
+    {"hmset", -4},  {"hgetall", 2},      {"hdel", -3},       {"hexists", 3},
+    {"hlen", 2},    {"hkeys", 2},        {"hvals", 2},       {"hincrby", 4},
+    {"hstrlen", 3}, {"hincrbyfloat", 4}, {"hrandfield", -2}, {"hscan", -3}};
 
 // Keys mostly left to list commands.
 constexpr std::string_view kListKeys[] = {"l"sv, "m"sv};
 
 // List elements: a few short ones, so that LREM, LPOS and LINSERT find what they look for.
 constexpr std::string_view kElements[] = {"a"sv, "b"sv, "c"sv, "0"sv, "1"sv, "-1"sv, ""sv, "a\0"sv};
+
+// Keys mostly left to hash commands.
+constexpr std::string_view kHashKeys[] = {"h"sv, "i"sv};
+
+// Hash fields: a few, so that commands find what they look for and hashes stay small unless
+// a long value or a low hash-max-listpack-entries makes them hashtables.
+constexpr std::string_view kFields[] = {"f"sv, "g"sv, "n"sv, "x"sv, "1"sv, "-1"sv, ""sv, "f\0"sv};
+
+// HRANDFIELD counts whose answer is not random: none, all of the hash, or an error. No
+// negative count that Redis accepts: it would answer that many fields, billions here.
+// clang-format off
+constexpr std::string_view kRandomCounts[] = {
+    "0"sv, "1000"sv, "9223372036854775807"sv, "4611686018427387903"sv, "4611686018427387904"sv,
+    "-9223372036854775808"sv, "abc"sv, ""sv, "1.5"sv, "+1000"sv};
+// clang-format on
 
 // Blocking timeouts: ones that end almost at once, and ones Redis refuses. Never 0 or one that
 // rounds up to 0 ms (such as -0.0001): the connection would wait for ever.
@@ -220,7 +245,11 @@ class Generator {
         {5, &Generator::Pop},         {1, &Generator::LLen},          {3, &Generator::LRange},
         {2, &Generator::LIndex},      {2, &Generator::LSet},          {2, &Generator::LInsert},
         {2, &Generator::LRem},        {1, &Generator::LTrim},         {3, &Generator::LPos},
-        {3, &Generator::LMove},       {2, &Generator::LMPop},         {1, &Generator::BlockingPop}};
+        {3, &Generator::LMove},       {2, &Generator::LMPop},         {1, &Generator::BlockingPop},
+        {7, &Generator::HSet},        {2, &Generator::HSetNx},        {4, &Generator::HGet},
+        {3, &Generator::HDel},        {2, &Generator::HInfo},         {3, &Generator::HIncrBy},
+        {3, &Generator::HIncrFloat},  {3, &Generator::HGetAll},       {2, &Generator::HRandField},
+        {1, &Generator::HScan},       {1, &Generator::HEncoding}};
     int total = 0;
     for (const Choice& choice : kChoices) total += choice.weight;
     int pick = static_cast<int>(Below(total));
@@ -595,7 +624,9 @@ class Generator {
 
   // A known command with an argument count its arity rules out.
   void WrongArity(std::vector<Step>& out) {
-    const Arity& spec = kArities[Below(std::size(kArities))];
+    const size_t pick = Below(std::size(kArities) + std::size(kHashArities));
+    const Arity& spec =
+        pick < std::size(kArities) ? kArities[pick] : kHashArities[pick - std::size(kArities)];
     std::vector<int> counts;  // argument counts including the name
     if (spec.arity > 0) {
       for (int n = 1; n <= spec.arity + 2; ++n) {
@@ -759,6 +790,115 @@ class Generator {
     out.push_back(Command(std::move(args)));
   }
 
+  // Keys of hash commands: mostly two keys that only they write, else the keys every command
+  // uses.
+  std::string HashKey() { return OneIn(4) ? (OneIn(3) ? ListKey() : Key()) : Pick(kHashKeys); }
+  std::string Field() { return OneIn(8) ? Value() : Pick(kFields); }
+  // Hash values: any value, and numbers for HINCRBY and HINCRBYFLOAT to work on.
+  std::string HashValue() {
+    switch (Below(4)) {
+      case 0:
+        return Integer();
+      case 1:
+        return Float();
+      default:
+        return Value();
+    }
+  }
+
+  // HSET and HMSET with 1-3 pairs, sometimes a value short.
+  void HSet(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name(OneIn(4) ? "hmset" : "hset"), HashKey()};
+    const uint64_t pairs = 1 + Below(3);
+    for (uint64_t i = 0; i < pairs; ++i) {
+      args.push_back(Field());
+      args.push_back(HashValue());
+    }
+    if (OneIn(10)) args.pop_back();
+    out.push_back(Command(std::move(args)));
+  }
+
+  void HSetNx(std::vector<Step>& out) {
+    out.push_back(Command({Name("hsetnx"), HashKey(), Field(), HashValue()}));
+  }
+
+  void HGet(std::vector<Step>& out) {
+    if (OneIn(2)) return out.push_back(Command({Name("hget"), HashKey(), Field()}));
+    std::vector<std::string> args = {Name("hmget"), HashKey()};
+    const uint64_t n = 1 + Below(4);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(Field());
+    out.push_back(Command(std::move(args)));
+  }
+
+  void HDel(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("hdel"), HashKey()};
+    const uint64_t n = 1 + Below(3);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(Field());
+    out.push_back(Command(std::move(args)));
+  }
+
+  // HLEN, HEXISTS, HSTRLEN
+  void HInfo(std::vector<Step>& out) {
+    switch (Below(3)) {
+      case 0:
+        return out.push_back(Command({Name("hlen"), HashKey()}));
+      case 1:
+        return out.push_back(Command({Name("hexists"), HashKey(), Field()}));
+      default:
+        out.push_back(Command({Name("hstrlen"), HashKey(), Field()}));
+    }
+  }
+
+  void HIncrBy(std::vector<Step>& out) {
+    out.push_back(Command({Name("hincrby"), HashKey(), Field(), Integer()}));
+  }
+  void HIncrFloat(std::vector<Step>& out) {
+    out.push_back(Command({Name("hincrbyfloat"), HashKey(), Field(), Float()}));
+  }
+
+  void HGetAll(std::vector<Step>& out) {
+    switch (Below(3)) {
+      case 0:
+        return out.push_back(Command({Name("hgetall"), HashKey()}, Compare::kUnorderedPairs));
+      case 1:
+        return out.push_back(Command({Name("hkeys"), HashKey()}, Compare::kUnordered));
+      default:
+        out.push_back(Command({Name("hvals"), HashKey()}, Compare::kUnordered));
+    }
+  }
+
+  // HRANDFIELD key count [WITHVALUES], with counts whose answer is not random.
+  void HRandField(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("hrandfield"), HashKey(), Pick(kRandomCounts)};
+    const bool with_values = OneIn(2);
+    if (with_values) {
+      args.push_back(OneIn(10) ? Pick({"withvalue"sv, "foo"sv}) : Name("withvalues"));
+    }
+    if (OneIn(20)) args.push_back(Name("withvalues"));
+    out.push_back(
+        Command(std::move(args), with_values ? Compare::kUnorderedPairs : Compare::kUnordered));
+  }
+
+  // HSCAN, iterated to the end; sometimes with a bad cursor or options (an error at once).
+  void HScan(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("hscan"), HashKey(), "0"};
+    if (OneIn(8)) args[2] = Pick({"abc"sv, " 1"sv, "1.5"sv, "99999999999999999999999"sv});
+    if (OneIn(2)) {
+      args.push_back(Name("match"));
+      args.push_back(OneIn(4) ? Field() : Pick(kPatterns));
+    }
+    if (OneIn(2)) {
+      args.push_back(Name("count"));
+      args.push_back(OneIn(8) ? Pick({"0"sv, "-1"sv, "abc"sv}) : std::to_string(1 + Below(12)));
+    }
+    if (OneIn(10)) args.push_back(Pick({"match"sv, "type"sv, "count"sv}));
+    out.push_back(Command(std::move(args), Compare::kFullScan));
+  }
+
+  void HEncoding(std::vector<Step>& out) {
+    out.push_back(Command({Name("object"), Name("encoding"), HashKey()}));
+  }
+
   std::mt19937_64 rng_;
   int64_t serial_ = 0;
 };
@@ -807,6 +947,22 @@ bool Same(Compare compare, const Reply& redis, const Reply& understudy) {
         return out;
       };
       return sorted(redis) == sorted(understudy);
+    }
+    case Compare::kUnorderedPairs: {
+      if (redis.type != ReplyType::kArray || understudy.type != ReplyType::kArray) {
+        return redis == understudy;
+      }
+      auto sorted = [](const Reply& reply) {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (size_t i = 0; i + 1 < reply.elements.size(); i += 2) {
+          out.emplace_back(resp::ToString(reply.elements[i]),
+                           resp::ToString(reply.elements[i + 1]));
+        }
+        std::sort(out.begin(), out.end());
+        return out;
+      };
+      return redis.elements.size() == understudy.elements.size() &&
+             sorted(redis) == sorted(understudy);
     }
     case Compare::kExact:
     case Compare::kFullScan:
@@ -861,10 +1017,13 @@ absl::StatusOr<std::pair<Reply, Reply>> SendBoth(Side& redis, Side& understudy,
   return std::make_pair(*std::move(a), *std::move(b));
 }
 
-// SCAN from cursor 0 until the cursor is 0 again, on one server: the keys seen, as a sorted
-// array reply, or the first reply if it is not a well-formed SCAN reply (an error).
+// SCAN (or HSCAN) from cursor 0 until the cursor is 0 again, on one server: the keys seen, as a
+// sorted array reply (HSCAN: of [field, value] arrays), or the first reply if it is not a
+// well-formed SCAN reply (an error).
 absl::StatusOr<Reply> FullScan(Side& side, std::vector<std::string> args) {
-  std::set<std::string> seen;
+  const bool pairs = absl::AsciiStrToLower(args[0]) == "hscan";
+  const size_t cursor_index = pairs ? 2 : 1;
+  std::set<std::vector<std::string>> seen;
   for (int call = 0; call < kMaxScanCalls; ++call) {
     absl::StatusOr<Reply> reply = side.connection.Command({args.begin(), args.end()});
     if (!reply.ok()) return WithContext(side, reply.status());
@@ -874,13 +1033,27 @@ absl::StatusOr<Reply> FullScan(Side& side, std::vector<std::string> args) {
       return absl::InternalError(
           absl::StrCat(side.name, ": malformed SCAN reply ", resp::ToString(*reply)));
     }
-    seen.insert(scan->second.begin(), scan->second.end());
+    const std::vector<std::string>& items = scan->second;
+    if (pairs && items.size() % 2 != 0) {
+      return absl::InternalError(
+          absl::StrCat(side.name, ": odd HSCAN reply ", resp::ToString(*reply)));
+    }
+    for (size_t i = 0; i < items.size(); i += pairs ? 2 : 1) {
+      seen.insert(pairs ? std::vector<std::string>{items[i], items[i + 1]}
+                        : std::vector<std::string>{items[i]});
+    }
     if (scan->first == "0") {
       std::vector<Reply> keys;
-      for (const std::string& key : seen) keys.push_back(Reply::Bulk(key));
+      for (const std::vector<std::string>& item : seen) {
+        if (!pairs) {
+          keys.push_back(Reply::Bulk(item[0]));
+          continue;
+        }
+        keys.push_back(Reply::Array({Reply::Bulk(item[0]), Reply::Bulk(item[1])}));
+      }
       return Reply::Array(std::move(keys));
     }
-    args[1] = scan->first;
+    args[cursor_index] = scan->first;
   }
   return absl::InternalError(
       absl::StrCat(side.name, ": SCAN did not finish within ", kMaxScanCalls, " calls"));
@@ -952,6 +1125,17 @@ TEST_P(DifferentialTest, SameRepliesAsRedis) {
   ASSERT_TRUE(config.ok()) << config.status();
   ASSERT_EQ(config->first, Reply::Simple("OK"));
   ASSERT_EQ(config->second, Reply::Simple("OK"));
+  // Hashes turn into hashtables at different points, now and then from their first field.
+  constexpr std::string_view kHashEntries[] = {"512", "3", "1", "0"};
+  constexpr std::string_view kHashValueBytes[] = {"64", "8", "100"};
+  auto hash_config = SendBoth(
+      redis, understudy,
+      {"CONFIG", "SET", "hash-max-listpack-entries",
+       std::string(kHashEntries[seed % std::size(kHashEntries)]), "hash-max-listpack-value",
+       std::string(kHashValueBytes[seed % std::size(kHashValueBytes)])});
+  ASSERT_TRUE(hash_config.ok()) << hash_config.status();
+  ASSERT_EQ(hash_config->first, Reply::Simple("OK"));
+  ASSERT_EQ(hash_config->second, Reply::Simple("OK"));
 
   Generator generator(seed);
   std::deque<std::string> history;  // the last commands, with Redis's reply

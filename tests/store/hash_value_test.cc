@@ -3,6 +3,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <random>
@@ -26,11 +27,24 @@ using ::testing::Optional;
 using ::testing::Pair;
 using ::testing::UnorderedElementsAreArray;
 
-using Pairs = HashValue::Pairs;
+using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 Pairs All(const HashValue& h) {
   Pairs out;
   h.ForEach([&](std::string_view f, std::string_view v) { out.emplace_back(f, v); });
+  return out;
+}
+
+Pairs Sample(const HashValue& h, size_t count) {
+  Pairs out;
+  h.RandomFields(count, [&](std::string_view f, std::string_view v) { out.emplace_back(f, v); });
+  return out;
+}
+
+Pairs SampleWithRepeats(const HashValue& h, size_t count) {
+  Pairs out;
+  h.RandomFieldsWithRepeats(
+      count, [&](std::string_view f, std::string_view v) { out.emplace_back(f, v); });
   return out;
 }
 
@@ -97,6 +111,23 @@ TEST_P(HashValueTest, ValuesOfEveryShape) {
   EXPECT_THAT(All(h), UnorderedElementsAreArray(pairs));
 }
 
+TEST_P(HashValueTest, GetViewSeesTheStoredBytes) {
+  HashValue h;
+  h.Set("n", "-42", config());
+  h.Set("s", "text", config());
+  const std::optional<LpValue> n = h.GetView("n");
+  ASSERT_TRUE(n.has_value());
+  EXPECT_EQ(n->view(), "-42");
+  EXPECT_EQ(n->is_int(), !hashtable());  // a listpack keeps a canonical integer as one
+  if (n->is_int()) {
+    EXPECT_EQ(n->integer(), -42);
+  }
+  const std::optional<LpValue> s = h.GetView("s");
+  ASSERT_TRUE(s.has_value());
+  EXPECT_EQ(s->view(), "text");
+  EXPECT_FALSE(h.GetView("missing").has_value());
+}
+
 TEST_P(HashValueTest, ValueUpdatesOfEverySize) {
   HashValue h;
   h.Set("f", "abc", config());
@@ -118,16 +149,28 @@ TEST_P(HashValueTest, SetIfMissing) {
   EXPECT_THAT(h.Get("f"), Optional(std::string("1")));
 }
 
-TEST_P(HashValueTest, RandomFieldIsUniform) {
+TEST_P(HashValueTest, RandomFieldsWithRepeatsAreUniform) {
   HashValue h;
   for (int i = 0; i < 60; ++i) h.Set(Name("f", i), Name("v", i), config());
-  std::map<std::string, int> hits;
-  for (int i = 0; i < 24000; ++i) {
-    const auto [field, value] = h.RandomField();
-    ASSERT_THAT(h.Get(field), Optional(value));
-    ++hits[field];
+  for (const size_t count : {1, 7, 500}) {  // one draw, and draws from the pairs' offsets
+    std::map<std::string, int> hits;
+    for (size_t round = 0; round < 24000 / count + 1; ++round) {
+      const Pairs picked = SampleWithRepeats(h, count);
+      ASSERT_EQ(picked.size(), count);
+      for (const auto& [f, v] : picked) {
+        ASSERT_THAT(h.Get(f), Optional(v));
+        ++hits[f];
+      }
+    }
+    ExpectUniform(hits, 60);
   }
-  ExpectUniform(hits, 60);
+  // More draws than fields: repeats, in no fixed order.
+  HashValue two;
+  two.Set("a", "1", config());
+  two.Set("b", "2", config());
+  std::set<Pairs> outcomes;
+  for (int round = 0; round < 200; ++round) outcomes.insert(SampleWithRepeats(two, 3));
+  EXPECT_EQ(outcomes.size(), 8u);
 }
 
 TEST_P(HashValueTest, RandomFieldsAreDistinctAndCoverTheHash) {
@@ -136,7 +179,7 @@ TEST_P(HashValueTest, RandomFieldsAreDistinctAndCoverTheHash) {
   for (const size_t count : {1, 5, 30, 59}) {  // draws, and shuffles for most of the hash
     std::map<std::string, int> hits;
     for (int round = 0; round < 3000; ++round) {
-      const Pairs picked = h.RandomFields(count);
+      const Pairs picked = Sample(h, count);
       ASSERT_EQ(picked.size(), count);
       std::set<std::string> distinct;
       for (const auto& [f, v] : picked) {
@@ -148,8 +191,27 @@ TEST_P(HashValueTest, RandomFieldsAreDistinctAndCoverTheHash) {
     }
     ExpectUniform(hits, 60);
   }
-  EXPECT_THAT(h.RandomFields(1000), UnorderedElementsAreArray(All(h)));
-  EXPECT_TRUE(h.RandomFields(0).empty());
+  EXPECT_EQ(Sample(h, 60), All(h));
+  EXPECT_EQ(Sample(h, 1000), All(h));
+  EXPECT_TRUE(Sample(h, 0).empty());
+}
+
+TEST(HashEncodingTest, ListpackSamplesInListpackOrder) {
+  const EncodingConfig config;
+  HashValue h;
+  for (int i = 0; i < 20; ++i) h.Set(Name("f", 19 - i), "v", config);  // f19 first
+  std::set<Pairs> outcomes;
+  for (int round = 0; round < 2000; ++round) {
+    const Pairs picked = Sample(h, 3);
+    std::vector<std::string> fields;
+    for (const auto& [f, v] : picked) fields.push_back(f);
+    // Insertion order runs from f19 down to f0: numerically decreasing.
+    ASSERT_TRUE(std::is_sorted(fields.begin(), fields.end(), [](const auto& a, const auto& b) {
+      return std::stoi(a.substr(1)) > std::stoi(b.substr(1));
+    }));
+    outcomes.insert(picked);
+  }
+  EXPECT_GT(outcomes.size(), 500u);  // of the 1140 subsets
 }
 
 TEST_P(HashValueTest, RandomizedAgainstModel) {
