@@ -24,7 +24,8 @@ bool Less(double a_score, std::string_view a_member, double b_score, std::string
 // A score that is an integer in int64 range is stored as one (a few bytes); any other is stored
 // as its shortest round-trip decimal text. That text can look like an integer only when the
 // value is one beyond int64, which the listpack keeps as a string: either way it reads back as
-// the same double. -0 is text ("-0"), so its sign survives as in Redis.
+// the same double. -0 is stored as the integer 0 and reads back as 0, as in Redis's listpack
+// (a skiplist keeps the sign).
 
 double DecodeScore(const LpValue& value) {
   if (value.is_int()) return static_cast<double>(value.integer());
@@ -38,8 +39,7 @@ double ScoreAt(const Listpack& lp, size_t score_pos) { return DecodeScore(lp.Get
 
 void InsertScore(Listpack& lp, size_t pos, double score) {
   constexpr double kTwoTo63 = 9223372036854775808.0;
-  if (score >= -kTwoTo63 && score < kTwoTo63 && std::trunc(score) == score &&
-      !(score == 0 && std::signbit(score))) {
+  if (score >= -kTwoTo63 && score < kTwoTo63 && std::trunc(score) == score) {
     lp.InsertInt(pos, static_cast<int64_t>(score));
     return;
   }

@@ -149,4 +149,27 @@ std::string NoSuchUser(std::string_view user);
 // "ERR Unsupported option foo"
 std::string UnsupportedOption(std::string_view option);
 
+// Sorted sets.
+inline constexpr std::string_view kZAddXxAndNx =
+    "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddGtLtAndNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddIncrPairs =
+    "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kScoreIsNan = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view kScoreRangeNotFloat = "ERR min or max is not a float";
+inline constexpr std::string_view kLexRangeNotValid = "ERR min or max not valid string range item";
+inline constexpr std::string_view kLimitWithoutByScoreOrLex =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kWithScoresWithByLex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+inline constexpr std::string_view kWeightNotFloat = "ERR weight value is not a float";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+inline constexpr std::string_view kRandMemberCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+// "ERR at least 1 input key is needed for 'zunionstore' command"
+std::string NoInputKeys(std::string_view command);
+
 }  // namespace understudy::engine::errors

@@ -177,7 +177,10 @@ TEST_P(ZSetValueTest, ScoresRoundTrip) {
     const std::optional<double> score = z.Score(Name("m", static_cast<int>(i)));
     ASSERT_TRUE(score.has_value());
     EXPECT_EQ(*score, scores[i]) << i;
-    EXPECT_EQ(std::signbit(*score), std::signbit(scores[i])) << i;
+    // A listpack keeps -0 as 0, as Redis's does.
+    const bool negative_zero = scores[i] == 0 && std::signbit(scores[i]);
+    EXPECT_EQ(std::signbit(*score), std::signbit(scores[i]) && !(negative_zero && !skiplist()))
+        << i;
   }
 }
 
