@@ -570,43 +570,70 @@ ZSetValue::Span ZSetValue::RankSpan(int64_t start, int64_t stop, bool reverse) c
   return std::make_pair(static_cast<size_t>(start), static_cast<size_t>(stop));
 }
 
-// In the listpack: the first pair above min, then the run of pairs after it below max (the
-// order of Redis's listpack walk). In the skiplist: the same bounds, found by rank in O(log N).
+// In the skiplist: the members in range found by rank in O(log N), then offset and limit (the
+// members are in range order there whenever a range is defined: scores, or members of equal
+// scores).
+//
+// In the listpack: Redis's walk, step by step, which is defined whatever the order (a lex range
+// over unequal scores): nothing unless the last member is above min and the first below max;
+// then from the first member above min (the last below max if reverse), which must be in
+// range, skip `offset` members unchecked and take members while they stay below max (above min)
+// up to `limit`.
 template <typename AboveMin, typename BelowMax>
-ZSetValue::Span ZSetValue::MatchSpan(AboveMin above_min, BelowMax below_max) const {
-  size_t first;
-  size_t end;
+ZSetValue::Span ZSetValue::MatchSpan(AboveMin above_min, BelowMax below_max, bool reverse,
+                                     size_t offset, size_t limit) const {
   if (skiplist_ != nullptr) {
-    first = skiplist_->CountWhile([&](const Node& n) { return !above_min(n.member(), n.score); });
-    end = skiplist_->CountWhile([&](const Node& n) { return below_max(n.member(), n.score); });
-  } else {
-    const auto matches = [&](size_t pos, const auto& bound) {
-      return bound(listpack_.Get(pos).view(), ScoreAt(listpack_, listpack_.Next(pos)));
-    };
-    size_t pos = listpack_.Front();
-    for (first = 0; pos != Listpack::kEnd && !matches(pos, above_min); ++first) {
-      pos = listpack_.Next(listpack_.Next(pos));
-    }
-    for (end = first; pos != Listpack::kEnd && matches(pos, below_max); ++end) {
-      pos = listpack_.Next(listpack_.Next(pos));
-    }
+    const size_t first =
+        skiplist_->CountWhile([&](const Node& n) { return !above_min(n.member(), n.score); });
+    const size_t end =
+        skiplist_->CountWhile([&](const Node& n) { return below_max(n.member(), n.score); });
+    if (first >= end) return std::nullopt;
+    return Limit(std::make_pair(first, end - 1), reverse, offset, limit);
   }
-  if (first >= end) return std::nullopt;
-  return std::make_pair(first, end - 1);
+  const auto in = [&](size_t pos, const auto& bound) {
+    return bound(listpack_.Get(pos).view(), ScoreAt(listpack_, listpack_.Next(pos)));
+  };
+  const size_t n = size();
+  if (n == 0 || limit == 0) return std::nullopt;
+  const size_t back = listpack_.Seek(-2);
+  if (!in(back, above_min) || !in(listpack_.Front(), below_max)) return std::nullopt;
+  // Steps one pair towards the end the walk goes to.
+  const auto step = [&](size_t pos) {
+    if (!reverse) return listpack_.Next(listpack_.Next(pos));
+    const size_t score_before = listpack_.Prev(pos);
+    return score_before == Listpack::kEnd ? Listpack::kEnd : listpack_.Prev(score_before);
+  };
+  // Where the walk starts, and how long it goes on.
+  const auto enters = [&](size_t pos) { return reverse ? in(pos, below_max) : in(pos, above_min); };
+  const auto stays = [&](size_t pos) { return reverse ? in(pos, above_min) : in(pos, below_max); };
+  size_t pos = reverse ? back : listpack_.Front();
+  size_t skipped = 0;  // pairs walked past from the walk's own end
+  while (!enters(pos)) {
+    pos = step(pos);
+    ++skipped;
+  }
+  if (!stays(pos) || offset >= n - skipped) return std::nullopt;
+  for (size_t i = 0; i < offset; ++i) pos = step(pos);
+  skipped += offset;
+  size_t count = 0;
+  for (; pos != Listpack::kEnd && count < limit && stays(pos); pos = step(pos)) ++count;
+  if (count == 0) return std::nullopt;
+  if (reverse) return std::make_pair(n - skipped - count, n - 1 - skipped);
+  return std::make_pair(skipped, skipped + count - 1);
 }
 
 ZSetValue::Span ZSetValue::ScoreSpan(const ScoreRange& range, bool reverse, size_t offset,
                                      size_t limit) const {
-  return Limit(MatchSpan([&](std::string_view, double score) { return range.AboveMin(score); },
-                         [&](std::string_view, double score) { return range.BelowMax(score); }),
-               reverse, offset, limit);
+  return MatchSpan([&](std::string_view, double score) { return range.AboveMin(score); },
+                   [&](std::string_view, double score) { return range.BelowMax(score); }, reverse,
+                   offset, limit);
 }
 
 ZSetValue::Span ZSetValue::LexSpan(const LexRange& range, bool reverse, size_t offset,
                                    size_t limit) const {
-  return Limit(MatchSpan([&](std::string_view member, double) { return range.AboveMin(member); },
-                         [&](std::string_view member, double) { return range.BelowMax(member); }),
-               reverse, offset, limit);
+  return MatchSpan([&](std::string_view member, double) { return range.AboveMin(member); },
+                   [&](std::string_view member, double) { return range.BelowMax(member); }, reverse,
+                   offset, limit);
 }
 
 ZSetValue::Span ZSetValue::EndSpan(size_t count, bool max) const {

@@ -171,10 +171,11 @@ class ZSetValue {
  private:
   class Skiplist;
 
-  // The first member above a range's min and the run after it that stays below its max: the
-  // members in range, walked as Redis walks them.
+  // The members in range (above_min and below_max), skipping `offset` and taking at most
+  // `limit` from the low end (the high end if reverse), walked as Redis walks them.
   template <typename AboveMin, typename BelowMax>
-  Span MatchSpan(AboveMin above_min, BelowMax below_max) const;
+  Span MatchSpan(AboveMin above_min, BelowMax below_max, bool reverse, size_t offset,
+                 size_t limit) const;
   // Applies offset and limit to a span, from its top end if reverse.
   static Span Limit(Span span, bool reverse, size_t offset, size_t limit);
   // Whether a new member must convert the listpack first.

@@ -253,7 +253,7 @@ struct RangeBounds {
 void RangeGeneric(CommandContext& ctx, RangeBy by, bool reverse, bool flexible, bool store) {
   const size_t key_at = store ? 2 : 1;
   bool by_given = !flexible, reverse_given = !flexible;
-  bool with_scores = false, has_limit = false;
+  bool with_scores = false;
   int64_t offset = 0, limit = -1;
   for (size_t i = key_at + 3; i < ctx.args.size(); ++i) {
     const std::string_view arg = ctx.args[i];
@@ -264,7 +264,6 @@ void RangeGeneric(CommandContext& ctx, RangeBy by, bool reverse, bool flexible, 
           !ParseIntArg(ctx.reply, ctx.args[i + 2], &limit)) {
         return;
       }
-      has_limit = true;
       i += 2;
     } else if (!reverse_given && EqualsIgnoreCase(arg, "rev")) {
       reverse = reverse_given = true;
@@ -278,7 +277,10 @@ void RangeGeneric(CommandContext& ctx, RangeBy by, bool reverse, bool flexible, 
       return ctx.reply.Error(errors::kSyntax);
     }
   }
-  if (has_limit && by == RangeBy::kRank) return ctx.reply.Error(errors::kLimitWithoutByScoreOrLex);
+  // Redis tells a LIMIT by its count: LIMIT 5 -1 passes for none.
+  if (limit != -1 && by == RangeBy::kRank) {
+    return ctx.reply.Error(errors::kLimitWithoutByScoreOrLex);
+  }
   if (with_scores && by == RangeBy::kLex) return ctx.reply.Error(errors::kWithScoresWithByLex);
   // Score and lex ranges come as max, min when reversed.
   std::string_view min = ctx.args[key_at + 1], max = ctx.args[key_at + 2];

@@ -702,6 +702,37 @@ TEST(ZSetEncodingTest, LimitChangesApplyToTheNextNewMember) {
   EXPECT_EQ(z.encoding(), "skiplist");
 }
 
+// Over unequal scores a listpack walks a lex range as Redis does (its answers, recorded from
+// redis-server 7.0 for c:1 a:2 d:3 b:4).
+TEST(ZSetEncodingTest, ListpackLexRangesOverUnequalScoresFollowRedis) {
+  const EncodingConfig config;
+  ZSetValue z;
+  for (const auto& [m, s] : Entries{{"c", 1}, {"a", 2}, {"d", 3}, {"b", 4}}) Add(z, m, s, config);
+  const auto range = [&](std::string_view min, std::string_view max, bool reverse,
+                         size_t offset = 0, size_t limit = kAll) {
+    std::string out;
+    z.RangeByLex(Lex(min, max), reverse, offset, limit,
+                 [&](std::string_view m, double) { out += m; });
+    return out;
+  };
+  EXPECT_EQ(range("[b", "+", false), "cadb");
+  EXPECT_EQ(range("[b", "+", false, 1, 5), "adb");
+  EXPECT_EQ(range("[a", "[b", false, 2, 5), "");
+  EXPECT_EQ(range("[a", "[c", false), "ca");
+  EXPECT_EQ(range("[c", "[d", false), "");
+  EXPECT_EQ(range("[b", "+", true), "bd");
+  EXPECT_EQ(range("-", "[c", true), "bdac");
+  EXPECT_EQ(range("-", "[c", true, 1, 10), "dac");
+  EXPECT_EQ(range("-", "[c", true, 3, 10), "c");
+  EXPECT_EQ(range("-", "[c", true, 4, 10), "");
+  EXPECT_EQ(z.CountByLex(Lex("[b", "+")), 4u);
+  EXPECT_EQ(z.CountByLex(Lex("-", "[c")), 2u);
+  EXPECT_EQ(z.CountByLex(Lex("[c", "+")), 0u);
+  EXPECT_EQ(z.CountByLex(Lex("[aa", "(d")), 2u);
+  EXPECT_EQ(z.RemoveRangeByLex(Lex("[d", "+")), 0u);
+  EXPECT_EQ(z.RemoveRangeByLex(Lex("[b", "+")), 4u);
+}
+
 TEST(ZSetEncodingTest, ScanOfListpackIsOneCall) {
   const EncodingConfig config;
   ZSetValue z;
