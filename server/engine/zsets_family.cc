@@ -292,8 +292,8 @@ void RangeGeneric(CommandContext& ctx, RangeBy by, bool reverse, bool flexible, 
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   ZSetValue::Span span;
-  // A negative offset selects nothing; a negative count means no limit.
-  if (zset != nullptr && offset >= 0) {
+  // A negative offset selects nothing; a negative count means no limit. A rank range has none.
+  if (zset != nullptr && (offset >= 0 || by == RangeBy::kRank)) {
     const size_t count = limit < 0 ? ZSetValue::kNoLimit : static_cast<size_t>(limit);
     switch (by) {
       case RangeBy::kRank:
