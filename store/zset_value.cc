@@ -1,12 +1,14 @@
 #include "store/zset_value.h"
 
+#include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 #include <new>
 #include <random>
 
 #include "store/hash_table.h"
-#include "store/numbers.h"
 
 namespace understudy::store::containers {
 namespace {
@@ -22,7 +24,8 @@ bool Less(double a_score, std::string_view a_member, double b_score, std::string
 // A score that is an integer in int64 range is stored as one (a few bytes); any other is stored
 // as its shortest round-trip decimal text. That text can look like an integer only when the
 // value is one beyond int64, which the listpack keeps as a string: either way it reads back as
-// the same double. -0 is text ("-0"), so its sign survives as in Redis.
+// the same double. -0 is stored as the integer 0 and reads back as 0, as in Redis's listpack
+// (a skiplist keeps the sign).
 
 double DecodeScore(const LpValue& value) {
   if (value.is_int()) return static_cast<double>(value.integer());
@@ -36,8 +39,7 @@ double ScoreAt(const Listpack& lp, size_t score_pos) { return DecodeScore(lp.Get
 
 void InsertScore(Listpack& lp, size_t pos, double score) {
   constexpr double kTwoTo63 = 9223372036854775808.0;
-  if (score >= -kTwoTo63 && score < kTwoTo63 && std::trunc(score) == score &&
-      !(score == 0 && std::signbit(score))) {
+  if (score >= -kTwoTo63 && score < kTwoTo63 && std::trunc(score) == score) {
     lp.InsertInt(pos, static_cast<int64_t>(score));
     return;
   }
@@ -323,11 +325,50 @@ class ZSetValue::Skiplist {
 
 // --- Ranges ---
 
+namespace {
+
+// strtod over text up to its first NUL byte, as Redis reads a float argument (its strings end in
+// one). *consumed gets the bytes read, *out_of_range whether strtod set ERANGE.
+double ReadDouble(std::string_view text, size_t* consumed, bool* out_of_range) {
+  char small[64];
+  std::string large;
+  const char* terminated = small;
+  if (text.size() < sizeof(small)) {
+    text.copy(small, text.size());
+    small[text.size()] = '\0';
+  } else {
+    large.assign(text);
+    terminated = large.c_str();
+  }
+  char* end = nullptr;
+  errno = 0;
+  const double value = std::strtod(terminated, &end);
+  *consumed = static_cast<size_t>(end - terminated);
+  *out_of_range = errno == ERANGE;
+  return value;
+}
+
+}  // namespace
+
+bool ParseScore(std::string_view text, double* out) {
+  if (text.empty() || std::isspace(static_cast<unsigned char>(text[0]))) return false;
+  size_t consumed;
+  bool out_of_range;
+  const double value = ReadDouble(text, &consumed, &out_of_range);
+  if (consumed != text.size() || std::isnan(value)) return false;
+  if (out_of_range && (std::isinf(value) || value == 0)) return false;
+  *out = value;
+  return true;
+}
+
 bool ScoreRange::Parse(std::string_view min, std::string_view max, ScoreRange* out) {
   const auto parse = [](std::string_view s, double* value, bool* exclusive) {
     *exclusive = !s.empty() && s[0] == '(';
     if (*exclusive) s.remove_prefix(1);
-    return ParseDouble(s, value) && !std::isnan(*value);
+    size_t consumed;
+    bool out_of_range;
+    *value = ReadDouble(s, &consumed, &out_of_range);
+    return (consumed == s.size() || s[consumed] == '\0') && !std::isnan(*value);
   };
   return parse(min, &out->min, &out->min_exclusive) && parse(max, &out->max, &out->max_exclusive);
 }
@@ -420,10 +461,7 @@ ZAddResult ZSetValue::Add(std::string_view member, double score, ZAddFlags flags
       result.skipped = true;
       return result;
     }
-    if (skiplist_ == nullptr && (size() + 1 > config.zset_max_listpack_entries ||
-                                 member.size() > config.zset_max_listpack_value)) {
-      ConvertToSkiplist();
-    }
+    if (NeedsSkiplistFor(member, config)) ConvertToSkiplist();
     if (skiplist_ != nullptr) {
       skiplist_->Insert(member, score);
     } else {
@@ -504,58 +542,105 @@ std::optional<size_t> ZSetValue::Rank(std::string_view member, bool reverse) con
   return rank;
 }
 
-ZSetValue::Span ZSetValue::RankSpan(int64_t start, int64_t stop) const {
+bool ZSetValue::NeedsSkiplistFor(std::string_view member, const EncodingConfig& config) const {
+  return skiplist_ == nullptr && (size() + 1 > config.zset_max_listpack_entries ||
+                                  member.size() > config.zset_max_listpack_value);
+}
+
+void ZSetValue::AppendSorted(std::string_view member, double score, const EncodingConfig& config) {
+  if (NeedsSkiplistFor(member, config)) ConvertToSkiplist();
+  if (skiplist_ != nullptr) {
+    skiplist_->Insert(member, score);
+    return;
+  }
+  listpack_.Insert(Listpack::kEnd, member);
+  InsertScore(listpack_, Listpack::kEnd, score);
+}
+
+ZSetValue::Span ZSetValue::RankSpan(int64_t start, int64_t stop, bool reverse) const {
   const auto n = static_cast<int64_t>(size());
   if (start < 0) start += n;
   if (stop < 0) stop += n;
   start = std::max<int64_t>(start, 0);
   if (start > stop || start >= n) return std::nullopt;
   stop = std::min(stop, n - 1);
+  // Ranks counted from the top: turn them into ascending ones.
+  if (reverse)
+    return std::make_pair(static_cast<size_t>(n - 1 - stop), static_cast<size_t>(n - 1 - start));
   return std::make_pair(static_cast<size_t>(start), static_cast<size_t>(stop));
 }
 
-// In the listpack: the first pair above min, then the run of pairs after it below max (the
-// order of Redis's listpack walk). In the skiplist: the same bounds found by rank.
-ZSetValue::Span ZSetValue::ScoreSpan(const ScoreRange& range) const {
-  size_t first;
-  size_t end;
+// In the skiplist: the members in range found by rank in O(log N), then offset and limit (the
+// members are in range order there whenever a range is defined: scores, or members of equal
+// scores).
+//
+// In the listpack: Redis's walk, step by step, which is defined whatever the order (a lex range
+// over unequal scores): nothing unless the last member is above min and the first below max;
+// then from the first member above min (the last below max if reverse), which must be in
+// range, skip `offset` members unchecked and take members while they stay below max (above min)
+// up to `limit`.
+template <typename AboveMin, typename BelowMax>
+ZSetValue::Span ZSetValue::MatchSpan(AboveMin above_min, BelowMax below_max, bool reverse,
+                                     size_t offset, size_t limit) const {
   if (skiplist_ != nullptr) {
-    first = skiplist_->CountWhile([&](const Node& n) { return !range.AboveMin(n.score); });
-    end = skiplist_->CountWhile([&](const Node& n) { return range.BelowMax(n.score); });
-  } else {
-    size_t pos = listpack_.Front();
-    for (first = 0; pos != Listpack::kEnd; ++first) {
-      if (range.AboveMin(ScoreAt(listpack_, listpack_.Next(pos)))) break;
-      pos = listpack_.Next(listpack_.Next(pos));
-    }
-    for (end = first; pos != Listpack::kEnd; ++end) {
-      if (!range.BelowMax(ScoreAt(listpack_, listpack_.Next(pos)))) break;
-      pos = listpack_.Next(listpack_.Next(pos));
-    }
+    const size_t first =
+        skiplist_->CountWhile([&](const Node& n) { return !above_min(n.member(), n.score); });
+    const size_t end =
+        skiplist_->CountWhile([&](const Node& n) { return below_max(n.member(), n.score); });
+    if (first >= end) return std::nullopt;
+    return Limit(std::make_pair(first, end - 1), reverse, offset, limit);
   }
-  if (first >= end) return std::nullopt;
-  return std::make_pair(first, end - 1);
+  const auto in = [&](size_t pos, const auto& bound) {
+    return bound(listpack_.Get(pos).view(), ScoreAt(listpack_, listpack_.Next(pos)));
+  };
+  const size_t n = size();
+  if (n == 0 || limit == 0) return std::nullopt;
+  const size_t back = listpack_.Seek(-2);
+  if (!in(back, above_min) || !in(listpack_.Front(), below_max)) return std::nullopt;
+  // Steps one pair towards the end the walk goes to.
+  const auto step = [&](size_t pos) {
+    if (!reverse) return listpack_.Next(listpack_.Next(pos));
+    const size_t score_before = listpack_.Prev(pos);
+    return score_before == Listpack::kEnd ? Listpack::kEnd : listpack_.Prev(score_before);
+  };
+  // Where the walk starts, and how long it goes on.
+  const auto enters = [&](size_t pos) { return reverse ? in(pos, below_max) : in(pos, above_min); };
+  const auto stays = [&](size_t pos) { return reverse ? in(pos, above_min) : in(pos, below_max); };
+  size_t pos = reverse ? back : listpack_.Front();
+  size_t skipped = 0;  // pairs walked past from the walk's own end
+  while (!enters(pos)) {
+    pos = step(pos);
+    ++skipped;
+  }
+  if (!stays(pos) || offset >= n - skipped) return std::nullopt;
+  for (size_t i = 0; i < offset; ++i) pos = step(pos);
+  skipped += offset;
+  size_t count = 0;
+  for (; pos != Listpack::kEnd && count < limit && stays(pos); pos = step(pos)) ++count;
+  if (count == 0) return std::nullopt;
+  if (reverse) return std::make_pair(n - skipped - count, n - 1 - skipped);
+  return std::make_pair(skipped, skipped + count - 1);
 }
 
-ZSetValue::Span ZSetValue::LexSpan(const LexRange& range) const {
-  size_t first;
-  size_t end;
-  if (skiplist_ != nullptr) {
-    first = skiplist_->CountWhile([&](const Node& n) { return !range.AboveMin(n.member()); });
-    end = skiplist_->CountWhile([&](const Node& n) { return range.BelowMax(n.member()); });
-  } else {
-    size_t pos = listpack_.Front();
-    for (first = 0; pos != Listpack::kEnd; ++first) {
-      if (range.AboveMin(listpack_.Get(pos).view())) break;
-      pos = listpack_.Next(listpack_.Next(pos));
-    }
-    for (end = first; pos != Listpack::kEnd; ++end) {
-      if (!range.BelowMax(listpack_.Get(pos).view())) break;
-      pos = listpack_.Next(listpack_.Next(pos));
-    }
-  }
-  if (first >= end) return std::nullopt;
-  return std::make_pair(first, end - 1);
+ZSetValue::Span ZSetValue::ScoreSpan(const ScoreRange& range, bool reverse, size_t offset,
+                                     size_t limit) const {
+  return MatchSpan([&](std::string_view, double score) { return range.AboveMin(score); },
+                   [&](std::string_view, double score) { return range.BelowMax(score); }, reverse,
+                   offset, limit);
+}
+
+ZSetValue::Span ZSetValue::LexSpan(const LexRange& range, bool reverse, size_t offset,
+                                   size_t limit) const {
+  return MatchSpan([&](std::string_view member, double) { return range.AboveMin(member); },
+                   [&](std::string_view member, double) { return range.BelowMax(member); }, reverse,
+                   offset, limit);
+}
+
+ZSetValue::Span ZSetValue::EndSpan(size_t count, bool max) const {
+  const size_t n = size();
+  count = std::min(count, n);
+  if (count == 0) return std::nullopt;
+  return max ? std::make_pair(n - count, n - 1) : std::make_pair(size_t{0}, count - 1);
 }
 
 ZSetValue::Span ZSetValue::Limit(Span span, bool reverse, size_t offset, size_t limit) {
@@ -574,7 +659,7 @@ ZSetValue::Span ZSetValue::Limit(Span span, bool reverse, size_t offset, size_t 
   return std::make_pair(first, last);
 }
 
-void ZSetValue::Emit(Span span, bool reverse, EntryFn fn) const {
+void ZSetValue::Emit(const Span& span, bool reverse, EntryFn fn) const {
   if (!span) return;
   const auto [first, last] = *span;
   const size_t count = last - first + 1;
@@ -594,7 +679,7 @@ void ZSetValue::Emit(Span span, bool reverse, EntryFn fn) const {
   }
 }
 
-size_t ZSetValue::Erase(Span span) {
+size_t ZSetValue::Erase(const Span& span) {
   if (!span) return 0;
   const auto [first, last] = *span;
   if (skiplist_ != nullptr) return skiplist_->EraseRanks(first, last);
@@ -602,87 +687,36 @@ size_t ZSetValue::Erase(Span span) {
   return last - first + 1;
 }
 
-void ZSetValue::RangeByRank(int64_t start, int64_t stop, bool reverse, EntryFn fn) const {
-  Span span = RankSpan(start, stop);
-  if (span && reverse) {
-    // Ranks counted from the top: turn them into ascending ranks.
-    const size_t n = size();
-    span = std::make_pair(n - 1 - span->second, n - 1 - span->first);
-  }
-  Emit(span, reverse, fn);
-}
-
-void ZSetValue::RangeByScore(const ScoreRange& range, bool reverse, size_t offset, size_t limit,
-                             EntryFn fn) const {
-  Emit(Limit(ScoreSpan(range), reverse, offset, limit), reverse, fn);
-}
-
-void ZSetValue::RangeByLex(const LexRange& range, bool reverse, size_t offset, size_t limit,
-                           EntryFn fn) const {
-  Emit(Limit(LexSpan(range), reverse, offset, limit), reverse, fn);
-}
-
-size_t ZSetValue::CountByScore(const ScoreRange& range) const {
-  const Span span = ScoreSpan(range);
-  return span ? span->second - span->first + 1 : 0;
-}
-
-size_t ZSetValue::CountByLex(const LexRange& range) const {
-  const Span span = LexSpan(range);
-  return span ? span->second - span->first + 1 : 0;
-}
-
-size_t ZSetValue::RemoveRangeByRank(int64_t start, int64_t stop) {
-  return Erase(RankSpan(start, stop));
-}
-
-size_t ZSetValue::RemoveRangeByScore(const ScoreRange& range) { return Erase(ScoreSpan(range)); }
-
-size_t ZSetValue::RemoveRangeByLex(const LexRange& range) { return Erase(LexSpan(range)); }
-
-ZSetValue::Entries ZSetValue::Pop(size_t count, bool max) {
-  Entries popped;
+void ZSetValue::RandomMembers(size_t count, bool distinct, EntryFn fn) const {
   const size_t n = size();
-  count = std::min(count, n);
-  if (count == 0) return popped;
-  const Span span = max ? std::make_pair(n - count, n - 1) : std::make_pair(size_t{0}, count - 1);
-  popped.reserve(count);
-  Emit(span, max,
-       [&](std::string_view member, double score) { popped.emplace_back(member, score); });
-  Erase(span);
-  return popped;
-}
-
-ZSetValue::Entries ZSetValue::PopMin(size_t count) { return Pop(count, false); }
-
-ZSetValue::Entries ZSetValue::PopMax(size_t count) { return Pop(count, true); }
-
-std::pair<std::string, double> ZSetValue::RandomMember() const {
-  const size_t rank = std::uniform_int_distribution<size_t>(0, size() - 1)(ContainerRng());
-  std::pair<std::string, double> entry;
-  Emit(std::make_pair(rank, rank), false, [&](std::string_view member, double score) {
-    entry = {std::string(member), score};
-  });
-  return entry;
-}
-
-ZSetValue::Entries ZSetValue::RandomMembers(size_t count) const {
-  Entries picked;
-  const size_t n = size();
-  count = std::min(count, n);
-  picked.reserve(count);
-  for (size_t rank : DistinctIndexes(n, count, ContainerRng())) {
-    Emit(std::make_pair(rank, rank), false,
-         [&](std::string_view member, double score) { picked.emplace_back(member, score); });
+  // A listpack finds its members' positions once rather than seeking each pick.
+  std::vector<size_t> positions;
+  if (skiplist_ == nullptr) {
+    positions.reserve(n);
+    for (size_t pos = listpack_.Front(); pos != Listpack::kEnd;
+         pos = listpack_.Next(listpack_.Next(pos))) {
+      positions.push_back(pos);
+    }
   }
-  return picked;
+  const auto emit_rank = [&](size_t rank) {
+    if (skiplist_ != nullptr) return Emit(std::make_pair(rank, rank), false, fn);
+    const size_t pos = positions[rank];
+    fn(listpack_.Get(pos).view(), ScoreAt(listpack_, listpack_.Next(pos)));
+  };
+  std::mt19937_64& rng = ContainerRng();
+  if (distinct) {
+    for (size_t rank : DistinctIndexes(n, std::min(count, n), rng)) emit_rank(rank);
+    return;
+  }
+  std::uniform_int_distribution<size_t> pick(0, n - 1);
+  for (size_t i = 0; i < count; ++i) emit_rank(pick(rng));
 }
 
 uint64_t ZSetValue::Scan(uint64_t cursor, size_t count, EntryFn fn) const {
   if (skiplist_ != nullptr) {
     return skiplist_->Scan(cursor, count, [&](const Node& node) { fn(node.member(), node.score); });
   }
-  Emit(RankSpan(0, -1), false, fn);
+  Emit(RankSpan(0, -1, false), false, fn);
   return 0;
 }
 

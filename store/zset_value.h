@@ -38,9 +38,16 @@ struct ZAddResult {
   double score = 0;      // the member's score afterwards, unless skipped or nan
 };
 
+// Parses a score as ZADD, ZINCRBY and the WEIGHTS of ZUNIONSTORE read one (strtod): no leading
+// space, nothing trailing, not NaN, not beyond the double range ("1e400", "1e-400"); "inf",
+// "-inf" and hex floats are accepted.
+bool ParseScore(std::string_view text, double* out);
+
 // A score interval, as ZRANGEBYSCORE's min and max.
 struct ScoreRange {
-  // Parses "1.5", "(1.5" (exclusive), "-inf", "+inf"; false on anything else or NaN.
+  // Parses "1.5", "(1.5" (exclusive), "-inf", "+inf" as Redis does (strtod up to the first NUL
+  // byte, anything out of range saturating): so "" and "(" read as 0 and a leading space is
+  // allowed. False on anything else or NaN.
   static bool Parse(std::string_view min, std::string_view max, ScoreRange* out);
 
   bool AboveMin(double score) const { return min_exclusive ? score > min : score >= min; }
@@ -101,33 +108,58 @@ class ZSetValue {
   bool empty() const { return size() == 0; }
   std::string_view encoding() const;
 
+  // Appends a member that sorts after every member present (neither its score nor, on a tie,
+  // its bytes are lower): builds a sorted set from sorted entries (ZUNIONSTORE, ZRANGESTORE) in
+  // O(1) a member in the listpack, converting at the same thresholds as Add.
+  void AppendSorted(std::string_view member, double score, const EncodingConfig& config);
+
+  // The ranks [first, last] (ascending, 0-based) that a range selects; nullopt if none. ZRANGE
+  // and the pops reply a span's length before its members, then Emit them.
+  using Span = std::optional<std::pair<size_t, size_t>>;
+  static size_t SpanSize(const Span& span) { return span ? span->second - span->first + 1 : 0; }
+
   // ZRANGE by index: start and stop inclusive, negative ones counting from the end (-1 is the
-  // last), clamped as Redis does. reverse counts from the highest score and emits downwards.
-  void RangeByRank(int64_t start, int64_t stop, bool reverse, EntryFn fn) const;
-  // Members within range, ascending (descending if reverse), skipping `offset` of them and
-  // emitting at most `limit` (ZRANGEBYSCORE / ZREVRANGEBYSCORE with LIMIT).
+  // last), clamped as Redis does; counted from the highest score if reverse.
+  Span RankSpan(int64_t start, int64_t stop, bool reverse) const;
+  // Members within range, skipping `offset` of them and taking at most `limit`, from the lowest
+  // score (the highest if reverse), as ZRANGEBYSCORE / ZREVRANGEBYSCORE with LIMIT.
+  Span ScoreSpan(const ScoreRange& range, bool reverse = false, size_t offset = 0,
+                 size_t limit = kNoLimit) const;
+  Span LexSpan(const LexRange& range, bool reverse = false, size_t offset = 0,
+               size_t limit = kNoLimit) const;
+  // The `count` lowest (highest if max) members: ZPOPMIN / ZPOPMAX.
+  Span EndSpan(size_t count, bool max) const;
+  // Calls fn for the span's members, ascending, or from the highest down if reverse: O(log N)
+  // to the first in the skiplist, then O(1) each.
+  void Emit(const Span& span, bool reverse, EntryFn fn) const;
+  // Removes the span's members; returns how many.
+  size_t Erase(const Span& span);
+
+  void RangeByRank(int64_t start, int64_t stop, bool reverse, EntryFn fn) const {
+    Emit(RankSpan(start, stop, reverse), reverse, fn);
+  }
   void RangeByScore(const ScoreRange& range, bool reverse, size_t offset, size_t limit,
-                    EntryFn fn) const;
+                    EntryFn fn) const {
+    Emit(ScoreSpan(range, reverse, offset, limit), reverse, fn);
+  }
   void RangeByLex(const LexRange& range, bool reverse, size_t offset, size_t limit,
-                  EntryFn fn) const;
-  size_t CountByScore(const ScoreRange& range) const;
-  size_t CountByLex(const LexRange& range) const;
+                  EntryFn fn) const {
+    Emit(LexSpan(range, reverse, offset, limit), reverse, fn);
+  }
+  size_t CountByScore(const ScoreRange& range) const { return SpanSize(ScoreSpan(range)); }
+  size_t CountByLex(const LexRange& range) const { return SpanSize(LexSpan(range)); }
 
   // ZREMRANGEBY*: return the number of members removed.
-  size_t RemoveRangeByRank(int64_t start, int64_t stop);
-  size_t RemoveRangeByScore(const ScoreRange& range);
-  size_t RemoveRangeByLex(const LexRange& range);
+  size_t RemoveRangeByRank(int64_t start, int64_t stop) {
+    return Erase(RankSpan(start, stop, false));
+  }
+  size_t RemoveRangeByScore(const ScoreRange& range) { return Erase(ScoreSpan(range)); }
+  size_t RemoveRangeByLex(const LexRange& range) { return Erase(LexSpan(range)); }
 
-  // ZPOPMIN/ZPOPMAX: removes up to `count` members from the low (high) end and returns them
-  // lowest (highest) first.
-  Entries PopMin(size_t count);
-  Entries PopMax(size_t count);
-
-  // A uniformly chosen member (a random rank); the set must not be empty.
-  std::pair<std::string, double> RandomMember() const;
-  // min(count, size()) distinct members, each subset equally likely (random distinct ranks), in
-  // random order.
-  Entries RandomMembers(size_t count) const;
+  // ZRANDMEMBER. distinct: min(count, size()) distinct members, each subset equally likely
+  // (random distinct ranks), in random order. Otherwise `count` independent uniform picks
+  // (random ranks), repeats allowed; the set must not be empty.
+  void RandomMembers(size_t count, bool distinct, EntryFn fn) const;
 
   // ZSCAN: the skiplist encoding scans its member index (see HashTable::Scan for the cursor's
   // guarantee); a listpack returns every member in one call and cursor 0, as Redis does.
@@ -139,17 +171,15 @@ class ZSetValue {
  private:
   class Skiplist;
 
-  // The ranks [first, last] that a range covers, if any.
-  using Span = std::optional<std::pair<size_t, size_t>>;
-  Span RankSpan(int64_t start, int64_t stop) const;
-  Span ScoreSpan(const ScoreRange& range) const;
-  Span LexSpan(const LexRange& range) const;
+  // The members in range (above_min and below_max), skipping `offset` and taking at most
+  // `limit` from the low end (the high end if reverse), walked as Redis walks them.
+  template <typename AboveMin, typename BelowMax>
+  Span MatchSpan(AboveMin above_min, BelowMax below_max, bool reverse, size_t offset,
+                 size_t limit) const;
   // Applies offset and limit to a span, from its top end if reverse.
   static Span Limit(Span span, bool reverse, size_t offset, size_t limit);
-  // Emits the ranks [first, last], from last downwards if reverse.
-  void Emit(Span span, bool reverse, EntryFn fn) const;
-  size_t Erase(Span span);
-  Entries Pop(size_t count, bool max);
+  // Whether a new member must convert the listpack first.
+  bool NeedsSkiplistFor(std::string_view member, const EncodingConfig& config) const;
 
   void ConvertToSkiplist();
 

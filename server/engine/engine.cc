@@ -282,7 +282,10 @@ void Engine::ServeReadyKeys() {
         Client* client = FindClient(id);
         if (client == nullptr || !client->is_blocked()) continue;
         const store::Value* value = keyspace_.db(db).Find(key);
-        if (value == nullptr || value->type() != client->blocked->wants) break;
+        if (value == nullptr) break;
+        // A key serves only the clients waiting for its type (a list wakes BLPOP, not
+        // BZPOPMIN), as in Redis; the others keep their place.
+        if (value->type() != client->blocked->wants) continue;
         ServeBlocked(*client);
       }
     }

@@ -62,4 +62,9 @@ std::string UnsupportedOption(std::string_view option) {
   return absl::StrCat("ERR Unsupported option ", CString(option));
 }
 
+// Sorted sets.
+std::string NoInputKeys(std::string_view command) {
+  return absl::StrCat("ERR at least 1 input key is needed for '", CString(command), "' command");
+}
+
 }  // namespace understudy::engine::errors

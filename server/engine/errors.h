@@ -159,11 +159,30 @@ std::string UnsupportedOption(std::string_view option);
 inline constexpr std::string_view kHashValueNotInteger = "ERR hash value is not an integer";
 inline constexpr std::string_view kHashValueNotFloat = "ERR hash value is not a float";
 inline constexpr std::string_view kIncrementNanOrInfinity = "ERR value is NaN or Infinity";
-// HRANDFIELD's count below -LONG_MAX.
+// HRANDFIELD's and ZRANDMEMBER's count below -LONG_MAX.
 inline constexpr std::string_view kRandomCountOutOfRange =
     "ERR value is out of range, value must between -9223372036854775807 and 9223372036854775807";
 // HRANDFIELD's count beyond +-LONG_MAX/2 with WITHVALUES, and (not Redis: it would try to answer
 // and run out of memory) a repeated sample too large for any reply.
 inline constexpr std::string_view kOutOfRange = "ERR value is out of range";
+
+// Sorted sets.
+inline constexpr std::string_view kZAddXxAndNx =
+    "ERR XX and NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddGtLtAndNx =
+    "ERR GT, LT, and/or NX options at the same time are not compatible";
+inline constexpr std::string_view kZAddIncrPairs =
+    "ERR INCR option supports a single increment-element pair";
+inline constexpr std::string_view kScoreIsNan = "ERR resulting score is not a number (NaN)";
+inline constexpr std::string_view kScoreRangeNotFloat = "ERR min or max is not a float";
+inline constexpr std::string_view kLexRangeNotValid = "ERR min or max not valid string range item";
+inline constexpr std::string_view kLimitWithoutByScoreOrLex =
+    "ERR syntax error, LIMIT is only supported in combination with either BYSCORE or BYLEX";
+inline constexpr std::string_view kWithScoresWithByLex =
+    "ERR syntax error, WITHSCORES not supported in combination with BYLEX";
+inline constexpr std::string_view kWeightNotFloat = "ERR weight value is not a float";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+// "ERR at least 1 input key is needed for 'zunionstore' command"
+std::string NoInputKeys(std::string_view command);
 
 }  // namespace understudy::engine::errors

@@ -272,18 +272,6 @@ void CmdHRandField(CommandContext& ctx) {
   }
 }
 
-// A SCAN cursor as Redis reads it (strtoul): decimal, optional sign, nothing else.
-bool ParseCursor(std::string_view text, uint64_t* cursor) {
-  const std::string terminated(text);
-  if (!terminated.empty() && std::isspace(static_cast<unsigned char>(terminated[0]))) {
-    return false;
-  }
-  char* end = nullptr;
-  errno = 0;
-  *cursor = std::strtoull(terminated.c_str(), &end, 10);
-  return *end == '\0' && errno != ERANGE;
-}
-
 // HSCAN key cursor [MATCH pattern] [COUNT count]
 void CmdHScan(CommandContext& ctx) {
   uint64_t cursor;

@@ -1,5 +1,5 @@
-// Differential test: random sequences of string, key, list and hash commands go to a real
-// redis-server and to understudy-server, and every reply must be the same.
+// Differential test: random sequences of string, key, list, hash and sorted set commands go
+// to a real redis-server and to understudy-server, and every reply must be the same.
 //
 // Each seed drives a deterministic generator (mt19937_64, whose output the standard fixes)
 // over a few keys in two databases. Nothing may depend on timing:
@@ -16,7 +16,10 @@
 //   is iterated to the end; HRANDFIELD is sent only with counts whose answer is not random.
 // - Blocking list commands get a timeout of a millisecond or two, or an invalid one: nothing
 //   else writes while the one connection waits, so an empty list always ends in the timeout's
-//   null reply.
+//   null reply. Likewise the blocking sorted set pops.
+// - Sorted sets hold members of a small pool, so they stay listpacks, whose lex ranges are
+//   defined whatever the scores (a skiplist's are not when scores differ); ZRANDMEMBER asks
+//   only for counts that cover the whole set.
 //
 // A failure names the seed and the command index, shows both replies and the commands before;
 // UNDERSTUDY_DIFFERENTIAL_SEEDS=N runs seeds 1..N instead of the default 8, and
@@ -163,6 +166,7 @@ struct Arity {
   std::string_view name;
   int arity;
 };
+// clang-format off
 constexpr Arity kArities[] = {
     {"get", 2},       {"set", -3},       {"setnx", 3},      {"setex", 4},       {"psetex", 4},
     {"getset", 3},    {"getdel", 2},     {"getex", -2},     {"mget", -2},       {"mset", -3},
@@ -177,7 +181,17 @@ constexpr Arity kArities[] = {
     {"lpop", -2},     {"rpop", -2},      {"llen", 2},       {"lrange", 4},      {"lindex", 3},
     {"lset", 4},      {"linsert", 5},    {"lrem", 4},       {"ltrim", 4},       {"lpos", -3},
     {"lmove", 5},     {"rpoplpush", 3},  {"lmpop", -4},     {"blpop", -3},      {"brpop", -3},
-    {"blmove", 6},    {"brpoplpush", 4}, {"blmpop", -5}};
+    {"blmove", 6},    {"brpoplpush", 4}, {"blmpop", -5},
+    {"zadd", -4},     {"zincrby", 4},    {"zrem", -3},      {"zscore", 3},      {"zmscore", -3},
+    {"zcard", 2},     {"zcount", 4},     {"zlexcount", 4},  {"zrange", -4},     {"zrevrange", -4},
+    {"zrangestore", -5},      {"zrangebyscore", -4},    {"zrevrangebyscore", -4},
+    {"zrangebylex", -4},      {"zrevrangebylex", -4},   {"zrank", 3},       {"zrevrank", 3},
+    {"zremrangebyrank", 4},   {"zremrangebyscore", 4},  {"zremrangebylex", 4},
+    {"zpopmin", -2},  {"zpopmax", -2},   {"zmpop", -4},     {"bzpopmin", -3},   {"bzpopmax", -3},
+    {"bzmpop", -5},   {"zrandmember", -2}, {"zunion", -3},  {"zinter", -3},     {"zdiff", -3},
+    {"zunionstore", -4},      {"zinterstore", -4},      {"zdiffstore", -4}, {"zintercard", -3},
+    {"zscan", -3}};
+// clang-format on
 constexpr Arity kHashArities[] = {
     {"hset", -4},   {"hsetnx", 4},       {"hget", 3},        {"hmget", -3},
     {"hmset", -4},  {"hgetall", 2},      {"hdel", -3},       {"hexists", 3},
@@ -204,6 +218,33 @@ constexpr std::string_view kRandomCounts[] = {
     "0"sv, "1000"sv, "9223372036854775807"sv, "4611686018427387903"sv, "4611686018427387904"sv,
     "-9223372036854775808"sv, "abc"sv, ""sv, "1.5"sv, "+1000"sv};
 // clang-format on
+
+// Keys mostly left to sorted set commands.
+constexpr std::string_view kZSetKeys[] = {"z"sv, "y"sv};
+
+// Sorted set members: few and short, so that sets stay listpacks (see the top).
+constexpr std::string_view kMembers[] = {"a"sv, "b"sv,  "c"sv, "d"sv,   "aa"sv,  "0"sv,
+                                         "1"sv, "-1"sv, ""sv,  "a\0"sv, "\xff"sv};
+
+// Scores, increments and weights: plain, awkward and invalid.
+constexpr std::string_view kScores[] = {
+    "0"sv,    "1"sv,     "-1"sv,     "2"sv,        "1.5"sv,
+    "-0"sv,   "0.1"sv,   "0.2"sv,    "1e20"sv,     "-2.5e-5"sv,
+    "inf"sv,  "-inf"sv,  "+inf"sv,   "Infinity"sv, "1e-310"sv,
+    "0x10"sv, "nan"sv,   "abc"sv,    ""sv,         " 1"sv,
+    "1 "sv,   "1e400"sv, "1e-400"sv, "(1"sv,       "9007199254740993"sv,
+    "1e16"sv};
+
+// Score range bounds, exclusive or not, and some that are not floats.
+constexpr std::string_view kScoreBounds[] = {
+    "-inf"sv, "+inf"sv, "inf"sv,  "0"sv,   "1"sv,    "(1"sv,   "-1"sv,
+    "(-1"sv,  "1.5"sv,  "(0.1"sv, "2"sv,   "(2"sv,   "1e20"sv, ""sv,
+    "("sv,    " 1"sv,   "abc"sv,  "nan"sv, "(nan"sv, "[1"sv,   "1e400"sv};
+
+// Lex range bounds, valid or not.
+constexpr std::string_view kLexBounds[] = {"-"sv,     "+"sv,   "[a"sv, "(a"sv, "[b"sv,
+                                           "(b"sv,    "[aa"sv, "(c"sv, "["sv,  "("sv,
+                                           "[\xff"sv, "a"sv,   ""sv,   "+a"sv, "-a"sv};
 
 // Blocking timeouts: ones that end almost at once, and ones Redis refuses. Never 0 or one that
 // rounds up to 0 ms (such as -0.0001): the connection would wait for ever.
@@ -249,7 +290,11 @@ class Generator {
         {7, &Generator::HSet},        {2, &Generator::HSetNx},        {4, &Generator::HGet},
         {3, &Generator::HDel},        {2, &Generator::HInfo},         {3, &Generator::HIncrBy},
         {3, &Generator::HIncrFloat},  {3, &Generator::HGetAll},       {2, &Generator::HRandField},
-        {1, &Generator::HScan},       {1, &Generator::HEncoding}};
+        {1, &Generator::HScan},       {1, &Generator::HEncoding},
+        {8, &Generator::ZAdd},        {2, &Generator::ZIncrBy},       {2, &Generator::ZRem},
+        {3, &Generator::ZRead},       {5, &Generator::ZRange},        {2, &Generator::ZCount},
+        {2, &Generator::ZRemRange},   {3, &Generator::ZPop},          {1, &Generator::ZBlockingPop},
+        {1, &Generator::ZRandMember}, {1, &Generator::ZScan},         {3, &Generator::ZAlgebra}};
     int total = 0;
     for (const Choice& choice : kChoices) total += choice.weight;
     int pick = static_cast<int>(Below(total));
@@ -897,6 +942,219 @@ class Generator {
 
   void HEncoding(std::vector<Step>& out) {
     out.push_back(Command({Name("object"), Name("encoding"), HashKey()}));
+  }
+
+  // Keys of sorted set commands, as ListKey.
+  std::string ZSetKey() { return OneIn(3) ? Key() : Pick(kZSetKeys); }
+  // Members: mostly from the small pool, now and then a value of the fixed pool (never a long or
+  // random one, which could make a skiplist).
+  std::string Member() { return OneIn(12) ? Pick(kValues) : Pick(kMembers); }
+  std::string Score() {
+    if (OneIn(3)) return std::to_string(static_cast<int64_t>(Below(11)) - 5);
+    return Pick(kScores);
+  }
+  std::string ScoreBound() {
+    if (OneIn(4)) return std::to_string(static_cast<int64_t>(Below(7)) - 3);
+    return Pick(kScoreBounds);
+  }
+  std::string LexBound() { return Pick(kLexBounds); }
+  // LIMIT's offset and count: mostly small, sometimes negative, huge or bad.
+  void AddLimit(std::vector<std::string>& args) {
+    args.push_back(Name("limit"));
+    for (int i = 0; i < 2; ++i) {
+      args.push_back(OneIn(6) ? Pick({"-1"sv, "-5"sv, "abc"sv, "9223372036854775807"sv})
+                              : std::to_string(Below(5)));
+    }
+    if (OneIn(20)) args.pop_back();
+  }
+
+  // ZADD with any mix of NX XX GT LT CH INCR (compatible or not), one to three pairs, now and
+  // then one short.
+  void ZAdd(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("zadd"), ZSetKey()};
+    for (std::string_view option : {"nx"sv, "xx"sv, "gt"sv, "lt"sv, "ch"sv, "incr"sv}) {
+      if (OneIn(option == "ch"sv || option == "incr"sv ? 4 : 8)) args.push_back(Name(option));
+    }
+    const uint64_t pairs = OneIn(4) ? 1 + Below(3) : 1;
+    for (uint64_t i = 0; i < pairs; ++i) {
+      args.push_back(Score());
+      args.push_back(Member());
+    }
+    if (OneIn(15)) args.pop_back();
+    out.push_back(Command(std::move(args)));
+  }
+
+  void ZIncrBy(std::vector<Step>& out) {
+    out.push_back(Command({Name("zincrby"), ZSetKey(), Score(), Member()}));
+  }
+
+  void ZRem(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("zrem"), ZSetKey()};
+    const uint64_t n = 1 + Below(3);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(Member());
+    out.push_back(Command(std::move(args)));
+  }
+
+  // ZSCORE, ZMSCORE, ZCARD, ZRANK, ZREVRANK.
+  void ZRead(std::vector<Step>& out) {
+    switch (Below(5)) {
+      case 0:
+        return out.push_back(Command({Name("zscore"), ZSetKey(), Member()}));
+      case 1:
+        return out.push_back(Command({Name("zmscore"), ZSetKey(), Member(), Member()}));
+      case 2:
+        return out.push_back(Command({Name("zcard"), ZSetKey()}));
+      default:
+        out.push_back(Command({Name(OneIn(2) ? "zrank" : "zrevrank"), ZSetKey(), Member()}));
+    }
+  }
+
+  // Every ZRANGE form and ZRANGESTORE, with options valid, conflicting or unknown.
+  void ZRange(std::vector<Step>& out) {
+    std::vector<std::string> args;
+    const uint64_t form = Below(8);
+    const uint64_t by = form < 2 ? Below(3) : (form - 2) / 2;  // 0 rank, 1 score, 2 lex
+    const bool store = form == 1;
+    if (form < 2) {
+      args = {Name(store ? "zrangestore" : "zrange")};
+      if (store) args.push_back(ZSetKey());
+    } else {
+      static constexpr std::string_view kNames[] = {"zrevrange"sv,        "zrangebyscore"sv,
+                                                    "zrevrangebyscore"sv, "zrangebylex"sv,
+                                                    "zrevrangebylex"sv,   "zrange"sv};
+      args = {Name(kNames[form - 2])};
+    }
+    args.push_back(ZSetKey());
+    for (int i = 0; i < 2; ++i) {
+      args.push_back(by == 0 ? ListIndex() : by == 1 ? ScoreBound() : LexBound());
+    }
+    if (form < 2) {
+      if (by == 1) args.push_back(Name("byscore"));
+      if (by == 2) args.push_back(Name("bylex"));
+      if (OneIn(3)) args.push_back(Name("rev"));
+    }
+    if (OneIn(3)) AddLimit(args);
+    if (OneIn(3)) args.push_back(Name("withscores"));
+    if (OneIn(15)) args.push_back(Name(Pick({"rev"sv, "byscore"sv, "bylex"sv, "foo"sv})));
+    out.push_back(Command(std::move(args)));
+  }
+
+  // ZCOUNT, ZLEXCOUNT.
+  void ZCount(std::vector<Step>& out) {
+    if (OneIn(2)) {
+      return out.push_back(Command({Name("zcount"), ZSetKey(), ScoreBound(), ScoreBound()}));
+    }
+    out.push_back(Command({Name("zlexcount"), ZSetKey(), LexBound(), LexBound()}));
+  }
+
+  // ZREMRANGEBYRANK, ZREMRANGEBYSCORE, ZREMRANGEBYLEX.
+  void ZRemRange(std::vector<Step>& out) {
+    switch (Below(3)) {
+      case 0:
+        return out.push_back(
+            Command({Name("zremrangebyrank"), ZSetKey(), ListIndex(), ListIndex()}));
+      case 1:
+        return out.push_back(
+            Command({Name("zremrangebyscore"), ZSetKey(), ScoreBound(), ScoreBound()}));
+      default:
+        out.push_back(Command({Name("zremrangebylex"), ZSetKey(), LexBound(), LexBound()}));
+    }
+  }
+
+  // The arguments of ZMPOP and BZMPOP from numkeys on, as AddMultiPop.
+  void AddZMultiPop(std::vector<std::string>& args) {
+    const uint64_t n = 1 + Below(3);
+    args.push_back(OneIn(10) ? Pick({"0"sv, "-1"sv, "abc"sv, "4"sv, "9223372036854775807"sv})
+                             : std::to_string(n));
+    for (uint64_t i = 0; i < n; ++i) args.push_back(ZSetKey());
+    args.push_back(OneIn(20) ? Pick({"left"sv, ""sv}) : Name(OneIn(2) ? "min" : "max"));
+    if (OneIn(2)) {
+      args.push_back(Name("count"));
+      args.push_back(OneIn(6) ? Pick({"0"sv, "-1"sv, "abc"sv}) : std::to_string(1 + Below(5)));
+    }
+    if (OneIn(20)) args.push_back(Pick({"count"sv, "foo"sv}));
+  }
+
+  // ZPOPMIN, ZPOPMAX with a count or not, and ZMPOP.
+  void ZPop(std::vector<Step>& out) {
+    if (OneIn(3)) {
+      std::vector<std::string> args = {Name("zmpop")};
+      AddZMultiPop(args);
+      return out.push_back(Command(std::move(args)));
+    }
+    std::vector<std::string> args = {Name(OneIn(2) ? "zpopmin" : "zpopmax"), ZSetKey()};
+    if (OneIn(2)) {
+      args.push_back(OneIn(6) ? Pick({"-1"sv, "abc"sv, ""sv, "1.5"sv}) : std::to_string(Below(6)));
+      if (OneIn(20)) args.push_back("1");
+    }
+    out.push_back(Command(std::move(args)));
+  }
+
+  // BZPOPMIN, BZPOPMAX, BZMPOP with a timeout that ends almost at once.
+  void ZBlockingPop(std::vector<Step>& out) {
+    std::vector<std::string> args;
+    if (OneIn(3)) {
+      args = {Name("bzmpop"), Timeout()};
+      AddZMultiPop(args);
+    } else {
+      args = {Name(OneIn(2) ? "bzpopmin" : "bzpopmax"), ZSetKey()};
+      if (OneIn(2)) args.push_back(ZSetKey());
+      args.push_back(Timeout());
+    }
+    out.push_back(Command(std::move(args)));
+  }
+
+  // ZRANDMEMBER only where its answer is certain: no member, a count of 0 or covering the set
+  // (every member, highest first), a bad count or option.
+  void ZRandMember(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("zrandmember"), ZSetKey()};
+    args.push_back(OneIn(4) ? Pick({"0"sv, "abc"sv, "-9223372036854775808"sv, "1.5"sv})
+                            : std::to_string(200 + Below(100)));
+    if (OneIn(2)) args.push_back(OneIn(10) ? Pick({"foo"sv, ""sv}) : Name("withscores"));
+    out.push_back(Command(std::move(args)));
+  }
+
+  // ZSCAN of a listpack answers everything in order, at once.
+  void ZScan(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("zscan"), ZSetKey(), OneIn(8) ? "abc" : "0"};
+    if (OneIn(3)) {
+      args.push_back(Name("match"));
+      args.push_back(Pick({"*"sv, "a*"sv, "?"sv, "[ab]"sv}));
+    }
+    if (OneIn(3)) {
+      args.push_back(Name("count"));
+      args.push_back(OneIn(4) ? Pick({"0"sv, "abc"sv}) : std::to_string(1 + Below(10)));
+    }
+    out.push_back(Command(std::move(args)));
+  }
+
+  // ZUNION, ZINTER, ZDIFF, their STORE forms and ZINTERCARD, with WEIGHTS, AGGREGATE,
+  // WITHSCORES and LIMIT, fitting the command or not.
+  void ZAlgebra(std::vector<Step>& out) {
+    static constexpr std::string_view kNames[] = {"zunion"sv,      "zinter"sv,      "zdiff"sv,
+                                                  "zunionstore"sv, "zinterstore"sv, "zdiffstore"sv,
+                                                  "zintercard"sv};
+    const std::string_view name = kNames[Below(std::size(kNames))];
+    std::vector<std::string> args = {Name(name)};
+    if (name.ends_with("store")) args.push_back(ZSetKey());
+    const uint64_t n = 1 + Below(3);
+    args.push_back(OneIn(10) ? Pick({"0"sv, "-1"sv, "abc"sv, "4"sv}) : std::to_string(n));
+    for (uint64_t i = 0; i < n; ++i) args.push_back(ZSetKey());
+    if (OneIn(3)) {
+      args.push_back(Name("weights"));
+      const uint64_t weights = OneIn(8) ? Below(n + 2) : n;
+      for (uint64_t i = 0; i < weights; ++i) args.push_back(Score());
+    }
+    if (OneIn(3)) {
+      args.push_back(Name("aggregate"));
+      args.push_back(OneIn(10) ? "avg" : Name(Pick({"sum"sv, "min"sv, "max"sv})));
+    }
+    if (OneIn(3)) args.push_back(Name("withscores"));
+    if (OneIn(4)) {
+      args.push_back(Name("limit"));
+      args.push_back(OneIn(6) ? Pick({"-1"sv, "abc"sv}) : std::to_string(Below(4)));
+    }
+    out.push_back(Command(std::move(args)));
   }
 
   std::mt19937_64 rng_;

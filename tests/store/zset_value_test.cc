@@ -23,6 +23,7 @@ using encoding_test::ExpectUniform;
 using encoding_test::Name;
 
 using containers::LexRange;
+using containers::ParseScore;
 using containers::ScoreRange;
 using containers::ZAddFlags;
 using containers::ZAddResult;
@@ -59,6 +60,18 @@ Entries Collect(Call call) {
 
 Entries All(const ZSetValue& z) {
   return Collect([&](auto fn) { z.RangeByRank(0, -1, false, fn); });
+}
+
+// ZPOPMIN / ZPOPMAX as the commands do it: emit the end span, then erase it.
+Entries Pop(ZSetValue& z, size_t count, bool max) {
+  const ZSetValue::Span span = z.EndSpan(count, max);
+  Entries popped = Collect([&](auto fn) { z.Emit(span, max, fn); });
+  EXPECT_EQ(z.Erase(span), popped.size());
+  return popped;
+}
+
+Entries Random(const ZSetValue& z, size_t count, bool distinct) {
+  return Collect([&](auto fn) { z.RandomMembers(count, distinct, fn); });
 }
 
 ScoreRange Scores(std::string_view min, std::string_view max) {
@@ -164,7 +177,10 @@ TEST_P(ZSetValueTest, ScoresRoundTrip) {
     const std::optional<double> score = z.Score(Name("m", static_cast<int>(i)));
     ASSERT_TRUE(score.has_value());
     EXPECT_EQ(*score, scores[i]) << i;
-    EXPECT_EQ(std::signbit(*score), std::signbit(scores[i])) << i;
+    // A listpack keeps -0 as 0, as Redis's does.
+    const bool negative_zero = scores[i] == 0 && std::signbit(scores[i]);
+    EXPECT_EQ(std::signbit(*score), std::signbit(scores[i]) && !(negative_zero && !skiplist()))
+        << i;
   }
 }
 
@@ -341,14 +357,56 @@ TEST_P(ZSetValueTest, RemoveRanges) {
   EXPECT_THAT(All(z), ElementsAre(Pair("x", 1)));
 }
 
+TEST_P(ZSetValueTest, AppendSortedBuildsWhatAddWould) {
+  const Entries sorted = {{"x", -kInf}, {"a", 1}, {"b", 1}, {"", 2.5}, {"c", kInf}};
+  ZSetValue z;
+  for (const auto& [m, s] : sorted) z.AppendSorted(m, s, config());
+  EXPECT_EQ(z.encoding(), expected_encoding());
+  EXPECT_EQ(All(z), sorted);
+  EXPECT_THAT(z.Score("b"), Optional(1.0));
+  EXPECT_THAT(z.Rank("", false), Optional(3u));
+  Add(z, "d", 2, config());
+  EXPECT_THAT(z.Rank("d", false), Optional(3u));
+}
+
+TEST(ZSetEncodingTest, AppendSortedConvertsAtTheThresholds) {
+  EncodingConfig config;
+  config.zset_max_listpack_entries = 3;
+  config.zset_max_listpack_value = 4;
+  ZSetValue z;
+  for (int i = 0; i < 3; ++i) z.AppendSorted(Name("m", i), i, config);
+  EXPECT_EQ(z.encoding(), "listpack");
+  z.AppendSorted("m3", 3, config);
+  EXPECT_EQ(z.encoding(), "skiplist");
+  EXPECT_THAT(All(z), ElementsAre(Pair("m0", 0), Pair("m1", 1), Pair("m2", 2), Pair("m3", 3)));
+
+  ZSetValue long_member;
+  long_member.AppendSorted("abcd", 1, config);
+  EXPECT_EQ(long_member.encoding(), "listpack");
+  long_member.AppendSorted("abcde", 2, config);
+  EXPECT_EQ(long_member.encoding(), "skiplist");
+}
+
+TEST_P(ZSetValueTest, SpansCountBeforeEmitting) {
+  const ZSetValue z = Abcde();
+  EXPECT_EQ(ZSetValue::SpanSize(z.RankSpan(1, -2, false)), 3u);
+  EXPECT_EQ(z.RankSpan(0, 1, true), std::make_optional(std::make_pair(size_t{3}, size_t{4})));
+  EXPECT_EQ(ZSetValue::SpanSize(z.RankSpan(3, 1, false)), 0u);
+  EXPECT_EQ(z.ScoreSpan(Scores("2", "+inf"), true, 1, 2),
+            std::make_optional(std::make_pair(size_t{2}, size_t{3})));
+  EXPECT_EQ(z.EndSpan(2, true), std::make_optional(std::make_pair(size_t{3}, size_t{4})));
+  EXPECT_EQ(z.EndSpan(9, false), std::make_optional(std::make_pair(size_t{0}, size_t{4})));
+  EXPECT_EQ(z.EndSpan(0, false), std::nullopt);
+}
+
 TEST_P(ZSetValueTest, PopMinAndMax) {
   ZSetValue z = Abcde();
-  EXPECT_THAT(z.PopMin(2), ElementsAre(Pair("a", 1), Pair("b", 2)));
-  EXPECT_THAT(z.PopMax(1), ElementsAre(Pair("e", 5)));
-  EXPECT_TRUE(z.PopMin(0).empty());
-  EXPECT_THAT(z.PopMax(10), ElementsAre(Pair("d", 4), Pair("c", 3)));
+  EXPECT_THAT(Pop(z, 2, false), ElementsAre(Pair("a", 1), Pair("b", 2)));
+  EXPECT_THAT(Pop(z, 1, true), ElementsAre(Pair("e", 5)));
+  EXPECT_TRUE(Pop(z, 0, false).empty());
+  EXPECT_THAT(Pop(z, 10, true), ElementsAre(Pair("d", 4), Pair("c", 3)));
   EXPECT_TRUE(z.empty());
-  EXPECT_TRUE(z.PopMin(1).empty());
+  EXPECT_TRUE(Pop(z, 1, false).empty());
 }
 
 TEST_P(ZSetValueTest, RandomMembersAreUniformAndDistinct) {
@@ -356,7 +414,9 @@ TEST_P(ZSetValueTest, RandomMembersAreUniformAndDistinct) {
   for (int i = 0; i < 50; ++i) Add(z, Name("m", i), i % 7, config());
   std::map<std::string, int> hits;
   for (int i = 0; i < 20000; ++i) {
-    const auto [member, score] = z.RandomMember();
+    const Entries picked = Random(z, 1, false);
+    ASSERT_EQ(picked.size(), 1u);
+    const auto& [member, score] = picked[0];
     ASSERT_THAT(z.Score(member), Optional(score));
     ++hits[member];
   }
@@ -365,7 +425,7 @@ TEST_P(ZSetValueTest, RandomMembersAreUniformAndDistinct) {
   for (const size_t count : {3, 45}) {
     std::map<std::string, int> picked_hits;
     for (int round = 0; round < 2000; ++round) {
-      const Entries picked = z.RandomMembers(count);
+      const Entries picked = Random(z, count, true);
       ASSERT_EQ(picked.size(), count);
       std::set<std::string> distinct;
       for (const auto& [m, score] : picked) {
@@ -377,7 +437,17 @@ TEST_P(ZSetValueTest, RandomMembersAreUniformAndDistinct) {
     }
     ExpectUniform(picked_hits, 50);
   }
-  EXPECT_THAT(z.RandomMembers(100), UnorderedElementsAreArray(All(z)));
+  EXPECT_THAT(Random(z, 100, true), UnorderedElementsAreArray(All(z)));
+
+  // With repeats: exactly `count` picks, every member reachable.
+  std::map<std::string, int> repeat_hits;
+  const Entries repeats = Random(z, 20000, false);
+  ASSERT_EQ(repeats.size(), 20000u);
+  for (const auto& [m, score] : repeats) {
+    ASSERT_THAT(z.Score(m), Optional(score));
+    ++repeat_hits[m];
+  }
+  ExpectUniform(repeat_hits, 50);
 }
 
 TEST_P(ZSetValueTest, BytesAndMove) {
@@ -515,7 +585,7 @@ TEST_P(ZSetValueTest, RandomizedAgainstModel) {
       Entries all = model_entries();
       if (max) std::reverse(all.begin(), all.end());
       for (size_t i = 0; i < count && i < all.size(); ++i) want.push_back(all[i]);
-      ASSERT_EQ(max ? z.PopMax(count) : z.PopMin(count), want);
+      ASSERT_EQ(Pop(z, count, max), want);
       for (const auto& [m, s] : want) model_erase(m);
     }
     ASSERT_EQ(z.size(), scores.size());
@@ -632,6 +702,37 @@ TEST(ZSetEncodingTest, LimitChangesApplyToTheNextNewMember) {
   EXPECT_EQ(z.encoding(), "skiplist");
 }
 
+// Over unequal scores a listpack walks a lex range as Redis does (its answers, recorded from
+// redis-server 7.0 for c:1 a:2 d:3 b:4).
+TEST(ZSetEncodingTest, ListpackLexRangesOverUnequalScoresFollowRedis) {
+  const EncodingConfig config;
+  ZSetValue z;
+  for (const auto& [m, s] : Entries{{"c", 1}, {"a", 2}, {"d", 3}, {"b", 4}}) Add(z, m, s, config);
+  const auto range = [&](std::string_view min, std::string_view max, bool reverse,
+                         size_t offset = 0, size_t limit = kAll) {
+    std::string out;
+    z.RangeByLex(Lex(min, max), reverse, offset, limit,
+                 [&](std::string_view m, double) { out += m; });
+    return out;
+  };
+  EXPECT_EQ(range("[b", "+", false), "cadb");
+  EXPECT_EQ(range("[b", "+", false, 1, 5), "adb");
+  EXPECT_EQ(range("[a", "[b", false, 2, 5), "");
+  EXPECT_EQ(range("[a", "[c", false), "ca");
+  EXPECT_EQ(range("[c", "[d", false), "");
+  EXPECT_EQ(range("[b", "+", true), "bd");
+  EXPECT_EQ(range("-", "[c", true), "bdac");
+  EXPECT_EQ(range("-", "[c", true, 1, 10), "dac");
+  EXPECT_EQ(range("-", "[c", true, 3, 10), "c");
+  EXPECT_EQ(range("-", "[c", true, 4, 10), "");
+  EXPECT_EQ(z.CountByLex(Lex("[b", "+")), 4u);
+  EXPECT_EQ(z.CountByLex(Lex("-", "[c")), 2u);
+  EXPECT_EQ(z.CountByLex(Lex("[c", "+")), 0u);
+  EXPECT_EQ(z.CountByLex(Lex("[aa", "(d")), 2u);
+  EXPECT_EQ(z.RemoveRangeByLex(Lex("[d", "+")), 0u);
+  EXPECT_EQ(z.RemoveRangeByLex(Lex("[b", "+")), 4u);
+}
+
 TEST(ZSetEncodingTest, ScanOfListpackIsOneCall) {
   const EncodingConfig config;
   ZSetValue z;
@@ -699,10 +800,39 @@ TEST(ZSetRangeParseTest, ScoreBounds) {
   ASSERT_TRUE(ScoreRange::Parse("-inf", "(3", &r));
   EXPECT_EQ(r.min, -kInf);
   EXPECT_TRUE(r.max_exclusive);
-  for (const char* bad : {"", "(", "abc", "nan", "(nan", "1x", "[1"}) {
+  for (const char* bad : {"abc", "nan", "(nan", "1x", "[1", "1 ", "((1"}) {
     EXPECT_FALSE(ScoreRange::Parse(bad, "1", &r)) << bad;
     EXPECT_FALSE(ScoreRange::Parse("1", bad, &r)) << bad;
   }
+  // As strtod reads them: nothing is 0, a leading space is skipped, out of range saturates,
+  // and a NUL byte ends the number.
+  ASSERT_TRUE(ScoreRange::Parse("", "(", &r));
+  EXPECT_EQ(r.min, 0);
+  EXPECT_EQ(r.max, 0);
+  EXPECT_TRUE(r.max_exclusive);
+  ASSERT_TRUE(ScoreRange::Parse(" 2", "1e400", &r));
+  EXPECT_EQ(r.min, 2);
+  EXPECT_EQ(r.max, kInf);
+  ASSERT_TRUE(ScoreRange::Parse(std::string_view("3\0x", 3), "0x10", &r));
+  EXPECT_EQ(r.min, 3);
+  EXPECT_EQ(r.max, 16);
+}
+
+TEST(ZSetRangeParseTest, Scores) {
+  double score = 0;
+  EXPECT_TRUE(ParseScore("1.5", &score));
+  EXPECT_EQ(score, 1.5);
+  EXPECT_TRUE(ParseScore("-inf", &score));
+  EXPECT_EQ(score, -kInf);
+  EXPECT_TRUE(ParseScore("0x10", &score));
+  EXPECT_EQ(score, 16);
+  EXPECT_TRUE(ParseScore("1e-310", &score));  // subnormal, not zero: kept
+  EXPECT_GT(score, 0);
+  EXPECT_TRUE(ParseScore(std::string(100, '1'), &score));
+  for (const char* bad : {"", " 1", "1 ", "abc", "nan", "1e400", "-1e400", "1e-400", "(1"}) {
+    EXPECT_FALSE(ParseScore(bad, &score)) << bad;
+  }
+  EXPECT_FALSE(ParseScore(std::string_view("1\0", 2), &score));
 }
 
 TEST(ZSetRangeParseTest, LexBounds) {
