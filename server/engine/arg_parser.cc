@@ -1,5 +1,9 @@
 #include "server/engine/arg_parser.h"
 
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
 #include <limits>
 #include <string>
 
@@ -51,6 +55,37 @@ bool ParseInt32Arg(resp::ReplyWriter& reply, std::string_view arg, int* out) {
   }
   *out = static_cast<int>(value);
   return true;
+}
+
+bool ParseCursor(std::string_view text, uint64_t* cursor) {
+  std::string terminated(text);
+  if (!terminated.empty() && std::isspace(static_cast<unsigned char>(terminated[0]))) {
+    return false;
+  }
+  char* end = nullptr;
+  errno = 0;
+  *cursor = std::strtoull(terminated.c_str(), &end, 10);
+  return *end == '\0' && errno != ERANGE;
+}
+
+std::optional<int64_t> ParseBlockingTimeout(resp::ReplyWriter& reply, std::string_view arg,
+                                            int64_t now_ms) {
+  long double seconds;
+  if (!store::ParseLongDouble(arg, &seconds)) {
+    reply.Error(errors::kTimeoutNotFloat);
+    return std::nullopt;
+  }
+  // Whole milliseconds rounded up, as Redis computes them. Its conversion to long long turns
+  // anything out of range (infinity included) into LLONG_MIN on x86: negative too.
+  const long double ms = std::ceil(seconds * 1000.0L);
+  if (ms < 0 || ms >= 0x1p63L) {
+    reply.Error(errors::kTimeoutNegative);
+    return std::nullopt;
+  }
+  const int64_t timeout = static_cast<int64_t>(ms);
+  if (timeout == 0) return 0;
+  // Redis's deadline then wraps past the largest int64 into one that never comes.
+  return timeout > std::numeric_limits<int64_t>::max() - now_ms ? 0 : now_ms + timeout;
 }
 
 void ReplyError(resp::ReplyWriter& reply, store::OpStatus status) {

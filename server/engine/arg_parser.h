@@ -2,6 +2,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -45,6 +46,14 @@ bool ParseIntArg(resp::ReplyWriter& reply, std::string_view arg, int64_t* out);
 
 // Like ParseIntArg for arguments Redis reads as a C int (database indexes).
 bool ParseInt32Arg(resp::ReplyWriter& reply, std::string_view arg, int* out);
+
+// A SCAN cursor as Redis reads it (strtoul): decimal, optional sign, nothing else (SCAN, ZSCAN).
+bool ParseCursor(std::string_view text, uint64_t* cursor);
+
+// A blocking command's timeout, in seconds with any fraction, as an absolute deadline in ms
+// (0: wait for ever) from now_ms; replies the error and returns nullopt if it is not valid.
+std::optional<int64_t> ParseBlockingTimeout(resp::ReplyWriter& reply, std::string_view arg,
+                                            int64_t now_ms);
 
 // Replies the error text for a failed data operation (WRONGTYPE, not an integer, ...).
 void ReplyError(resp::ReplyWriter& reply, store::OpStatus status);

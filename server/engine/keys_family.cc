@@ -1,8 +1,5 @@
 // Generic key commands: existence, deletion, types, iteration, renaming, expiry, OBJECT.
-#include <cctype>
-#include <cerrno>
 #include <cstdint>
-#include <cstdlib>
 #include <iterator>
 #include <limits>
 #include <optional>
@@ -63,18 +60,6 @@ void CmdKeys(CommandContext& ctx) {
     if (all || GlobMatch(pattern, key)) keys.push_back(key);
   });
   ctx.reply.BulkArray(keys);
-}
-
-// A SCAN cursor as Redis reads it (strtoul): decimal, optional sign, nothing else.
-bool ParseCursor(std::string_view text, uint64_t* cursor) {
-  std::string terminated(text);
-  if (!terminated.empty() && std::isspace(static_cast<unsigned char>(terminated[0]))) {
-    return false;
-  }
-  char* end = nullptr;
-  errno = 0;
-  *cursor = std::strtoull(terminated.c_str(), &end, 10);
-  return *end == '\0' && errno != ERANGE;
 }
 
 // SCAN cursor [MATCH pattern] [COUNT count] [TYPE type]

@@ -1,7 +1,6 @@
 // List commands: pushes and pops at either end, indexes and ranges, moves between lists, and
 // the blocking pops and moves that wait for a list to fill.
 #include <algorithm>
-#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <optional>
@@ -98,26 +97,8 @@ std::optional<std::pair<size_t, size_t>> ClampRange(int64_t start, int64_t stop,
   return std::make_pair(static_cast<size_t>(start), static_cast<size_t>(std::min(stop, len - 1)));
 }
 
-// A blocking command's timeout, in seconds with any fraction, as an absolute deadline in ms
-// (0: wait for ever); replies the error and returns nullopt if it is not valid.
 std::optional<int64_t> ParseTimeout(CommandContext& ctx, std::string_view arg) {
-  long double seconds;
-  if (!store::ParseLongDouble(arg, &seconds)) {
-    ctx.reply.Error(errors::kTimeoutNotFloat);
-    return std::nullopt;
-  }
-  // Whole milliseconds rounded up, as Redis computes them. Its conversion to long long turns
-  // anything out of range (infinity included) into LLONG_MIN on x86: negative too.
-  const long double ms = std::ceil(seconds * 1000.0L);
-  if (ms < 0 || ms >= 0x1p63L) {
-    ctx.reply.Error(errors::kTimeoutNegative);
-    return std::nullopt;
-  }
-  const int64_t timeout = static_cast<int64_t>(ms);
-  if (timeout == 0) return 0;
-  // Redis's deadline then wraps past the largest int64 into one that never comes.
-  const int64_t now = ctx.now_ms();
-  return timeout > std::numeric_limits<int64_t>::max() - now ? 0 : now + timeout;
+  return ParseBlockingTimeout(ctx.reply, arg, ctx.now_ms());
 }
 
 // True while a blocked command runs again because one of its keys became ready. Redis 7.0 then
