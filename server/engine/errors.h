@@ -149,4 +149,16 @@ std::string NoSuchUser(std::string_view user);
 // "ERR Unsupported option foo"
 std::string UnsupportedOption(std::string_view option);
 
+// Sets.
+inline constexpr std::string_view kNumkeysExceedArgs =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative";
+// SRANDMEMBER's count below -LONG_MAX.
+inline constexpr std::string_view kRandMemberCountRange =
+    "ERR value is out of range, value must between -9223372036854775807 and "
+    "9223372036854775807";
+// Not Redis, which would try to answer and run out of memory: a repeated sample too large for
+// any reply.
+inline constexpr std::string_view kValueOutOfRange = "ERR value is out of range";
+
 }  // namespace understudy::engine::errors
