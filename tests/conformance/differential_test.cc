@@ -1,4 +1,4 @@
-// Differential test: random sequences of string, key and list commands go to a real
+// Differential test: random sequences of string, key, list and set commands go to a real
 // redis-server and to understudy-server, and every reply must be the same.
 //
 // Each seed drives a deterministic generator (mt19937_64, whose output the standard fixes)
@@ -11,6 +11,9 @@
 // - Redis keeps a key written by SET with a past EXAT/PXAT until it is looked up or actively
 //   expired, so DBSIZE would depend on timing; such a SET is followed by EXISTS of its key.
 // - KEYS is compared as a set, SCAN by iterating it to the end; RANDOMKEY is not sent.
+// - Replies listing a set's members (SMEMBERS, SUNION ...) are compared as sets, SSCAN by
+//   iterating it to the end. SPOP and SRANDMEMBER only take counts that pick the whole set (or
+//   none, or are refused), so that both servers keep the same members.
 // - Blocking list commands get a timeout of a millisecond or two, or an invalid one: nothing
 //   else writes while the one connection waits, so an empty list always ends in the timeout's
 //   null reply.
@@ -69,12 +72,13 @@ enum class Compare {
   kExpireTimeSeconds,  // EXPIRETIME: like TTL, but exact for far-future absolute deadlines
   kExpireTimeMillis,   // PEXPIRETIME
   kUnordered,          // KEYS: the elements as a set
-  kFullScan,           // SCAN: called with each returned cursor until it is 0; keys as a set
+  kFullScan,           // SCAN, SSCAN: called with each returned cursor until it is 0; keys as a set
 };
 
 struct Step {
   std::vector<std::string> args;
   Compare compare = Compare::kExact;
+  size_t cursor_at = 1;  // kFullScan: the cursor's argument (SSCAN's is 2)
 };
 
 // Keys (one binary) and KEYS/SCAN patterns that match some of them.
@@ -172,10 +176,22 @@ constexpr Arity kArities[] = {
     {"lpop", -2},     {"rpop", -2},      {"llen", 2},       {"lrange", 4},      {"lindex", 3},
     {"lset", 4},      {"linsert", 5},    {"lrem", 4},       {"ltrim", 4},       {"lpos", -3},
     {"lmove", 5},     {"rpoplpush", 3},  {"lmpop", -4},     {"blpop", -3},      {"brpop", -3},
-    {"blmove", 6},    {"brpoplpush", 4}, {"blmpop", -5}};
+    {"blmove", 6},    {"brpoplpush", 4}, {"blmpop", -5},     {"sadd", -3},       {"srem", -3},
+    {"smembers", 2},  {"sismember", 3},  {"smismember", -3}, {"scard", 2},       {"spop", -2},
+    {"srandmember", -2}, {"smove", 4},   {"sinter", -2},    {"sintercard", -3}, {"sinterstore", -3},
+    {"sunion", -2},   {"sunionstore", -3}, {"sdiff", -2},   {"sdiffstore", -3}, {"sscan", -3}};
 
 // Keys mostly left to list commands.
 constexpr std::string_view kListKeys[] = {"l"sv, "m"sv};
+
+// Keys mostly left to set commands.
+constexpr std::string_view kSetKeys[] = {"s"sv, "t"sv, "u"sv};
+
+// Set members besides small numbers: ones that make a set a hashtable (strings, numbers that are
+// not canonical) and the int64 extremes an intset must widen for.
+constexpr std::string_view kMembers[] = {"a"sv, "b"sv, "c"sv, ""sv, "01"sv, "-0"sv, "1.0"sv,
+                                         "9223372036854775807"sv, "-9223372036854775808"sv,
+                                         "9223372036854775808"sv, "70000"sv, "-3000000000"sv};
 
 // List elements: a few short ones, so that LREM, LPOS and LINSERT find what they look for.
 constexpr std::string_view kElements[] = {"a"sv, "b"sv, "c"sv, "0"sv, "1"sv, "-1"sv, ""sv, "a\0"sv};
@@ -220,7 +236,11 @@ class Generator {
         {5, &Generator::Pop},         {1, &Generator::LLen},          {3, &Generator::LRange},
         {2, &Generator::LIndex},      {2, &Generator::LSet},          {2, &Generator::LInsert},
         {2, &Generator::LRem},        {1, &Generator::LTrim},         {3, &Generator::LPos},
-        {3, &Generator::LMove},       {2, &Generator::LMPop},         {1, &Generator::BlockingPop}};
+        {3, &Generator::LMove},       {2, &Generator::LMPop},         {1, &Generator::BlockingPop},
+        {8, &Generator::SAdd},        {3, &Generator::SRem},          {2, &Generator::SMembers},
+        {2, &Generator::SIsMember},   {1, &Generator::SCard},         {2, &Generator::SPopAll},
+        {2, &Generator::SMove},       {4, &Generator::SetAlgebra},    {2, &Generator::SInterCard},
+        {1, &Generator::SScan},       {2, &Generator::SetEncoding}};
     int total = 0;
     for (const Choice& choice : kChoices) total += choice.weight;
     int pick = static_cast<int>(Below(total));
@@ -759,6 +779,108 @@ class Generator {
     out.push_back(Command(std::move(args)));
   }
 
+  // Keys of set commands: mostly three that only they write, else the keys every command uses.
+  std::string SetKey() { return OneIn(4) ? Key() : Pick(kSetKeys); }
+
+  // Set members: mostly small numbers, so that sets stay intsets for a while.
+  std::string Member() {
+    if (OneIn(2)) return std::to_string(static_cast<int64_t>(Below(40)) - 5);
+    return OneIn(4) ? Value() : Pick(kMembers);
+  }
+
+  // SADD, now and then of dozens of numbers, so that intsets outgrow set-max-intset-entries.
+  void SAdd(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("sadd"), SetKey()};
+    const uint64_t n = OneIn(10) ? 20 + Below(60) : 1 + Below(4);
+    for (uint64_t i = 0; i < n; ++i) {
+      args.push_back(n > 4 ? std::to_string(Below(1000)) : Member());
+    }
+    out.push_back(Command(std::move(args)));
+  }
+
+  void SRem(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("srem"), SetKey()};
+    const uint64_t n = 1 + Below(3);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(Member());
+    out.push_back(Command(std::move(args)));
+  }
+
+  void SMembers(std::vector<Step>& out) {
+    out.push_back(Command({Name("smembers"), SetKey()}, Compare::kUnordered));
+  }
+
+  void SIsMember(std::vector<Step>& out) {
+    if (OneIn(2)) return out.push_back(Command({Name("sismember"), SetKey(), Member()}));
+    std::vector<std::string> args = {Name("smismember"), SetKey()};
+    const uint64_t n = 1 + Below(4);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(Member());
+    out.push_back(Command(std::move(args)));
+  }
+
+  void SCard(std::vector<Step>& out) { out.push_back(Command({Name("scard"), SetKey()})); }
+
+  // SPOP and SRANDMEMBER with a count that takes the whole set, none of it, or is refused.
+  void SPopAll(std::vector<Step>& out) {
+    const std::string count =
+        OneIn(4) ? Pick({"0"sv, "abc"sv, "-9223372036854775808"sv, "1.5"sv, ""sv}) : "100000";
+    std::vector<std::string> args = {Name(OneIn(2) ? "spop" : "srandmember"), SetKey(), count};
+    if (OneIn(20)) args.push_back("1");
+    out.push_back(Command(std::move(args), Compare::kUnordered));
+  }
+
+  void SMove(std::vector<Step>& out) {
+    out.push_back(Command({Name("smove"), SetKey(), SetKey(), Member()}));
+  }
+
+  // SINTER, SUNION, SDIFF and their STORE forms over one to three keys.
+  void SetAlgebra(std::vector<Step>& out) {
+    const std::string op = Pick({"sinter"sv, "sunion"sv, "sdiff"sv});
+    const bool store = OneIn(2);
+    std::vector<std::string> args = {Name(store ? op + "store" : op)};
+    if (store) args.push_back(SetKey());
+    const uint64_t n = 1 + Below(3);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(SetKey());
+    out.push_back(Command(std::move(args), store ? Compare::kExact : Compare::kUnordered));
+  }
+
+  // SINTERCARD, now and then with a wrong numkeys or LIMIT.
+  void SInterCard(std::vector<Step>& out) {
+    const uint64_t n = 1 + Below(3);
+    std::vector<std::string> args = {
+        Name("sintercard"),
+        OneIn(10) ? Pick({"0"sv, "-1"sv, "abc"sv, "4"sv}) : std::to_string(n)};
+    for (uint64_t i = 0; i < n; ++i) args.push_back(SetKey());
+    if (OneIn(2)) {
+      args.push_back(Name("limit"));
+      args.push_back(OneIn(6) ? Pick({"-1"sv, "abc"sv}) : std::to_string(Below(5)));
+    }
+    if (OneIn(20)) args.push_back(Pick({"limit"sv, "foo"sv}));
+    out.push_back(Command(std::move(args)));
+  }
+
+  // SSCAN, iterated to the end; sometimes with a bad cursor or options.
+  void SScan(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("sscan"), SetKey(), "0"};
+    if (OneIn(8)) args[2] = Pick({"abc"sv, " 1"sv, "1x"sv, "99999999999999999999999"sv});
+    if (OneIn(2)) {
+      args.push_back(Name("match"));
+      args.push_back(Pick({"*"sv, "1*"sv, "?"sv, "[ab]"sv, "*0"sv, ""sv}));
+    }
+    if (OneIn(2)) {
+      args.push_back(Name("count"));
+      args.push_back(OneIn(8) ? Pick({"0"sv, "-1"sv, "abc"sv}) : std::to_string(1 + Below(12)));
+    }
+    if (OneIn(10)) args.push_back(Pick({"match"sv, "type"sv, "count"sv}));
+    Step step = Command(std::move(args), Compare::kFullScan);
+    step.cursor_at = 2;
+    out.push_back(std::move(step));
+  }
+
+  // OBJECT ENCODING: intset or hashtable after each way a set is built.
+  void SetEncoding(std::vector<Step>& out) {
+    out.push_back(Command({Name("object"), Name("encoding"), SetKey()}));
+  }
+
   std::mt19937_64 rng_;
   int64_t serial_ = 0;
 };
@@ -863,7 +985,7 @@ absl::StatusOr<std::pair<Reply, Reply>> SendBoth(Side& redis, Side& understudy,
 
 // SCAN from cursor 0 until the cursor is 0 again, on one server: the keys seen, as a sorted
 // array reply, or the first reply if it is not a well-formed SCAN reply (an error).
-absl::StatusOr<Reply> FullScan(Side& side, std::vector<std::string> args) {
+absl::StatusOr<Reply> FullScan(Side& side, std::vector<std::string> args, size_t cursor_at) {
   std::set<std::string> seen;
   for (int call = 0; call < kMaxScanCalls; ++call) {
     absl::StatusOr<Reply> reply = side.connection.Command({args.begin(), args.end()});
@@ -880,7 +1002,7 @@ absl::StatusOr<Reply> FullScan(Side& side, std::vector<std::string> args) {
       for (const std::string& key : seen) keys.push_back(Reply::Bulk(key));
       return Reply::Array(std::move(keys));
     }
-    args[1] = scan->first;
+    args[cursor_at] = scan->first;
   }
   return absl::InternalError(
       absl::StrCat(side.name, ": SCAN did not finish within ", kMaxScanCalls, " calls"));
@@ -888,9 +1010,9 @@ absl::StatusOr<Reply> FullScan(Side& side, std::vector<std::string> args) {
 
 absl::StatusOr<std::pair<Reply, Reply>> RunStep(Side& redis, Side& understudy, const Step& step) {
   if (step.compare != Compare::kFullScan) return SendBoth(redis, understudy, step.args);
-  absl::StatusOr<Reply> a = FullScan(redis, step.args);
+  absl::StatusOr<Reply> a = FullScan(redis, step.args, step.cursor_at);
   if (!a.ok()) return a.status();
-  absl::StatusOr<Reply> b = FullScan(understudy, step.args);
+  absl::StatusOr<Reply> b = FullScan(understudy, step.args, step.cursor_at);
   if (!b.ok()) return b.status();
   return std::make_pair(*std::move(a), *std::move(b));
 }
@@ -949,6 +1071,13 @@ TEST_P(DifferentialTest, SameRepliesAsRedis) {
   constexpr std::string_view kListNodeSizes[] = {"-2", "1", "2", "5", "-1"};
   const std::string node_size(kListNodeSizes[seed % std::size(kListNodeSizes)]);
   auto config = SendBoth(redis, understudy, {"CONFIG", "SET", "list-max-listpack-size", node_size});
+  ASSERT_TRUE(config.ok()) << config.status();
+  ASSERT_EQ(config->first, Reply::Simple("OK"));
+  ASSERT_EQ(config->second, Reply::Simple("OK"));
+  // And sets that outgrow their intset soon (or never fit one), so that both encodings meet.
+  constexpr std::string_view kIntsetSizes[] = {"512", "4", "16", "0"};
+  const std::string intset_size(kIntsetSizes[seed % std::size(kIntsetSizes)]);
+  config = SendBoth(redis, understudy, {"CONFIG", "SET", "set-max-intset-entries", intset_size});
   ASSERT_TRUE(config.ok()) << config.status();
   ASSERT_EQ(config->first, Reply::Simple("OK"));
   ASSERT_EQ(config->second, Reply::Simple("OK"));
