@@ -38,6 +38,15 @@ struct SetValue::Table {
     return true;
   }
 
+  // Every node, for picking many of them by position: a fair draw from the table probes several
+  // buckets, more as the table empties.
+  std::vector<const KeyNode*> Index() const {
+    std::vector<const KeyNode*> index;
+    index.reserve(nodes.size());
+    nodes.ForEach([&](const KeyNode& node) { index.push_back(&node); });
+    return index;
+  }
+
   HashTable<KeyNode, KeyNodeTraits> nodes;
   size_t node_bytes = 0;  // allocated for nodes, malloc overhead aside
 };
@@ -103,7 +112,7 @@ bool SetValue::ForEachWhile(absl::FunctionRef<bool(std::string_view member)> fn)
   bool going = true;
   uint64_t cursor = 0;
   do {
-    cursor = table_->nodes.Scan(cursor, 1, [&](const KeyNode& node) {
+    cursor = table_->nodes.Scan(cursor, 64, [&](const KeyNode& node) {
       if (going) going = fn(node.key());
     });
   } while (going && cursor != 0);
@@ -120,10 +129,8 @@ void SetValue::RandomMembers(size_t count,
     return;
   }
   if (count * 3 > n) {
-    // Most of the set: index every member once, then pick among them.
-    std::vector<const KeyNode*> nodes;
-    nodes.reserve(n);
-    table_->nodes.ForEach([&](const KeyNode& node) { nodes.push_back(&node); });
+    // Most of the set: pick among all of them.
+    const std::vector<const KeyNode*> nodes = table_->Index();
     for (size_t i : DistinctIndexes(n, count, ContainerRng())) fn(nodes[i]->key());
     return;
   }
@@ -138,11 +145,16 @@ void SetValue::RandomMembers(size_t count,
 
 void SetValue::RandomMembersWithRepeats(size_t count,
                                         absl::FunctionRef<void(std::string_view member)> fn) const {
+  std::uniform_int_distribution<size_t> index(0, size() - 1);
   if (table_ != nullptr) {
+    if (count > size() / 16) {
+      const std::vector<const KeyNode*> nodes = table_->Index();
+      for (; count > 0; --count) fn(nodes[index(ContainerRng())]->key());
+      return;
+    }
     for (; count > 0; --count) fn(table_->nodes.Random(ContainerRng())->key());
     return;
   }
-  std::uniform_int_distribution<size_t> index(0, intset_.size() - 1);
   for (; count > 0; --count) fn(IntText(intset_.Get(index(ContainerRng()))).view());
 }
 
@@ -189,17 +201,27 @@ void SetValue::PopRandom(size_t count, const EncodingConfig& config,
     return;
   }
   const size_t remaining = n - count;
-  if (remaining * 5 > count) {
-    for (; count > 0; --count) PopOne(fn);
+  if (remaining * 5 <= count) {
+    // Most of the set goes: pick the few that stay instead, into a new set as Redis does.
+    SetValue kept;
+    RandomMembers(remaining, [&](std::string_view member) { kept.Add(member, config); });
+    ForEach([&](std::string_view member) {
+      if (!kept.Contains(member)) fn(member);
+    });
+    *this = std::move(kept);
     return;
   }
-  // Most of the set goes: pick the few that stay instead.
-  SetValue kept;
-  RandomMembers(remaining, [&](std::string_view member) { kept.Add(member, config); });
-  ForEach([&](std::string_view member) {
-    if (!kept.Contains(member)) fn(member);
-  });
-  *this = std::move(kept);
+  if (table_ != nullptr && count > n / 16) {
+    // Many from a table: pick them among all members at once.
+    const std::vector<const KeyNode*> nodes = table_->Index();
+    for (size_t i : DistinctIndexes(n, count, ContainerRng())) {
+      const std::string_view member = nodes[i]->key();
+      fn(member);
+      table_->Erase(member);
+    }
+    return;
+  }
+  for (; count > 0; --count) PopOne(fn);
 }
 
 uint64_t SetValue::Scan(uint64_t cursor, size_t count,

@@ -152,21 +152,26 @@ SetValue Filled(int n, bool ints, const EncodingConfig& config) {
   return set;
 }
 
-// Both encodings: every member comes up, about equally often.
+// Both encodings, few draws at a time (fair draws from the table) and many (from an index of
+// the members): every member comes up, about equally often.
 TEST(SetValueTest, RandomMembersWithRepeatsAreUniform) {
   const EncodingConfig config;
   for (const bool ints : {true, false}) {
     const SetValue set = Filled(100, ints, config);
     ASSERT_EQ(set.encoding(), ints ? "intset" : "hashtable");
-    std::map<std::string, int> hits;
-    size_t calls = 0;
-    set.RandomMembersWithRepeats(40000, [&](std::string_view m) {
-      ++hits[std::string(m)];
-      ++calls;
-    });
-    EXPECT_EQ(calls, 40000u);
-    for (const auto& [member, n] : hits) EXPECT_TRUE(set.Contains(member));
-    ExpectUniform(hits, 100);
+    for (const size_t per_call : {4, 40000}) {
+      std::map<std::string, int> hits;
+      size_t draws = 0;
+      for (size_t call = 0; call < 40000 / per_call; ++call) {
+        set.RandomMembersWithRepeats(per_call, [&](std::string_view m) {
+          ++hits[std::string(m)];
+          ++draws;
+        });
+      }
+      EXPECT_EQ(draws, 40000u);
+      for (const auto& [member, n] : hits) EXPECT_TRUE(set.Contains(member));
+      ExpectUniform(hits, 100);
+    }
   }
 }
 
@@ -207,12 +212,12 @@ TEST(SetValueTest, PopRandomOneAtATimeEmptiesWithoutRepeats) {
   }
 }
 
-// Popping a few (one at a time) and most of the set (keeping a few): what goes and what stays
-// partition the set, and every member is as likely to go as any other.
+// Popping a few (one at a time), more (picked at once) and most of the set (keeping a few): what
+// goes and what stays partition the set, and every member is as likely to go as any other.
 TEST(SetValueTest, PopRandomWithCountIsUniform) {
   const EncodingConfig config;
   for (const bool ints : {true, false}) {
-    for (const size_t count : {3, 15, 35, 38}) {  // 40 members: 35 and 38 keep a few
+    for (const size_t count : {2, 3, 15, 35, 38}) {  // of 40 members
       std::map<std::string, int> hits;
       for (int round = 0; round < 2000; ++round) {
         SetValue set = Filled(40, ints, config);
