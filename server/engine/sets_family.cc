@@ -76,6 +76,8 @@ void StoreResult(CommandContext& ctx, std::string_view dest, SetValue&& result) 
 class DeferredMembers {
  public:
   explicit DeferredMembers(const resp::ReplyWriter& reply) : writer_(&body_, reply.protocol()) {}
+  DeferredMembers(const DeferredMembers&) = delete;
+  DeferredMembers& operator=(const DeferredMembers&) = delete;
 
   void Add(std::string_view member) {
     writer_.Bulk(member);
@@ -96,6 +98,7 @@ class DeferredMembers {
   size_t count_ = 0;
 };
 
+// The whole set as a set reply, in the set's own order.
 void ReplyMembers(resp::ReplyWriter& reply, const SetValue& set) {
   reply.SetHeader(set.size());
   set.ForEach([&](std::string_view member) { reply.Bulk(member); });
@@ -230,8 +233,7 @@ void UnionDiffGeneric(CommandContext& ctx, SetOp op, bool store) {
   auto found = FindSets(ctx.db(), keys);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const EncodingConfig& config = Encoding(ctx);
-  SetValue result =
-      op == SetOp::kUnion ? Union(*found, config) : Difference(found.value(), config);
+  SetValue result = op == SetOp::kUnion ? Union(*found, config) : Difference(found.value(), config);
   if (store) return StoreResult(ctx, ctx.args[1], std::move(result));
   ReplyMembers(ctx.reply, result);
 }
@@ -373,9 +375,7 @@ void CmdSMove(CommandContext& ctx) {
 }
 
 // SMEMBERS key, SINTER key [key ...]
-void CmdSInter(CommandContext& ctx) {
-  InterGeneric(ctx, ctx.args.subspan(1), InterOutput::kReply);
-}
+void CmdSInter(CommandContext& ctx) { InterGeneric(ctx, ctx.args.subspan(1), InterOutput::kReply); }
 
 // SINTERSTORE destination key [key ...]
 void CmdSInterStore(CommandContext& ctx) {

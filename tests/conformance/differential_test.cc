@@ -163,23 +163,28 @@ struct Arity {
   int arity;
 };
 constexpr Arity kArities[] = {
-    {"get", 2},       {"set", -3},       {"setnx", 3},      {"setex", 4},       {"psetex", 4},
-    {"getset", 3},    {"getdel", 2},     {"getex", -2},     {"mget", -2},       {"mset", -3},
-    {"msetnx", -3},   {"append", 3},     {"strlen", 2},     {"getrange", 4},    {"setrange", 4},
-    {"incr", 2},      {"decr", 2},       {"incrby", 3},     {"decrby", 3},      {"incrbyfloat", 3},
-    {"del", -2},      {"unlink", -2},    {"exists", -2},    {"touch", -2},      {"type", 2},
-    {"keys", 2},      {"scan", -2},      {"randomkey", 1},  {"rename", 3},      {"renamenx", 3},
-    {"copy", -3},     {"expire", -3},    {"pexpire", -3},   {"expireat", -3},   {"pexpireat", -3},
-    {"ttl", 2},       {"pttl", 2},       {"expiretime", 2}, {"pexpiretime", 2}, {"persist", 2},
-    {"dbsize", 1},    {"select", 2},     {"echo", 2},       {"ping", -1},       {"flushdb", -1},
-    {"flushall", -1}, {"lpush", -3},     {"rpush", -3},     {"lpushx", -3},     {"rpushx", -3},
-    {"lpop", -2},     {"rpop", -2},      {"llen", 2},       {"lrange", 4},      {"lindex", 3},
-    {"lset", 4},      {"linsert", 5},    {"lrem", 4},       {"ltrim", 4},       {"lpos", -3},
-    {"lmove", 5},     {"rpoplpush", 3},  {"lmpop", -4},     {"blpop", -3},      {"brpop", -3},
-    {"blmove", 6},    {"brpoplpush", 4}, {"blmpop", -5},     {"sadd", -3},       {"srem", -3},
-    {"smembers", 2},  {"sismember", 3},  {"smismember", -3}, {"scard", 2},       {"spop", -2},
-    {"srandmember", -2}, {"smove", 4},   {"sinter", -2},    {"sintercard", -3}, {"sinterstore", -3},
-    {"sunion", -2},   {"sunionstore", -3}, {"sdiff", -2},   {"sdiffstore", -3}, {"sscan", -3}};
+    {"get", 2},         {"set", -3},         {"setnx", 3},       {"setex", 4},
+    {"psetex", 4},      {"getset", 3},       {"getdel", 2},      {"getex", -2},
+    {"mget", -2},       {"mset", -3},        {"msetnx", -3},     {"append", 3},
+    {"strlen", 2},      {"getrange", 4},     {"setrange", 4},    {"incr", 2},
+    {"decr", 2},        {"incrby", 3},       {"decrby", 3},      {"incrbyfloat", 3},
+    {"del", -2},        {"unlink", -2},      {"exists", -2},     {"touch", -2},
+    {"type", 2},        {"keys", 2},         {"scan", -2},       {"randomkey", 1},
+    {"rename", 3},      {"renamenx", 3},     {"copy", -3},       {"expire", -3},
+    {"pexpire", -3},    {"expireat", -3},    {"pexpireat", -3},  {"ttl", 2},
+    {"pttl", 2},        {"expiretime", 2},   {"pexpiretime", 2}, {"persist", 2},
+    {"dbsize", 1},      {"select", 2},       {"echo", 2},        {"ping", -1},
+    {"flushdb", -1},    {"flushall", -1},    {"lpush", -3},      {"rpush", -3},
+    {"lpushx", -3},     {"rpushx", -3},      {"lpop", -2},       {"rpop", -2},
+    {"llen", 2},        {"lrange", 4},       {"lindex", 3},      {"lset", 4},
+    {"linsert", 5},     {"lrem", 4},         {"ltrim", 4},       {"lpos", -3},
+    {"lmove", 5},       {"rpoplpush", 3},    {"lmpop", -4},      {"blpop", -3},
+    {"brpop", -3},      {"blmove", 6},       {"brpoplpush", 4},  {"blmpop", -5},
+    {"sadd", -3},       {"srem", -3},        {"smembers", 2},    {"sismember", 3},
+    {"smismember", -3}, {"scard", 2},        {"spop", -2},       {"srandmember", -2},
+    {"smove", 4},       {"sinter", -2},      {"sintercard", -3}, {"sinterstore", -3},
+    {"sunion", -2},     {"sunionstore", -3}, {"sdiff", -2},      {"sdiffstore", -3},
+    {"sscan", -3}};
 
 // Keys mostly left to list commands.
 constexpr std::string_view kListKeys[] = {"l"sv, "m"sv};
@@ -189,9 +194,11 @@ constexpr std::string_view kSetKeys[] = {"s"sv, "t"sv, "u"sv};
 
 // Set members besides small numbers: ones that make a set a hashtable (strings, numbers that are
 // not canonical) and the int64 extremes an intset must widen for.
-constexpr std::string_view kMembers[] = {"a"sv, "b"sv, "c"sv, ""sv, "01"sv, "-0"sv, "1.0"sv,
-                                         "9223372036854775807"sv, "-9223372036854775808"sv,
-                                         "9223372036854775808"sv, "70000"sv, "-3000000000"sv};
+// clang-format off
+constexpr std::string_view kMembers[] = {
+    "a"sv, "b"sv, "c"sv, ""sv, "01"sv, "-0"sv, "1.0"sv, "9223372036854775807"sv,
+    "-9223372036854775808"sv, "9223372036854775808"sv, "70000"sv, "-3000000000"sv};
+// clang-format on
 
 // List elements: a few short ones, so that LREM, LPOS and LINSERT find what they look for.
 constexpr std::string_view kElements[] = {"a"sv, "b"sv, "c"sv, "0"sv, "1"sv, "-1"sv, ""sv, "a\0"sv};
@@ -847,8 +854,7 @@ class Generator {
   void SInterCard(std::vector<Step>& out) {
     const uint64_t n = 1 + Below(3);
     std::vector<std::string> args = {
-        Name("sintercard"),
-        OneIn(10) ? Pick({"0"sv, "-1"sv, "abc"sv, "4"sv}) : std::to_string(n)};
+        Name("sintercard"), OneIn(10) ? Pick({"0"sv, "-1"sv, "abc"sv, "4"sv}) : std::to_string(n)};
     for (uint64_t i = 0; i < n; ++i) args.push_back(SetKey());
     if (OneIn(2)) {
       args.push_back(Name("limit"));
