@@ -3,9 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <string_view>
-#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "store/encoding_config.h"
@@ -42,13 +40,26 @@ class SetValue {
   // otherwise.
   void ForEach(absl::FunctionRef<void(std::string_view member)> fn) const;
 
-  // A uniformly chosen member; the set must not be empty. Intset: a random index. Hashtable: a
-  // fair draw from the table (HashTable::Random), so every member is reachable.
-  std::string RandomMember() const;
-  // min(count, size()) distinct members, each subset equally likely, in random order.
-  std::vector<std::string> RandomMembers(size_t count) const;
-  // Removes and returns a uniformly chosen member; the set must not be empty.
-  std::string PopRandom();
+  // Like ForEach while fn returns true; false if fn stopped it. A hashtable is walked through
+  // its cursor, which passes every member exactly once while the set does not change.
+  bool ForEachWhile(absl::FunctionRef<bool(std::string_view member)> fn) const;
+
+  // Calls fn with min(count, size()) distinct members, each subset equally likely, in random
+  // order. A hashtable draws fairly from its table (HashTable::Random), so every member is
+  // reachable.
+  void RandomMembers(size_t count, absl::FunctionRef<void(std::string_view member)> fn) const;
+  // Calls fn with `count` members drawn independently and uniformly, repeats allowed; the set
+  // must not be empty.
+  void RandomMembersWithRepeats(size_t count,
+                                absl::FunctionRef<void(std::string_view member)> fn) const;
+  // Removes min(count, size()) distinct members chosen uniformly, calling fn with each before it
+  // goes (SPOP). As in Redis, whose replies and encodings this keeps:
+  //  - taking every member reports them in the order a copy made with `config` lists them, so a
+  //    hashtable of integers that fit an intset answers in ascending order;
+  //  - leaving at most a fifth as many members as it takes moves those left into a new set,
+  //    which is an intset again if they are integers that fit one.
+  void PopRandom(size_t count, const EncodingConfig& config,
+                 absl::FunctionRef<void(std::string_view member)> fn);
 
   // SSCAN: see HashTable::Scan for the cursor's guarantee. An intset returns every member in one
   // call and cursor 0, as Redis does for its small encodings.
@@ -62,6 +73,11 @@ class SetValue {
   struct Table;
 
   void ConvertToTable();
+  // Removes one member chosen uniformly, calling fn with it first; the set must not be empty.
+  void PopOne(absl::FunctionRef<void(std::string_view member)> fn);
+  // ForEach in the order of a copy made with config (see PopRandom).
+  void ForEachAsCopied(const EncodingConfig& config,
+                       absl::FunctionRef<void(std::string_view member)> fn) const;
 
   Intset intset_;                 // the members while intset-encoded
   std::unique_ptr<Table> table_;  // non-null once hashtable-encoded

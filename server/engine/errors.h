@@ -185,4 +185,8 @@ inline constexpr std::string_view kLimitNegative = "ERR LIMIT can't be negative"
 // "ERR at least 1 input key is needed for 'zunionstore' command"
 std::string NoInputKeys(std::string_view command);
 
+// Sets.
+inline constexpr std::string_view kNumkeysExceedArgs =
+    "ERR Number of keys can't be greater than number of args";
+
 }  // namespace understudy::engine::errors

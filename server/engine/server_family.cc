@@ -191,7 +191,11 @@ void ReplyKeySpecs(resp::ReplyWriter& r, const KeyPositions& keys) {
     ReplyKeySpec(r, roles[0], keys.notes, keys.first, last_key, keys.step);
   } else {
     for (size_t i = 0; i < range_specs; ++i) {
-      ReplyKeySpec(r, roles[i], keys.notes, keys.first + static_cast<int>(i) * keys.step, 0, 1);
+      // One key per role, but a last role of a range to the end takes the rest (SINTERSTORE's
+      // sources after its destination).
+      const bool rest = i + 1 == range_specs && keys.last < 0;
+      ReplyKeySpec(r, roles[i], keys.notes, keys.first + static_cast<int>(i) * keys.step,
+                   rest ? keys.last : 0, 1);
     }
   }
   if (keys.numkeys != 0) ReplyKeySpec(r, counted_role, keys.notes, keys.numkeys, 0, 0, true);

@@ -21,6 +21,7 @@ using encoding_test::Name;
 
 using containers::SetValue;
 using ::testing::ElementsAre;
+using ::testing::ElementsAreArray;
 using ::testing::UnorderedElementsAreArray;
 
 std::vector<std::string> Members(const SetValue& set) {
@@ -133,58 +134,170 @@ TEST(SetValueTest, HashtableAgainstModel) {
   EXPECT_THAT(Members(set), UnorderedElementsAreArray(model.begin(), model.end()));
 }
 
-// Both encodings: every member comes up, about equally often.
-TEST(SetValueTest, RandomMemberIsUniform) {
+std::vector<std::string> Sample(const SetValue& set, size_t count) {
+  std::vector<std::string> out;
+  set.RandomMembers(count, [&](std::string_view m) { out.emplace_back(m); });
+  return out;
+}
+
+std::vector<std::string> Pop(SetValue& set, size_t count, const EncodingConfig& config) {
+  std::vector<std::string> out;
+  set.PopRandom(count, config, [&](std::string_view m) { out.emplace_back(m); });
+  return out;
+}
+
+SetValue Filled(int n, bool ints, const EncodingConfig& config) {
+  SetValue set;
+  for (int i = 0; i < n; ++i) set.Add(Name(ints ? "" : "m", i), config);
+  return set;
+}
+
+// Both encodings, few draws at a time (fair draws from the table) and many (from an index of
+// the members): every member comes up, about equally often.
+TEST(SetValueTest, RandomMembersWithRepeatsAreUniform) {
   const EncodingConfig config;
   for (const bool ints : {true, false}) {
-    SetValue set;
-    for (int i = 0; i < 100; ++i) set.Add(Name(ints ? "" : "m", i), config);
+    const SetValue set = Filled(100, ints, config);
     ASSERT_EQ(set.encoding(), ints ? "intset" : "hashtable");
-    std::map<std::string, int> hits;
-    for (int i = 0; i < 40000; ++i) ++hits[set.RandomMember()];
-    for (const auto& [member, n] : hits) EXPECT_TRUE(set.Contains(member));
-    ExpectUniform(hits, 100);
+    for (const size_t per_call : {4, 40000}) {
+      std::map<std::string, int> hits;
+      size_t draws = 0;
+      for (size_t call = 0; call < 40000 / per_call; ++call) {
+        set.RandomMembersWithRepeats(per_call, [&](std::string_view m) {
+          ++hits[std::string(m)];
+          ++draws;
+        });
+      }
+      EXPECT_EQ(draws, 40000u);
+      for (const auto& [member, n] : hits) EXPECT_TRUE(set.Contains(member));
+      ExpectUniform(hits, 100);
+    }
   }
 }
 
 TEST(SetValueTest, RandomMembersAreDistinctAndCoverTheSet) {
   const EncodingConfig config;
   for (const bool ints : {true, false}) {
-    SetValue set;
-    for (int i = 0; i < 60; ++i) set.Add(Name(ints ? "" : "m", i), config);
+    const SetValue set = Filled(60, ints, config);
     for (const size_t count : {1, 5, 30, 59}) {  // draws, and shuffles for most of the set
       std::map<std::string, int> hits;
       for (int round = 0; round < 3000; ++round) {
-        const std::vector<std::string> picked = set.RandomMembers(count);
+        const std::vector<std::string> picked = Sample(set, count);
         ASSERT_EQ(picked.size(), count);
         ASSERT_EQ(std::set<std::string>(picked.begin(), picked.end()).size(), count);
         for (const std::string& m : picked) ++hits[m];
       }
       ExpectUniform(hits, 60);
     }
-    EXPECT_EQ(set.RandomMembers(60).size(), 60u);
-    EXPECT_THAT(set.RandomMembers(1000), UnorderedElementsAreArray(Members(set)));
-    EXPECT_TRUE(set.RandomMembers(0).empty());
+    EXPECT_EQ(Sample(set, 60).size(), 60u);
+    EXPECT_THAT(Sample(set, 1000), UnorderedElementsAreArray(Members(set)));
+    EXPECT_TRUE(Sample(set, 0).empty());
   }
 }
 
-TEST(SetValueTest, PopRandomEmptiesWithoutRepeats) {
+TEST(SetValueTest, PopRandomOneAtATimeEmptiesWithoutRepeats) {
   const EncodingConfig config;
   for (const bool ints : {true, false}) {
-    SetValue set;
-    std::set<std::string> model;
-    for (int i = 0; i < 300; ++i) {
-      const std::string m = Name(ints ? "" : "m", i);
-      set.Add(m, config);
-      model.insert(m);
-    }
+    SetValue set = Filled(300, ints, config);
+    const std::vector<std::string> members = Members(set);
+    std::set<std::string> model(members.begin(), members.end());
     while (!set.empty()) {
-      const std::string m = set.PopRandom();
-      ASSERT_EQ(model.erase(m), 1u) << m;
-      ASSERT_FALSE(set.Contains(m));
+      const std::vector<std::string> popped = Pop(set, 1, config);
+      ASSERT_EQ(popped.size(), 1u);
+      ASSERT_EQ(model.erase(popped[0]), 1u) << popped[0];
+      ASSERT_FALSE(set.Contains(popped[0]));
       ASSERT_EQ(set.size(), model.size());
     }
     EXPECT_TRUE(model.empty());
+  }
+}
+
+// Popping a few (one at a time), more (picked at once) and most of the set (keeping a few): what
+// goes and what stays partition the set, and every member is as likely to go as any other.
+TEST(SetValueTest, PopRandomWithCountIsUniform) {
+  const EncodingConfig config;
+  for (const bool ints : {true, false}) {
+    for (const size_t count : {2, 3, 15, 35, 38}) {  // of 40 members
+      std::map<std::string, int> hits;
+      for (int round = 0; round < 2000; ++round) {
+        SetValue set = Filled(40, ints, config);
+        const std::vector<std::string> popped = Pop(set, count, config);
+        ASSERT_EQ(popped.size(), count);
+        ASSERT_EQ(set.size(), 40 - count);
+        std::set<std::string> all(popped.begin(), popped.end());
+        ASSERT_EQ(all.size(), count);
+        for (const std::string& m : Members(set)) ASSERT_TRUE(all.insert(m).second) << m;
+        ASSERT_EQ(all.size(), 40u);
+        for (const std::string& m : popped) ++hits[m];
+      }
+      ExpectUniform(hits, 40);
+    }
+  }
+}
+
+// n integers in a hashtable: a string member made it one, then went.
+SetValue IntegerHashtable(int n, const EncodingConfig& config) {
+  SetValue set;
+  set.Add("x", config);
+  for (int i = 0; i < n; ++i) set.Add(std::to_string(i * 7 % n), config);
+  set.Remove("x");
+  return set;
+}
+
+TEST(SetValueTest, PopRandomOfEverythingAnswersAsACopyWould) {
+  EncodingConfig config;
+  // Integers that fit an intset: ascending, as the copy would be an intset.
+  SetValue set = IntegerHashtable(23, config);
+  ASSERT_EQ(set.encoding(), "hashtable");
+  std::vector<std::string> ascending;
+  for (int i = 0; i < 23; ++i) ascending.push_back(std::to_string(i));
+  EXPECT_THAT(Pop(set, 100, config), ElementsAreArray(ascending));
+  EXPECT_TRUE(set.empty());
+
+  // Too many integers for an intset, or strings: table order, every member once.
+  config.set_max_intset_entries = 5;
+  SetValue big = IntSet(10, config);
+  ASSERT_EQ(big.encoding(), "hashtable");
+  const std::vector<std::string> all = Members(big);
+  EXPECT_THAT(Pop(big, 10, config), ElementsAreArray(all));
+  SetValue strings = Filled(10, false, config);
+  const std::vector<std::string> names = Members(strings);
+  EXPECT_THAT(Pop(strings, 11, config), ElementsAreArray(names));
+  EXPECT_TRUE(strings.empty());
+}
+
+TEST(SetValueTest, PopRandomKeepingAFewReencodesThem) {
+  const EncodingConfig config;
+  // 10 popping 8 leaves 2, more than 8 / 5: popped one at a time, still a hashtable.
+  SetValue ten = IntegerHashtable(10, config);
+  Pop(ten, 8, config);
+  EXPECT_EQ(ten.encoding(), "hashtable");
+  EXPECT_EQ(ten.size(), 2u);
+  // 9 popping 8 leaves 1: it moves to a new set, an intset.
+  SetValue nine = IntegerHashtable(9, config);
+  Pop(nine, 8, config);
+  EXPECT_EQ(nine.encoding(), "intset");
+  EXPECT_EQ(nine.size(), 1u);
+  // Strings stay in a hashtable.
+  SetValue strings = Filled(9, false, config);
+  Pop(strings, 8, config);
+  EXPECT_EQ(strings.encoding(), "hashtable");
+  EXPECT_EQ(strings.size(), 1u);
+}
+
+TEST(SetValueTest, ForEachWhileVisitsEachMemberOnceAndStops) {
+  const EncodingConfig config;
+  for (const bool ints : {true, false}) {
+    const SetValue set = Filled(1000, ints, config);
+    std::vector<std::string> seen;
+    EXPECT_TRUE(set.ForEachWhile([&](std::string_view m) {
+      seen.emplace_back(m);
+      return true;
+    }));
+    EXPECT_THAT(seen, UnorderedElementsAreArray(Members(set)));
+    size_t calls = 0;
+    EXPECT_FALSE(set.ForEachWhile([&](std::string_view) { return ++calls < 10; }));
+    EXPECT_EQ(calls, 10u);
   }
 }
 
