@@ -4,9 +4,10 @@
 #
 # Every scenario (see bench/memory_load.py) loads into a fresh understudy-server and a fresh
 # redis-server on free loopback ports, and the growth of each process's RSS (VmRSS) is divided by
-# the keys, and for lists also by the elements, loaded. The latency run is redis-benchmark SET
-# with 4,000,000 requests on random 16-byte keys from a range of 2*10^9 (so about 3,996,000
-# distinct keys), 16-byte values, 8 clients and no pipelining; its max is the worst single SET.
+# the keys, and for lists, hashes, sets and sorted sets also by the elements (fields, members)
+# loaded. The latency run is redis-benchmark SET with 4,000,000 requests on random 16-byte keys
+# from a range of 2*10^9 (so about 3,996,000 distinct keys), 16-byte values, 8 clients and no
+# pipelining; its max is the worst single SET.
 # On a busy machine the max includes scheduling noise: compare it with the p99.
 #
 # Usage: bench/memory_compare.sh [build-dir] [--no-latency]
@@ -73,6 +74,10 @@ row "1,000 lists x 10, per key" lists-small key
 row "1,000 lists x 10, per element" lists-small element
 row "100 lists x 1,000, per element" lists-medium element
 row "1 list x 1,000,000, per element" list-huge element
+row "10,000 hashes x 100, per field" hashes element
+row "10,000 sets x 100 strings, per member" sets element
+row "10,000 sets x 100 ints, per member" intsets element
+row "1 zset x 1,000,000, per member" zset-huge element
 
 [ "$latency" = 1 ] || exit 0
 worst_set() {  # name -> "p99_ms max_ms keys"

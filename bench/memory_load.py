@@ -9,6 +9,10 @@ Scenarios (what bench/memory_compare.sh measures):
   lists-small  1,000 lists of 10 elements
   lists-medium 100 lists of 1,000 elements
   list-huge    1 list of 1,000,000 elements
+  hashes       10,000 hashes of 100 fields, 8-byte fields and values
+  sets         10,000 sets of 100 string members of 8 bytes
+  intsets      10,000 sets of the 100 integers 0, 7, 14, ... 693
+  zset-huge    1 sorted set of 1,000,000 members of 15 bytes, member m scored m*1.5
 List elements are 16 bytes and not integers, so no encoding stores them as numbers.
 Prints "keys elements". Fails on any error reply.
 """
@@ -45,12 +49,37 @@ def lists(count, length):
             yield command(b"RPUSH", key, *(element(i) for i in range(start, end)))
 
 
+def hashes(count, fields):
+    for k in range(count):
+        pairs = []
+        for f in range(fields):
+            pairs += [b"field%03d" % f, b"value%03d" % f]
+        yield command(b"HSET", b"hash:%06d" % k, *pairs)
+
+
+def sets(count, members):
+    for k in range(count):
+        yield command(b"SADD", b"set:%07d" % k, *(members(i) for i in range(100)))
+
+
+def zset_huge():
+    for start in range(0, 1_000_000, CHUNK):
+        args = []
+        for m in range(start, start + CHUNK):
+            args += [repr(m * 1.5).encode(), b"member:%08d" % m]
+        yield command(b"ZADD", b"zset", *args)
+
+
 SCENARIOS = {
     "strings": (lambda: strings(False), 1_000_000, 1_000_000),
     "strings-ex": (lambda: strings(True), 1_000_000, 1_000_000),
     "lists-small": (lambda: lists(1_000, 10), 1_000, 10_000),
     "lists-medium": (lambda: lists(100, 1_000), 100, 100_000),
     "list-huge": (lambda: lists(1, 1_000_000), 1, 1_000_000),
+    "hashes": (lambda: hashes(10_000, 100), 10_000, 1_000_000),
+    "sets": (lambda: sets(10_000, lambda i: b"memb%04d" % i), 10_000, 1_000_000),
+    "intsets": (lambda: sets(10_000, lambda i: b"%d" % (7 * i)), 10_000, 1_000_000),
+    "zset-huge": (zset_huge, 1, 1_000_000),
 }
 
 

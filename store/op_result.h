@@ -20,6 +20,7 @@ enum class OpStatus : uint8_t {
   kTooLarge,         // string exceeds the maximum allowed size
   kSameObject,       // source and destination are the same
   kSkipped,          // a condition (NX/XX/GT/LT) prevented the change
+  kOutOfMemory,      // transient memory for the operation could not be had
 };
 
 template <typename T>

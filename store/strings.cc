@@ -3,6 +3,8 @@
 #include <charconv>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <new>
 
 #include "store/numbers.h"
 
@@ -129,6 +131,77 @@ OpResult<int64_t> SetRange(Database& db, std::string_view key, int64_t offset,
   value->WriteAt(static_cast<size_t>(offset), bytes);
   if (in_place) db.Written(key);
   return static_cast<int64_t>(value->str_size());
+}
+
+OpResult<LcsResult> LongestCommonSubsequence(std::string_view a, std::string_view b,
+                                             bool want_subsequence, bool want_matches,
+                                             int64_t min_match_len, int64_t max_table_bytes) {
+  constexpr size_t kMaxLength = std::numeric_limits<uint32_t>::max() - 1;
+  if (a.size() >= kMaxLength || b.size() >= kMaxLength) return OpStatus::kTooLarge;
+  const uint64_t cells = (uint64_t{a.size()} + 1) * (uint64_t{b.size()} + 1);
+  if (cells * sizeof(uint32_t) > static_cast<uint64_t>(max_table_bytes)) {
+    return OpStatus::kTooLarge;
+  }
+  // lcs[i][j]: the length of the LCS of a's first i bytes and b's first j bytes.
+  std::unique_ptr<uint32_t[]> table(new (std::nothrow) uint32_t[cells]);
+  if (table == nullptr) return OpStatus::kOutOfMemory;
+  const size_t width = b.size() + 1;
+  auto lcs = [&](size_t i, size_t j) -> uint32_t& { return table[i * width + j]; };
+  for (size_t i = 0; i <= a.size(); ++i) {
+    for (size_t j = 0; j <= b.size(); ++j) {
+      if (i == 0 || j == 0) {
+        lcs(i, j) = 0;
+      } else if (a[i - 1] == b[j - 1]) {
+        lcs(i, j) = lcs(i - 1, j - 1) + 1;
+      } else {
+        lcs(i, j) = std::max(lcs(i - 1, j), lcs(i, j - 1));
+      }
+    }
+  }
+  LcsResult result;
+  result.length = lcs(a.size(), b.size());
+  if (!want_subsequence && !want_matches) return result;
+
+  // Walk back from the ends, collecting the subsequence and the runs where both strings match
+  // contiguously; a run is reported once it ends (walking backwards: once it cannot extend).
+  if (want_subsequence) result.subsequence.resize(result.length);
+  const uint32_t no_run = static_cast<uint32_t>(a.size());
+  LcsMatch run{no_run, 0, 0, 0};
+  uint32_t remaining = result.length;
+  size_t i = a.size(), j = b.size();
+  while (i > 0 && j > 0) {
+    bool run_ends = false;
+    if (a[i - 1] == b[j - 1]) {
+      if (want_subsequence) result.subsequence[remaining - 1] = a[i - 1];
+      const uint32_t ai = static_cast<uint32_t>(i - 1), bj = static_cast<uint32_t>(j - 1);
+      if (run.a_start == no_run) {
+        run = {ai, ai, bj, bj};
+      } else if (run.a_start == ai + 1 && run.b_start == bj + 1) {
+        --run.a_start;
+        --run.b_start;
+      } else {
+        run_ends = true;
+      }
+      if (run.a_start == 0 || run.b_start == 0) run_ends = true;
+      --remaining;
+      --i;
+      --j;
+    } else {
+      if (lcs(i - 1, j) > lcs(i, j - 1)) {
+        --i;
+      } else {
+        --j;
+      }
+      if (run.a_start != no_run) run_ends = true;
+    }
+    if (run_ends) {
+      if (want_matches && (min_match_len == 0 || run.length() >= min_match_len)) {
+        result.matches.push_back(run);
+      }
+      run.a_start = no_run;
+    }
+  }
+  return result;
 }
 
 std::string_view Substring(std::string_view s, int64_t start, int64_t end) {

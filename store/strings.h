@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "store/database.h"
 #include "store/op_result.h"
@@ -50,6 +51,24 @@ OpResult<int64_t> Append(Database& db, std::string_view key, std::string_view su
 // SETRANGE: the new length; kTooLarge if offset + bytes passes max_length.
 OpResult<int64_t> SetRange(Database& db, std::string_view key, int64_t offset,
                            std::string_view bytes, int64_t max_length = kMaxStringLength);
+
+// LCS: the longest common subsequence of a and b, found as Redis finds it (dynamic programming,
+// then a walk back from the ends), so that ties resolve to the same subsequence and ranges.
+struct LcsMatch {
+  uint32_t a_start, a_end;  // inclusive byte positions in a
+  uint32_t b_start, b_end;  // and in b
+  uint32_t length() const { return a_end - a_start + 1; }
+};
+struct LcsResult {
+  uint32_t length = 0;
+  std::string subsequence;       // if asked for
+  std::vector<LcsMatch> matches;  // if asked for: runs of at least min_match_len, last first
+};
+// Its table costs 4 * (|a| + 1) * (|b| + 1) bytes: kTooLarge past max_table_bytes (Redis checks
+// it against proto-max-bulk-len), kOutOfMemory if it cannot be had.
+OpResult<LcsResult> LongestCommonSubsequence(std::string_view a, std::string_view b,
+                                             bool want_subsequence, bool want_matches,
+                                             int64_t min_match_len, int64_t max_table_bytes);
 
 // GETRANGE's slice of s for Redis's inclusive, possibly negative, start and end.
 std::string_view Substring(std::string_view s, int64_t start, int64_t end);

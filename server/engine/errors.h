@@ -38,6 +38,14 @@ inline constexpr std::string_view kNoLfuPolicy =
     "ERR An LFU maxmemory policy is not selected, access frequency not tracked. Please note "
     "that when switching between policies at runtime LRU and LFU data will take some time to "
     "adjust.";
+inline constexpr std::string_view kLcsNotStrings =
+    "ERR The specified keys must contain string values";
+inline constexpr std::string_view kLcsLenAndIdx =
+    "ERR If you want both the length and indexes, please just use IDX.";
+inline constexpr std::string_view kLcsTooLarge =
+    "ERR Insufficient memory, transient memory for LCS exceeds proto-max-bulk-len";
+inline constexpr std::string_view kLcsNoMemory =
+    "ERR Insufficient memory, failed allocating transient memory for LCS";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 // COMMAND GETKEYS
 inline constexpr std::string_view kInvalidCommandSpecified = "ERR Invalid command specified";

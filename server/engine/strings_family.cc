@@ -306,6 +306,62 @@ void CmdIncrByFloat(CommandContext& ctx) {
   ctx.reply.Bulk(result.value());
 }
 
+// LCS key1 key2 [LEN] [IDX] [MINMATCHLEN len] [WITHMATCHLEN]
+void CmdLcs(CommandContext& ctx) {
+  store::Database& db = ctx.db();
+  const store::Value* values[2] = {db.Find(ctx.args[1]), db.Find(ctx.args[2])};
+  for (const store::Value* value : values) {
+    if (value != nullptr && !value->is(store::ValueType::kString)) {
+      return ctx.reply.Error(errors::kLcsNotStrings);
+    }
+  }
+  bool want_length = false, want_matches = false, with_match_length = false;
+  int64_t min_match_length = 0;
+  for (size_t i = 3; i < ctx.args.size(); ++i) {
+    const std::string_view option = ctx.args[i];
+    if (EqualsIgnoreCase(option, "idx")) {
+      want_matches = true;
+    } else if (EqualsIgnoreCase(option, "len")) {
+      want_length = true;
+    } else if (EqualsIgnoreCase(option, "withmatchlen")) {
+      with_match_length = true;
+    } else if (EqualsIgnoreCase(option, "minmatchlen") && i + 1 < ctx.args.size()) {
+      if (!ParseIntArg(ctx.reply, ctx.args[++i], &min_match_length)) return;
+      min_match_length = std::max<int64_t>(min_match_length, 0);
+    } else {
+      return ctx.reply.Error(errors::kSyntax);
+    }
+  }
+  if (want_matches && want_length) return ctx.reply.Error(errors::kLcsLenAndIdx);
+  // The strings are copied: an int-encoded value has no bytes to view for long.
+  const std::string a(values[0] != nullptr ? values[0]->str().view() : "");
+  const std::string b(values[1] != nullptr ? values[1]->str().view() : "");
+  auto result = store::LongestCommonSubsequence(a, b, !want_length, want_matches,
+                                                min_match_length,
+                                                ctx.engine.config().proto_max_bulk_len);
+  if (result.status() == OpStatus::kTooLarge) return ctx.reply.Error(errors::kLcsTooLarge);
+  if (result.status() == OpStatus::kOutOfMemory) return ctx.reply.Error(errors::kLcsNoMemory);
+  if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  const store::LcsResult& lcs = result.value();
+  if (want_length) return ctx.reply.Integer(lcs.length);
+  if (!want_matches) return ctx.reply.Bulk(lcs.subsequence);
+  ctx.reply.MapHeader(2);
+  ctx.reply.Bulk("matches");
+  ctx.reply.ArrayHeader(lcs.matches.size());
+  for (const store::LcsMatch& match : lcs.matches) {
+    ctx.reply.ArrayHeader(with_match_length ? 3 : 2);
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Integer(match.a_start);
+    ctx.reply.Integer(match.a_end);
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Integer(match.b_start);
+    ctx.reply.Integer(match.b_end);
+    if (with_match_length) ctx.reply.Integer(match.length());
+  }
+  ctx.reply.Bulk("len");
+  ctx.reply.Integer(lcs.length);
+}
+
 constexpr uint32_t kReadFast = kReadOnly | kFast;
 constexpr uint32_t kWriteFast = kWrite | kDenyOom | kFast;
 
@@ -414,6 +470,14 @@ const CommandSpec kCommands[] = {
      .handler = CmdGetRange,
      .doc = {"Get a substring of the string stored at a key", "2.4.0",
              "O(N) where N is the length of the returned string"}},
+    {.name = "lcs",
+     .arity = -3,
+     .flags = kReadOnly,
+     .acl = kAclString,
+     .keys = {1, 2, 1, "RO access"},
+     .handler = CmdLcs,
+     .doc = {"Find longest common substring", "7.0.0",
+             "O(N*M) where N and M are the lengths of s1 and s2, respectively"}},
     {.name = "setrange",
      .arity = 4,
      .flags = kWrite | kDenyOom,
