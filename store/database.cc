@@ -302,6 +302,12 @@ std::optional<int64_t> Database::IdleMs(std::string_view key) {
   return int64_t{elapsed} * 1000;
 }
 
+std::optional<size_t> Database::MemoryUsage(std::string_view key) {
+  const Entry* entry = Lookup(key);
+  if (entry == nullptr) return std::nullopt;
+  return entry->capacity() + sizeof(Entry*) + entry->value().heap_bytes();
+}
+
 uint32_t Database::AccessClock() const {
   return static_cast<uint32_t>(clock_.NowMs() / 1000) & kAccessClockMax;
 }

@@ -64,6 +64,9 @@ class Database {
   // Time since key was last read or written, in whole seconds as milliseconds (OBJECT
   // IDLETIME); nullopt if it does not exist.
   std::optional<int64_t> IdleMs(std::string_view key);
+  // Bytes key and its value hold: the entry's chunk, its table slot and the value's heap
+  // (MEMORY USAGE); nullopt if it does not exist. Not an access.
+  std::optional<size_t> MemoryUsage(std::string_view key);
   // Reports an in-place change of key's value to the observer.
   void Written(std::string_view key) { Notify(key, KeyEvent::kWritten); }
   // Whether key holds a live value. Unlike Find it never deletes: for commands that must not

@@ -2,6 +2,7 @@
 
 #include <cstring>
 #include <limits>
+#include <new>
 #include <utility>
 
 namespace understudy::store {
@@ -55,9 +56,21 @@ void StoreAt(uint8_t* p, size_t width, int64_t value) {
 
 }  // namespace
 
-int64_t Intset::Get(size_t i) const { return LoadAt(data_.data() + i * width_, width_); }
+int64_t Intset::Get(size_t i) const { return LoadAt(data_ + i * width_, width_); }
 
-void Intset::Put(size_t i, int64_t value) { StoreAt(data_.data() + i * width_, width_, value); }
+void Intset::Put(size_t i, int64_t value) { StoreAt(data_ + i * width_, width_, value); }
+
+void Intset::Resize(size_t members) {
+  if (members == 0) {
+    std::free(data_);
+    data_ = nullptr;
+  } else {
+    void* p = std::realloc(data_, members * width_);
+    if (p == nullptr) throw std::bad_alloc();
+    data_ = static_cast<uint8_t*>(p);
+  }
+  size_ = static_cast<uint32_t>(members);
+}
 
 std::pair<size_t, bool> Intset::Search(int64_t value) const {
   size_t lo = 0;
@@ -88,7 +101,9 @@ bool Intset::Insert(int64_t value) {
   }
   const auto [index, found] = Search(value);
   if (found) return false;
-  data_.insert(data_.begin() + index * width_, width_, 0);
+  Resize(size_ + 1);
+  std::memmove(data_ + (index + 1) * width_, data_ + index * width_,
+               (size_ - 1 - index) * width_);
   Put(index, value);
   return true;
 }
@@ -97,23 +112,23 @@ bool Intset::Erase(int64_t value) {
   if (WidthFor(value) > width_) return false;
   const auto [index, found] = Search(value);
   if (!found) return false;
-  const auto at = data_.begin() + index * width_;
-  data_.erase(at, at + width_);
+  std::memmove(data_ + index * width_, data_ + (index + 1) * width_,
+               (size_ - 1 - index) * width_);
+  Resize(size_ - 1);
   return true;
 }
 
 void Intset::Widen(size_t width, bool room_at_front) {
   const size_t count = size();
   const size_t old_width = width_;
-  data_.resize((count + 1) * width);
+  width_ = static_cast<uint8_t>(width);
+  Resize(count + 1);
   // Back to front, so no member is overwritten before it was read: the new slot of member i
   // starts at or after its old one.
   const size_t shift = room_at_front ? 1 : 0;
   for (size_t i = count; i-- > 0;) {
-    StoreAt(data_.data() + (i + shift) * width, width,
-            LoadAt(data_.data() + i * old_width, old_width));
+    StoreAt(data_ + (i + shift) * width, width, LoadAt(data_ + i * old_width, old_width));
   }
-  width_ = static_cast<uint8_t>(width);
 }
 
 }  // namespace understudy::store

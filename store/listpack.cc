@@ -449,9 +449,11 @@ void Listpack::CloseGap(size_t pos, size_t len, size_t removed_entries) {
 
 void Listpack::Reserve(size_t need, bool exact) {
   if (buf_ != nullptr && capacity() >= need) return;
-  // A new buffer is exact (most small values never grow); a growing one gets an eighth more so
-  // a run of pushes does not copy the buffer every time.
-  const size_t want = exact || buf_ == nullptr ? need : need + need / 8;
+  // A new or small buffer is exact, as Redis's are: a small hash or set costs no growth room,
+  // and realloc of a small chunk is cheap. A large one (a list node filling up) gets an eighth
+  // more, so a run of pushes does not copy it every time.
+  constexpr size_t kExactBelow = 4096;
+  const size_t want = exact || buf_ == nullptr || need < kExactBelow ? need : need + need / 8;
   void* p = std::realloc(buf_, want);
   if (p == nullptr) throw std::bad_alloc();
   buf_ = static_cast<uint8_t*>(p);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <malloc.h>
 #include <limits>
 #include <new>
 
@@ -126,6 +127,11 @@ void RawString::Free(RawString* s) {
     const Mapping mapping = s->mapping();
     base::UnmapBlock(mapping.block, mapping.size);
   }
+}
+
+size_t RawString::allocated() const {
+  if (mapped()) return const_cast<RawString*>(this)->mapping().size;
+  return malloc_usable_size(const_cast<RawString*>(this));
 }
 
 RawString* RawString::Resize(RawString* s, size_t n) {
@@ -284,6 +290,23 @@ Value* Value::EmplaceCopy(void* at, const Value& from) {
       std::memcpy(value->payload(), from.payload(), from.footprint() - 1);
   }
   return value;
+}
+
+size_t Value::heap_bytes() const {
+  switch (tag_) {
+    case kTagRaw:
+      return static_cast<const RawString*>(pointer())->allocated();
+    case kTagList:
+      return as<ListValue>().bytes();
+    case kTagSet:
+      return as<SetValue>().bytes();
+    case kTagZSet:
+      return as<ZSetValue>().bytes();
+    case kTagHash:
+      return as<HashValue>().bytes();
+    default:
+      return 0;  // an int or embstr lives in its entry
+  }
 }
 
 size_t Value::free_effort() const {

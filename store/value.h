@@ -114,6 +114,8 @@ class RawString {
   static RawString* Resize(RawString* s, size_t n);
 
   size_t size() const { return size_; }
+  // Heap (or mapped) bytes the string holds, its records included.
+  size_t allocated() const;
   char* data() { return reinterpret_cast<char*>(this + 1); }
   std::string_view view() const { return {reinterpret_cast<const char*>(this + 1), size_}; }
 
@@ -168,6 +170,9 @@ class Value {
     assert(tag_ == TagOf<T>());
     return *static_cast<const T*>(pointer());
   }
+
+  // Bytes the value holds beyond its entry (MEMORY USAGE).
+  size_t heap_bytes() const;
 
   // Strings only, from here on.
   StringEncoding string_encoding() const {

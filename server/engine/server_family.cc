@@ -1,4 +1,4 @@
-// Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, COMMAND, CONFIG GET/SET, INFO.
+// Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, COMMAND, CONFIG GET/SET, INFO, MEMORY.
 #include <malloc.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -667,6 +667,88 @@ const CommandSpec kConfigSubcommands[] = {
      .tips = "request_policy:all_nodes response_policy:all_succeeded"},
 };
 
+// MEMORY USAGE key [SAMPLES count]: understudy's own count of the bytes the key and its value
+// hold (the entry's chunk, its table slot, the value's heap); every element is counted, so
+// SAMPLES is checked as Redis checks it and otherwise ignored.
+void CmdMemoryUsage(CommandContext& ctx) {
+  for (size_t i = 3; i < ctx.args.size(); ++i) {
+    if (!EqualsIgnoreCase(ctx.args[i], "samples") || i + 1 == ctx.args.size()) {
+      return ctx.reply.Error(errors::kSyntax);
+    }
+    int64_t samples;
+    if (!ParseIntArg(ctx.reply, ctx.args[++i], &samples)) return;
+    if (samples < 0) return ctx.reply.Error(errors::kSyntax);
+  }
+  const std::optional<size_t> bytes = ctx.db().MemoryUsage(ctx.args[2]);
+  if (!bytes) return ctx.reply.Null();
+  ctx.reply.Integer(static_cast<int64_t>(*bytes));
+}
+
+// MEMORY PURGE: gives the allocator's free memory back to the system.
+void CmdMemoryPurge(CommandContext& ctx) {
+  malloc_trim(0);
+  ctx.reply.SimpleString("OK");
+}
+
+// MEMORY MALLOC-STATS: what Redis answers when built on libc's malloc, as understudy is.
+void CmdMemoryMallocStats(CommandContext& ctx) {
+  ctx.reply.Verbatim("txt", "Stats not supported for the current allocator");
+}
+
+// MEMORY HELP
+void CmdMemoryHelp(CommandContext& ctx) {
+  static constexpr std::string_view kLines[] = {
+      "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "MALLOC-STATS",
+      "    Return internal statistics report from the memory allocator.",
+      "PURGE",
+      "    Attempt to purge dirty pages for reclamation by the allocator.",
+      "USAGE <key> [SAMPLES <count>]",
+      "    Return memory in bytes used by <key> and its value. Nested values are",
+      "    sampled up to <count> times (default: 5, 0 means sample all).",
+      "HELP",
+      "    Prints this help.",
+  };
+  ctx.reply.ArrayHeader(std::size(kLines));
+  for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+}
+
+const CommandSpec kMemorySubcommands[] = {
+    {.name = "usage",
+     .arity = -3,
+     .flags = kReadOnly,
+     .acl = 0,
+     .keys = {2, 2, 1, "RO"},
+     .handler = CmdMemoryUsage,
+     .doc = {"Estimate the memory usage of a key", "4.0.0",
+             "O(N) where N is the number of samples."}},
+    {.name = "purge",
+     .arity = 2,
+     .flags = 0,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdMemoryPurge,
+     .doc = {"Ask the allocator to release memory", "4.0.0",
+             "Depends on how much memory is allocated, could be slow"},
+     .tips = "request_policy:all_shards response_policy:all_succeeded"},
+    {.name = "malloc-stats",
+     .arity = 2,
+     .flags = 0,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdMemoryMallocStats,
+     .doc = {"Show allocator internal stats", "4.0.0",
+             "Depends on how much memory is allocated, could be slow"},
+     .tips = "nondeterministic_output request_policy:all_shards response_policy:special"},
+    {.name = "help",
+     .arity = 2,
+     .flags = kLoading | kStale,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdMemoryHelp,
+     .doc = {"Show helpful text about the different subcommands", "4.0.0", "O(1)"}},
+};
+
 const CommandSpec kCommands[] = {
     {.name = "dbsize",
      .arity = 1,
@@ -729,6 +811,15 @@ const CommandSpec kCommands[] = {
      .doc = {"A container for server configuration commands", "2.0.0", "Depends on subcommand."},
      .tips = "",
      .subcommands = kConfigSubcommands},
+    {.name = "memory",
+     .arity = -2,
+     .flags = 0,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = nullptr,
+     .doc = {"A container for memory diagnostics commands", "4.0.0", "Depends on subcommand."},
+     .tips = "",
+     .subcommands = kMemorySubcommands},
 };
 
 }  // namespace

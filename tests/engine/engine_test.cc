@@ -157,5 +157,39 @@ TEST_F(EngineTest, EveryCommandHasAHandlerAndLowerCaseName) {
   }
 }
 
+// MEMORY USAGE is understudy's own count, not Redis's jemalloc figure: check that it is an
+// integer that grows with the value, for every type.
+TEST_F(EngineTest, MemoryUsageGrowsWithTheValue) {
+  auto usage = [&](std::string_view key) -> int64_t {
+    const std::string reply = Run({"MEMORY", "USAGE", key});
+    EXPECT_EQ(reply.front(), ':') << reply;
+    return std::stoll(reply.substr(1));
+  };
+  Run({"SET", "s", "x"});
+  const int64_t small_string = usage("s");
+  const std::string big(100'000, 'x');
+  Run({"SET", "s", big});
+  EXPECT_GT(usage("s"), small_string + 100'000);
+
+  for (const auto& [type, add] :
+       std::vector<std::pair<std::string, std::string>>{{"l", "RPUSH"}, {"h", "HSET"},
+                                                        {"t", "SADD"}, {"z", "ZADD"}}) {
+    const bool pairs = add == "HSET" || add == "ZADD";
+    Run({add, type, "1", "1"});
+    const int64_t before = usage(type);
+    EXPECT_GT(before, 0);
+    for (int i = 0; i < 1000; ++i) {
+      const std::string member = "member-" + std::to_string(i);
+      if (pairs) {
+        Run({add, type, add == "ZADD" ? "1" : member, add == "ZADD" ? member : "value"});
+      } else {
+        Run({add, type, member});
+      }
+    }
+    EXPECT_GT(usage(type), before + 1000 * 7) << add;
+  }
+  EXPECT_EQ(Run({"MEMORY", "USAGE", "missing"}), "(nil)");
+}
+
 }  // namespace
 }  // namespace understudy::engine
