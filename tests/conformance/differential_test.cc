@@ -1,5 +1,5 @@
-// Differential test: random sequences of string, key, list, hash and sorted set commands go
-// to a real redis-server and to understudy-server, and every reply must be the same.
+// Differential test: random sequences of string, key, list, hash, set and sorted set commands
+// go to a real redis-server and to understudy-server, and every reply must be the same.
 //
 // Each seed drives a deterministic generator (mt19937_64, whose output the standard fixes)
 // over a few keys in two databases. Nothing may depend on timing:
@@ -14,12 +14,16 @@
 // - Whole hashes (HGETALL, HKEYS, HVALS, HRANDFIELD with a count past the size) are compared as
 //   sets of fields or of field-value pairs, as a hashtable's order is each server's own; HSCAN
 //   is iterated to the end; HRANDFIELD is sent only with counts whose answer is not random.
+// - Replies listing a set's members (SMEMBERS, SUNION ...) are compared as sets, SSCAN by
+//   iterating it to the end. SPOP and SRANDMEMBER only take counts that pick the whole set (or
+//   none, or are refused), so that both servers keep the same members.
 // - Blocking list commands get a timeout of a millisecond or two, or an invalid one: nothing
 //   else writes while the one connection waits, so an empty list always ends in the timeout's
 //   null reply. Likewise the blocking sorted set pops.
 // - Sorted sets hold members of a small pool, so they stay listpacks, whose lex ranges are
 //   defined whatever the scores (a skiplist's are not when scores differ); ZRANDMEMBER asks
-//   only for counts that cover the whole set.
+//   only for counts that cover the whole set. ZSCAN of a listpack answers every member in
+//   order in one call, so it is compared exactly.
 //
 // A failure names the seed and the command index, shows both replies and the commands before;
 // UNDERSTUDY_DIFFERENTIAL_SEEDS=N runs seeds 1..N instead of the default 8, and
@@ -77,7 +81,8 @@ enum class Compare {
   kExpireTimeMillis,   // PEXPIRETIME
   kUnordered,          // KEYS: the elements as a set
   kUnorderedPairs,     // HGETALL: the elements, taken two by two, as a set of pairs
-  kFullScan,           // SCAN, HSCAN: called with each returned cursor until it is 0; as a set
+  kFullScan,           // SCAN, HSCAN, SSCAN: called with each returned cursor until it is 0;
+                       // the keys, fields or members seen as a set
 };
 
 struct Step {
@@ -168,35 +173,39 @@ struct Arity {
 };
 // clang-format off
 constexpr Arity kArities[] = {
-    {"get", 2},       {"set", -3},       {"setnx", 3},      {"setex", 4},       {"psetex", 4},
-    {"getset", 3},    {"getdel", 2},     {"getex", -2},     {"mget", -2},       {"mset", -3},
-    {"msetnx", -3},   {"append", 3},     {"strlen", 2},     {"getrange", 4},    {"setrange", 4},
-    {"incr", 2},      {"decr", 2},       {"incrby", 3},     {"decrby", 3},      {"incrbyfloat", 3},
-    {"del", -2},      {"unlink", -2},    {"exists", -2},    {"touch", -2},      {"type", 2},
-    {"keys", 2},      {"scan", -2},      {"randomkey", 1},  {"rename", 3},      {"renamenx", 3},
-    {"copy", -3},     {"expire", -3},    {"pexpire", -3},   {"expireat", -3},   {"pexpireat", -3},
-    {"ttl", 2},       {"pttl", 2},       {"expiretime", 2}, {"pexpiretime", 2}, {"persist", 2},
-    {"dbsize", 1},    {"select", 2},     {"echo", 2},       {"ping", -1},       {"flushdb", -1},
-    {"flushall", -1}, {"lpush", -3},     {"rpush", -3},     {"lpushx", -3},     {"rpushx", -3},
-    {"lpop", -2},     {"rpop", -2},      {"llen", 2},       {"lrange", 4},      {"lindex", 3},
-    {"lset", 4},      {"linsert", 5},    {"lrem", 4},       {"ltrim", 4},       {"lpos", -3},
-    {"lmove", 5},     {"rpoplpush", 3},  {"lmpop", -4},     {"blpop", -3},      {"brpop", -3},
-    {"blmove", 6},    {"brpoplpush", 4}, {"blmpop", -5},
-    {"zadd", -4},     {"zincrby", 4},    {"zrem", -3},      {"zscore", 3},      {"zmscore", -3},
-    {"zcard", 2},     {"zcount", 4},     {"zlexcount", 4},  {"zrange", -4},     {"zrevrange", -4},
-    {"zrangestore", -5},      {"zrangebyscore", -4},    {"zrevrangebyscore", -4},
-    {"zrangebylex", -4},      {"zrevrangebylex", -4},   {"zrank", 3},       {"zrevrank", 3},
-    {"zremrangebyrank", 4},   {"zremrangebyscore", 4},  {"zremrangebylex", 4},
-    {"zpopmin", -2},  {"zpopmax", -2},   {"zmpop", -4},     {"bzpopmin", -3},   {"bzpopmax", -3},
-    {"bzmpop", -5},   {"zrandmember", -2}, {"zunion", -3},  {"zinter", -3},     {"zdiff", -3},
-    {"zunionstore", -4},      {"zinterstore", -4},      {"zdiffstore", -4}, {"zintercard", -3},
+    // strings and keys
+    {"get", 2}, {"set", -3}, {"setnx", 3}, {"setex", 4}, {"psetex", 4}, {"getset", 3},
+    {"getdel", 2}, {"getex", -2}, {"mget", -2}, {"mset", -3}, {"msetnx", -3}, {"append", 3},
+    {"strlen", 2}, {"getrange", 4}, {"setrange", 4}, {"incr", 2}, {"decr", 2}, {"incrby", 3},
+    {"decrby", 3}, {"incrbyfloat", 3}, {"del", -2}, {"unlink", -2}, {"exists", -2}, {"touch", -2},
+    {"type", 2}, {"keys", 2}, {"scan", -2}, {"randomkey", 1}, {"rename", 3}, {"renamenx", 3},
+    {"copy", -3}, {"expire", -3}, {"pexpire", -3}, {"expireat", -3}, {"pexpireat", -3}, {"ttl", 2},
+    {"pttl", 2}, {"expiretime", 2}, {"pexpiretime", 2}, {"persist", 2}, {"dbsize", 1},
+    {"select", 2}, {"echo", 2}, {"ping", -1}, {"flushdb", -1}, {"flushall", -1},
+    // lists
+    {"lpush", -3}, {"rpush", -3}, {"lpushx", -3}, {"rpushx", -3}, {"lpop", -2}, {"rpop", -2},
+    {"llen", 2}, {"lrange", 4}, {"lindex", 3}, {"lset", 4}, {"linsert", 5}, {"lrem", 4},
+    {"ltrim", 4}, {"lpos", -3}, {"lmove", 5}, {"rpoplpush", 3}, {"lmpop", -4}, {"blpop", -3},
+    {"brpop", -3}, {"blmove", 6}, {"brpoplpush", 4}, {"blmpop", -5},
+    // hashes
+    {"hset", -4}, {"hsetnx", 4}, {"hget", 3}, {"hmget", -3}, {"hmset", -4}, {"hgetall", 2},
+    {"hdel", -3}, {"hexists", 3}, {"hlen", 2}, {"hkeys", 2}, {"hvals", 2}, {"hincrby", 4},
+    {"hstrlen", 3}, {"hincrbyfloat", 4}, {"hrandfield", -2}, {"hscan", -3},
+    // sets
+    {"sadd", -3}, {"srem", -3}, {"smembers", 2}, {"sismember", 3}, {"smismember", -3}, {"scard", 2},
+    {"spop", -2}, {"srandmember", -2}, {"smove", 4}, {"sinter", -2}, {"sintercard", -3},
+    {"sinterstore", -3}, {"sunion", -2}, {"sunionstore", -3}, {"sdiff", -2}, {"sdiffstore", -3},
+    {"sscan", -3},
+    // sorted sets
+    {"zadd", -4}, {"zincrby", 4}, {"zrem", -3}, {"zscore", 3}, {"zmscore", -3}, {"zcard", 2},
+    {"zcount", 4}, {"zlexcount", 4}, {"zrange", -4}, {"zrevrange", -4}, {"zrangestore", -5},
+    {"zrangebyscore", -4}, {"zrevrangebyscore", -4}, {"zrangebylex", -4}, {"zrevrangebylex", -4},
+    {"zrank", 3}, {"zrevrank", 3}, {"zremrangebyrank", 4}, {"zremrangebyscore", 4},
+    {"zremrangebylex", 4}, {"zpopmin", -2}, {"zpopmax", -2}, {"zmpop", -4}, {"bzpopmin", -3},
+    {"bzpopmax", -3}, {"bzmpop", -5}, {"zrandmember", -2}, {"zunion", -3}, {"zinter", -3},
+    {"zdiff", -3}, {"zunionstore", -4}, {"zinterstore", -4}, {"zdiffstore", -4}, {"zintercard", -3},
     {"zscan", -3}};
 // clang-format on
-constexpr Arity kHashArities[] = {
-    {"hset", -4},   {"hsetnx", 4},       {"hget", 3},        {"hmget", -3},
-    {"hmset", -4},  {"hgetall", 2},      {"hdel", -3},       {"hexists", 3},
-    {"hlen", 2},    {"hkeys", 2},        {"hvals", 2},       {"hincrby", 4},
-    {"hstrlen", 3}, {"hincrbyfloat", 4}, {"hrandfield", -2}, {"hscan", -3}};
 
 // Keys mostly left to list commands.
 constexpr std::string_view kListKeys[] = {"l"sv, "m"sv};
@@ -219,12 +228,23 @@ constexpr std::string_view kRandomCounts[] = {
     "-9223372036854775808"sv, "abc"sv, ""sv, "1.5"sv, "+1000"sv};
 // clang-format on
 
+// Keys mostly left to set commands.
+constexpr std::string_view kSetKeys[] = {"s"sv, "t"sv, "u"sv};
+
+// Set members besides small numbers: ones that make a set a hashtable (strings, numbers that are
+// not canonical) and the int64 extremes an intset must widen for.
+// clang-format off
+constexpr std::string_view kSetMembers[] = {
+    "a"sv, "b"sv, "c"sv, ""sv, "01"sv, "-0"sv, "1.0"sv, "9223372036854775807"sv,
+    "-9223372036854775808"sv, "9223372036854775808"sv, "70000"sv, "-3000000000"sv};
+// clang-format on
+
 // Keys mostly left to sorted set commands.
 constexpr std::string_view kZSetKeys[] = {"z"sv, "y"sv};
 
 // Sorted set members: few and short, so that sets stay listpacks (see the top).
-constexpr std::string_view kMembers[] = {"a"sv, "b"sv,  "c"sv, "d"sv,   "aa"sv,  "0"sv,
-                                         "1"sv, "-1"sv, ""sv,  "a\0"sv, "\xff"sv};
+constexpr std::string_view kZSetMembers[] = {"a"sv, "b"sv,  "c"sv, "d"sv,   "aa"sv,  "0"sv,
+                                             "1"sv, "-1"sv, ""sv,  "a\0"sv, "\xff"sv};
 
 // Scores, increments and weights: plain, awkward and invalid.
 constexpr std::string_view kScores[] = {
@@ -272,29 +292,33 @@ class Generator {
       void (Generator::*make)(std::vector<Step>&);
     };
     static constexpr Choice kChoices[] = {
-        {6, &Generator::Get},         {8, &Generator::Set},           {1, &Generator::SetNx},
-        {2, &Generator::SetEx},       {1, &Generator::GetSet},        {1, &Generator::GetDel},
-        {3, &Generator::GetEx},       {2, &Generator::MGet},          {2, &Generator::MSet},
-        {3, &Generator::Append},      {1, &Generator::StrLen},        {2, &Generator::GetRange},
-        {3, &Generator::SetRange},    {3, &Generator::IncrDecr},      {3, &Generator::IncrBy},
-        {4, &Generator::IncrByFloat}, {2, &Generator::Del},           {2, &Generator::Exists},
-        {1, &Generator::Type},        {2, &Generator::Keys},          {1, &Generator::Scan},
-        {2, &Generator::Rename},      {3, &Generator::Copy},          {7, &Generator::Expire},
-        {2, &Generator::Persist},     {5, &Generator::Ttl},           {2, &Generator::DbSize},
-        {3, &Generator::Select},      {1, &Generator::EchoPing},      {1, &Generator::Unknown},
-        {2, &Generator::WrongArity},  {1, &Generator::FlushDbOrMisc}, {8, &Generator::Push},
-        {5, &Generator::Pop},         {1, &Generator::LLen},          {3, &Generator::LRange},
-        {2, &Generator::LIndex},      {2, &Generator::LSet},          {2, &Generator::LInsert},
-        {2, &Generator::LRem},        {1, &Generator::LTrim},         {3, &Generator::LPos},
-        {3, &Generator::LMove},       {2, &Generator::LMPop},         {1, &Generator::BlockingPop},
-        {7, &Generator::HSet},        {2, &Generator::HSetNx},        {4, &Generator::HGet},
-        {3, &Generator::HDel},        {2, &Generator::HInfo},         {3, &Generator::HIncrBy},
-        {3, &Generator::HIncrFloat},  {3, &Generator::HGetAll},       {2, &Generator::HRandField},
-        {1, &Generator::HScan},       {1, &Generator::HEncoding},
-        {8, &Generator::ZAdd},        {2, &Generator::ZIncrBy},       {2, &Generator::ZRem},
-        {3, &Generator::ZRead},       {5, &Generator::ZRange},        {2, &Generator::ZCount},
-        {2, &Generator::ZRemRange},   {3, &Generator::ZPop},          {1, &Generator::ZBlockingPop},
-        {1, &Generator::ZRandMember}, {1, &Generator::ZScan},         {3, &Generator::ZAlgebra}};
+        {6, &Generator::Get},          {8, &Generator::Set},           {1, &Generator::SetNx},
+        {2, &Generator::SetEx},        {1, &Generator::GetSet},        {1, &Generator::GetDel},
+        {3, &Generator::GetEx},        {2, &Generator::MGet},          {2, &Generator::MSet},
+        {3, &Generator::Append},       {1, &Generator::StrLen},        {2, &Generator::GetRange},
+        {3, &Generator::SetRange},     {3, &Generator::IncrDecr},      {3, &Generator::IncrBy},
+        {4, &Generator::IncrByFloat},  {2, &Generator::Del},           {2, &Generator::Exists},
+        {1, &Generator::Type},         {2, &Generator::Keys},          {1, &Generator::Scan},
+        {2, &Generator::Rename},       {3, &Generator::Copy},          {7, &Generator::Expire},
+        {2, &Generator::Persist},      {5, &Generator::Ttl},           {2, &Generator::DbSize},
+        {3, &Generator::Select},       {1, &Generator::EchoPing},      {1, &Generator::Unknown},
+        {2, &Generator::WrongArity},   {1, &Generator::FlushDbOrMisc}, {8, &Generator::Push},
+        {5, &Generator::Pop},          {1, &Generator::LLen},          {3, &Generator::LRange},
+        {2, &Generator::LIndex},       {2, &Generator::LSet},          {2, &Generator::LInsert},
+        {2, &Generator::LRem},         {1, &Generator::LTrim},         {3, &Generator::LPos},
+        {3, &Generator::LMove},        {2, &Generator::LMPop},         {1, &Generator::BlockingPop},
+        {7, &Generator::HSet},         {2, &Generator::HSetNx},        {4, &Generator::HGet},
+        {3, &Generator::HDel},         {2, &Generator::HInfo},         {3, &Generator::HIncrBy},
+        {3, &Generator::HIncrFloat},   {3, &Generator::HGetAll},       {2, &Generator::HRandField},
+        {1, &Generator::HScan},        {1, &Generator::HEncoding},     {8, &Generator::SAdd},
+        {3, &Generator::SRem},         {2, &Generator::SMembers},      {2, &Generator::SIsMember},
+        {1, &Generator::SCard},        {2, &Generator::SPopAll},       {2, &Generator::SMove},
+        {4, &Generator::SetAlgebra},   {2, &Generator::SInterCard},    {1, &Generator::SScan},
+        {2, &Generator::SetEncoding},  {8, &Generator::ZAdd},          {2, &Generator::ZIncrBy},
+        {2, &Generator::ZRem},         {3, &Generator::ZRead},         {5, &Generator::ZRange},
+        {2, &Generator::ZCount},       {2, &Generator::ZRemRange},     {3, &Generator::ZPop},
+        {1, &Generator::ZBlockingPop}, {1, &Generator::ZRandMember},   {1, &Generator::ZScan},
+        {3, &Generator::ZAlgebra}};
     int total = 0;
     for (const Choice& choice : kChoices) total += choice.weight;
     int pick = static_cast<int>(Below(total));
@@ -567,7 +591,8 @@ class Generator {
     }
     if (OneIn(4)) {
       args.push_back(Name("type"));
-      args.push_back(Pick({"string"sv, "STRING"sv, "list"sv, "none"sv, "bogus"sv}));
+      args.push_back(Pick(
+          {"string"sv, "STRING"sv, "list"sv, "hash"sv, "set"sv, "zset"sv, "none"sv, "bogus"sv}));
     }
     if (OneIn(10)) args.push_back(Pick({"match"sv, "foo"sv, "count"sv}));
     out.push_back(Command(std::move(args), Compare::kFullScan));
@@ -669,9 +694,7 @@ class Generator {
 
   // A known command with an argument count its arity rules out.
   void WrongArity(std::vector<Step>& out) {
-    const size_t pick = Below(std::size(kArities) + std::size(kHashArities));
-    const Arity& spec =
-        pick < std::size(kArities) ? kArities[pick] : kHashArities[pick - std::size(kArities)];
+    const Arity& spec = kArities[Below(std::size(kArities))];
     std::vector<int> counts;  // argument counts including the name
     if (spec.arity > 0) {
       for (int n = 1; n <= spec.arity + 2; ++n) {
@@ -944,11 +967,110 @@ class Generator {
     out.push_back(Command({Name("object"), Name("encoding"), HashKey()}));
   }
 
+  // Keys of set commands: mostly three that only they write, else the keys every command uses.
+  std::string SetKey() { return OneIn(4) ? Key() : Pick(kSetKeys); }
+
+  // Set members: mostly small numbers, so that sets stay intsets for a while.
+  std::string SetMember() {
+    if (!OneIn(4)) return std::to_string(static_cast<int64_t>(Below(40)) - 5);
+    return OneIn(4) ? Value() : Pick(kSetMembers);
+  }
+
+  // SADD, now and then of dozens of numbers, so that intsets outgrow set-max-intset-entries.
+  void SAdd(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("sadd"), SetKey()};
+    const uint64_t n = OneIn(10) ? 20 + Below(60) : 1 + Below(4);
+    for (uint64_t i = 0; i < n; ++i) {
+      args.push_back(n > 4 ? std::to_string(Below(1000)) : SetMember());
+    }
+    out.push_back(Command(std::move(args)));
+  }
+
+  void SRem(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("srem"), SetKey()};
+    const uint64_t n = 1 + Below(3);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(SetMember());
+    out.push_back(Command(std::move(args)));
+  }
+
+  void SMembers(std::vector<Step>& out) {
+    out.push_back(Command({Name("smembers"), SetKey()}, Compare::kUnordered));
+  }
+
+  void SIsMember(std::vector<Step>& out) {
+    if (OneIn(2)) return out.push_back(Command({Name("sismember"), SetKey(), SetMember()}));
+    std::vector<std::string> args = {Name("smismember"), SetKey()};
+    const uint64_t n = 1 + Below(4);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(SetMember());
+    out.push_back(Command(std::move(args)));
+  }
+
+  void SCard(std::vector<Step>& out) { out.push_back(Command({Name("scard"), SetKey()})); }
+
+  // SPOP and SRANDMEMBER with a count that takes the whole set, none of it, or is refused.
+  void SPopAll(std::vector<Step>& out) {
+    const std::string count =
+        OneIn(4) ? Pick({"0"sv, "abc"sv, "-9223372036854775808"sv, "1.5"sv, ""sv}) : "100000";
+    std::vector<std::string> args = {Name(OneIn(2) ? "spop" : "srandmember"), SetKey(), count};
+    if (OneIn(20)) args.push_back("1");
+    out.push_back(Command(std::move(args), Compare::kUnordered));
+  }
+
+  void SMove(std::vector<Step>& out) {
+    out.push_back(Command({Name("smove"), SetKey(), SetKey(), SetMember()}));
+  }
+
+  // SINTER, SUNION, SDIFF and their STORE forms over one to three keys.
+  void SetAlgebra(std::vector<Step>& out) {
+    const std::string op = Pick({"sinter"sv, "sunion"sv, "sdiff"sv});
+    const bool store = OneIn(2);
+    std::vector<std::string> args = {Name(store ? op + "store" : op)};
+    if (store) args.push_back(SetKey());
+    const uint64_t n = 1 + Below(3);
+    for (uint64_t i = 0; i < n; ++i) args.push_back(SetKey());
+    out.push_back(Command(std::move(args), store ? Compare::kExact : Compare::kUnordered));
+  }
+
+  // SINTERCARD, now and then with a wrong numkeys or LIMIT.
+  void SInterCard(std::vector<Step>& out) {
+    const uint64_t n = 1 + Below(3);
+    std::vector<std::string> args = {
+        Name("sintercard"), OneIn(10) ? Pick({"0"sv, "-1"sv, "abc"sv, "4"sv}) : std::to_string(n)};
+    for (uint64_t i = 0; i < n; ++i) args.push_back(SetKey());
+    if (OneIn(2)) {
+      args.push_back(Name("limit"));
+      args.push_back(OneIn(6) ? Pick({"-1"sv, "abc"sv}) : std::to_string(Below(5)));
+    }
+    if (OneIn(20)) args.push_back(Pick({"limit"sv, "foo"sv}));
+    out.push_back(Command(std::move(args)));
+  }
+
+  // SSCAN, iterated to the end; sometimes with a bad cursor or options (an error at once).
+  void SScan(std::vector<Step>& out) {
+    std::vector<std::string> args = {Name("sscan"), SetKey(), "0"};
+    if (OneIn(8)) args[2] = Pick({"abc"sv, " 1"sv, "1x"sv, "99999999999999999999999"sv});
+    if (OneIn(2)) {
+      args.push_back(Name("match"));
+      args.push_back(Pick({"*"sv, "1*"sv, "?"sv, "[ab]"sv, "*0"sv, ""sv}));
+    }
+    if (OneIn(2)) {
+      args.push_back(Name("count"));
+      args.push_back(OneIn(8) ? Pick({"0"sv, "-1"sv, "abc"sv}) : std::to_string(1 + Below(12)));
+    }
+    if (OneIn(10)) args.push_back(Pick({"match"sv, "type"sv, "count"sv}));
+    out.push_back(Command(std::move(args), Compare::kFullScan));
+  }
+
+  // OBJECT ENCODING: intset or hashtable after each way a set is built.
+  void SetEncoding(std::vector<Step>& out) {
+    out.push_back(Command({Name("object"), Name("encoding"), SetKey()}));
+  }
+
   // Keys of sorted set commands, as ListKey.
   std::string ZSetKey() { return OneIn(3) ? Key() : Pick(kZSetKeys); }
   // Members: mostly from the small pool, now and then a value of the fixed pool (never a long or
   // random one, which could make a skiplist).
-  std::string Member() { return OneIn(12) ? Pick(kValues) : Pick(kMembers); }
+  std::string ZSetMember() { return OneIn(12) ? Pick(kValues) : Pick(kZSetMembers); }
   std::string Score() {
     if (OneIn(3)) return std::to_string(static_cast<int64_t>(Below(11)) - 5);
     return Pick(kScores);
@@ -978,20 +1100,20 @@ class Generator {
     const uint64_t pairs = OneIn(4) ? 1 + Below(3) : 1;
     for (uint64_t i = 0; i < pairs; ++i) {
       args.push_back(Score());
-      args.push_back(Member());
+      args.push_back(ZSetMember());
     }
     if (OneIn(15)) args.pop_back();
     out.push_back(Command(std::move(args)));
   }
 
   void ZIncrBy(std::vector<Step>& out) {
-    out.push_back(Command({Name("zincrby"), ZSetKey(), Score(), Member()}));
+    out.push_back(Command({Name("zincrby"), ZSetKey(), Score(), ZSetMember()}));
   }
 
   void ZRem(std::vector<Step>& out) {
     std::vector<std::string> args = {Name("zrem"), ZSetKey()};
     const uint64_t n = 1 + Below(3);
-    for (uint64_t i = 0; i < n; ++i) args.push_back(Member());
+    for (uint64_t i = 0; i < n; ++i) args.push_back(ZSetMember());
     out.push_back(Command(std::move(args)));
   }
 
@@ -999,13 +1121,13 @@ class Generator {
   void ZRead(std::vector<Step>& out) {
     switch (Below(5)) {
       case 0:
-        return out.push_back(Command({Name("zscore"), ZSetKey(), Member()}));
+        return out.push_back(Command({Name("zscore"), ZSetKey(), ZSetMember()}));
       case 1:
-        return out.push_back(Command({Name("zmscore"), ZSetKey(), Member(), Member()}));
+        return out.push_back(Command({Name("zmscore"), ZSetKey(), ZSetMember(), ZSetMember()}));
       case 2:
         return out.push_back(Command({Name("zcard"), ZSetKey()}));
       default:
-        out.push_back(Command({Name(OneIn(2) ? "zrank" : "zrevrank"), ZSetKey(), Member()}));
+        out.push_back(Command({Name(OneIn(2) ? "zrank" : "zrevrank"), ZSetKey(), ZSetMember()}));
     }
   }
 
@@ -1275,12 +1397,22 @@ absl::StatusOr<std::pair<Reply, Reply>> SendBoth(Side& redis, Side& understudy,
   return std::make_pair(*std::move(a), *std::move(b));
 }
 
-// SCAN (or HSCAN) from cursor 0 until the cursor is 0 again, on one server: the keys seen, as a
-// sorted array reply (HSCAN: of [field, value] arrays), or the first reply if it is not a
-// well-formed SCAN reply (an error).
+// Where a SCAN-family command takes its cursor and what it answers.
+struct ScanForm {
+  size_t cursor_at;  // SCAN's cursor comes first, HSCAN's, SSCAN's and ZSCAN's after the key
+  bool pairs;        // HSCAN and ZSCAN answer field-value and member-score pairs
+};
+
+ScanForm ScanFormOf(const std::string& command) {
+  const std::string name = absl::AsciiStrToLower(command);
+  return {.cursor_at = name == "scan" ? 1u : 2u, .pairs = name == "hscan" || name == "zscan"};
+}
+
+// A SCAN-family command from cursor 0 until the cursor is 0 again, on one server: the items
+// seen, as a sorted array reply (of [field, value] arrays for pairs), or the first reply if it
+// is not a well-formed SCAN reply (an error).
 absl::StatusOr<Reply> FullScan(Side& side, std::vector<std::string> args) {
-  const bool pairs = absl::AsciiStrToLower(args[0]) == "hscan";
-  const size_t cursor_index = pairs ? 2 : 1;
+  const ScanForm form = ScanFormOf(args[0]);
   std::set<std::vector<std::string>> seen;
   for (int call = 0; call < kMaxScanCalls; ++call) {
     absl::StatusOr<Reply> reply = side.connection.Command({args.begin(), args.end()});
@@ -1292,26 +1424,23 @@ absl::StatusOr<Reply> FullScan(Side& side, std::vector<std::string> args) {
           absl::StrCat(side.name, ": malformed SCAN reply ", resp::ToString(*reply)));
     }
     const std::vector<std::string>& items = scan->second;
-    if (pairs && items.size() % 2 != 0) {
+    if (form.pairs && items.size() % 2 != 0) {
       return absl::InternalError(
-          absl::StrCat(side.name, ": odd HSCAN reply ", resp::ToString(*reply)));
+          absl::StrCat(side.name, ": odd number of items ", resp::ToString(*reply)));
     }
-    for (size_t i = 0; i < items.size(); i += pairs ? 2 : 1) {
-      seen.insert(pairs ? std::vector<std::string>{items[i], items[i + 1]}
-                        : std::vector<std::string>{items[i]});
+    const size_t stride = form.pairs ? 2 : 1;
+    for (size_t i = 0; i < items.size(); i += stride) {
+      seen.emplace(items.begin() + i, items.begin() + i + stride);
     }
     if (scan->first == "0") {
-      std::vector<Reply> keys;
+      std::vector<Reply> replies;
       for (const std::vector<std::string>& item : seen) {
-        if (!pairs) {
-          keys.push_back(Reply::Bulk(item[0]));
-          continue;
-        }
-        keys.push_back(Reply::Array({Reply::Bulk(item[0]), Reply::Bulk(item[1])}));
+        replies.push_back(form.pairs ? Reply::Array({Reply::Bulk(item[0]), Reply::Bulk(item[1])})
+                                     : Reply::Bulk(item[0]));
       }
-      return Reply::Array(std::move(keys));
+      return Reply::Array(std::move(replies));
     }
-    args[cursor_index] = scan->first;
+    args[form.cursor_at] = scan->first;
   }
   return absl::InternalError(
       absl::StrCat(side.name, ": SCAN did not finish within ", kMaxScanCalls, " calls"));
@@ -1376,24 +1505,24 @@ TEST_P(DifferentialTest, SameRepliesAsRedis) {
   ASSERT_TRUE(flush.ok()) << flush.status();
   ASSERT_EQ(flush->first, Reply::Simple("OK"));
   ASSERT_EQ(flush->second, Reply::Simple("OK"));
-  // Most seeds build lists of tiny nodes, so that inserts and removals cross node boundaries.
+  // Encoding thresholds differ from seed to seed. Most seeds build lists of tiny nodes, so
+  // that inserts and removals cross node boundaries; hashes turn into hashtables at different
+  // points, now and then from their first field; sets outgrow their intset soon (or never fit
+  // one), so that both encodings meet.
   constexpr std::string_view kListNodeSizes[] = {"-2", "1", "2", "5", "-1"};
-  const std::string node_size(kListNodeSizes[seed % std::size(kListNodeSizes)]);
-  auto config = SendBoth(redis, understudy, {"CONFIG", "SET", "list-max-listpack-size", node_size});
+  constexpr std::string_view kHashEntries[] = {"512", "3", "1", "0"};
+  constexpr std::string_view kHashValueBytes[] = {"64", "8", "100"};
+  constexpr std::string_view kIntsetEntries[] = {"512", "4", "16", "0"};
+  auto config = SendBoth(
+      redis, understudy,
+      {"CONFIG", "SET", "list-max-listpack-size",
+       std::string(kListNodeSizes[seed % std::size(kListNodeSizes)]), "hash-max-listpack-entries",
+       std::string(kHashEntries[seed % std::size(kHashEntries)]), "hash-max-listpack-value",
+       std::string(kHashValueBytes[seed % std::size(kHashValueBytes)]), "set-max-intset-entries",
+       std::string(kIntsetEntries[seed % std::size(kIntsetEntries)])});
   ASSERT_TRUE(config.ok()) << config.status();
   ASSERT_EQ(config->first, Reply::Simple("OK"));
   ASSERT_EQ(config->second, Reply::Simple("OK"));
-  // Hashes turn into hashtables at different points, now and then from their first field.
-  constexpr std::string_view kHashEntries[] = {"512", "3", "1", "0"};
-  constexpr std::string_view kHashValueBytes[] = {"64", "8", "100"};
-  auto hash_config = SendBoth(
-      redis, understudy,
-      {"CONFIG", "SET", "hash-max-listpack-entries",
-       std::string(kHashEntries[seed % std::size(kHashEntries)]), "hash-max-listpack-value",
-       std::string(kHashValueBytes[seed % std::size(kHashValueBytes)])});
-  ASSERT_TRUE(hash_config.ok()) << hash_config.status();
-  ASSERT_EQ(hash_config->first, Reply::Simple("OK"));
-  ASSERT_EQ(hash_config->second, Reply::Simple("OK"));
 
   Generator generator(seed);
   std::deque<std::string> history;  // the last commands, with Redis's reply
