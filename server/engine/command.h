@@ -89,7 +89,8 @@ using CommandHandler = void (*)(CommandContext& ctx);
 // Positions of key arguments (COMMAND INFO's first key, last key, step); last < 0 counts from
 // the end. All zero for commands without keys. The key specifications COMMAND INFO reports
 // follow from them plus the flags: one spec for the whole range, or, when the keys play
-// different roles (RENAME's source and destination), one per key with flag groups split by '|'.
+// different roles (RENAME's source and destination), one per key with flag groups split by '|',
+// the last group covering the rest of the range if last < 0 (BITOP's destination, then sources).
 // Keys that follow a count argument (LMPOP numkeys key ..., ZUNIONSTORE dest numkeys key ...)
 // are found through `numkeys`, the count's position; they get one more spec (Redis's "keynum")
 // with the last flag group. Such a command declares kMovableKeys.

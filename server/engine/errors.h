@@ -149,4 +149,18 @@ std::string NoSuchUser(std::string_view user);
 // "ERR Unsupported option foo"
 std::string UnsupportedOption(std::string_view option);
 
+// Bitmap commands.
+inline constexpr std::string_view kBitOffsetOutOfRange =
+    "ERR bit offset is not an integer or out of range";
+inline constexpr std::string_view kBitNotZeroOrOne = "ERR bit is not an integer or out of range";
+inline constexpr std::string_view kBitArgumentNotZeroOrOne = "ERR The bit argument must be 1 or 0.";
+inline constexpr std::string_view kBitOpNotSingleSource =
+    "ERR BITOP NOT must be called with a single source key.";
+inline constexpr std::string_view kBitFieldType =
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but "
+    "i64 is.";
+inline constexpr std::string_view kBitFieldOverflowType = "ERR Invalid OVERFLOW type specified";
+inline constexpr std::string_view kBitFieldReadOnly =
+    "ERR BITFIELD_RO only supports the GET subcommand";
+
 }  // namespace understudy::engine::errors

@@ -173,8 +173,11 @@ void ReplyKeySpecs(resp::ReplyWriter& r, const KeyPositions& keys) {
     const int last_key = keys.last < 0 ? keys.last : keys.last - keys.first;
     ReplyKeySpec(r, roles[0], keys.notes, keys.first, last_key, keys.step);
   } else {
+    // One key per role; a last range to the end (BITOP's sources) goes with the last role.
     for (size_t i = 0; i < range_specs; ++i) {
-      ReplyKeySpec(r, roles[i], keys.notes, keys.first + static_cast<int>(i) * keys.step, 0, 1);
+      const int last_key = i + 1 == range_specs && keys.last < 0 ? keys.last : 0;
+      ReplyKeySpec(r, roles[i], keys.notes, keys.first + static_cast<int>(i) * keys.step, last_key,
+                   1);
     }
   }
   if (keys.numkeys != 0) ReplyKeySpec(r, counted_role, keys.notes, keys.numkeys, 0, 0, true);
