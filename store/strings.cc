@@ -6,6 +6,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <utility>
 
 #include "store/numbers.h"
 
@@ -18,6 +19,12 @@ OpResult<Value*> ExistingString(Database& db, std::string_view key) {
   Value* value = db.Find(key);
   if (value != nullptr && !value->is(ValueType::kString)) return OpStatus::kWrongType;
   return value;
+}
+
+// Grows a raw string with zero bytes to at least `size`.
+void ZeroExtend(Value& value, size_t size) {
+  constexpr char kZero = 0;
+  if (value.str_size() < size) value.WriteAt(size - 1, std::string_view(&kZero, 1));
 }
 
 // A string value changed in place: raw, at least the size a write reaches.
@@ -42,8 +49,7 @@ OpResult<WritableString> StringForWrite(Database& db, std::string_view key, size
     out.value = db.Set(key, text, StringPolicy::kRaw, kKeepTtl);
     out.reported = true;
   }
-  constexpr char kZero = 0;
-  if (out.value->str_size() < size) out.value->WriteAt(size - 1, std::string_view(&kZero, 1));
+  ZeroExtend(*out.value, size);
   return out;
 }
 
@@ -79,18 +85,51 @@ UNDERSTUDY_POPCNT_CLONES uint64_t PopCount(const unsigned char* p, size_t n) {
 uint8_t BitsFrom(uint64_t first) { return 0xff >> (first & 7); }
 uint8_t BitsUpTo(uint64_t last) { return static_cast<uint8_t>(0xff << (7 - (last & 7))); }
 
-// out[i] = op(out[i], in[i]) for n bytes, a word at a time.
+// out[i] = op(a[i], b[i]) for n bytes, a word at a time; out may be a or b.
 template <typename Op>
-void CombineBytes(unsigned char* out, const unsigned char* in, size_t n, Op op) {
+void CombineBytes(unsigned char* out, const unsigned char* a, const unsigned char* b, size_t n,
+                  Op op) {
   size_t i = 0;
   for (; i + 8 <= n; i += 8) {
-    uint64_t a, b;
-    std::memcpy(&a, out + i, sizeof(a));
-    std::memcpy(&b, in + i, sizeof(b));
-    a = op(a, b);
-    std::memcpy(out + i, &a, sizeof(a));
+    uint64_t x, y;
+    std::memcpy(&x, a + i, sizeof(x));
+    std::memcpy(&y, b + i, sizeof(y));
+    x = op(x, y);
+    std::memcpy(out + i, &x, sizeof(x));
   }
-  for (; i < n; ++i) out[i] = static_cast<unsigned char>(op(uint64_t{out[i]}, uint64_t{in[i]}));
+  for (; i < n; ++i) out[i] = static_cast<unsigned char>(op(uint64_t{a[i]}, uint64_t{b[i]}));
+}
+
+// Bytes [at, at + n) of BITOP's result into out; a source reads as zeros past its end.
+void BitOpChunk(BitOperation op, std::span<const std::string_view> sources, size_t at, size_t n,
+                unsigned char* out) {
+  auto part = [&](std::string_view s) {
+    const std::string_view bytes = s.substr(std::min(at, s.size()), n);
+    return std::pair(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size());
+  };
+  const auto [first, first_size] = part(sources[0]);
+  if (op == BitOperation::kNot) {  // its one source is as long as the result
+    return CombineBytes(out, first, first, n, [](uint64_t a, uint64_t) { return ~a; });
+  }
+  std::memcpy(out, first, first_size);
+  std::memset(out + first_size, 0, n - first_size);
+  for (std::string_view source : sources.subspan(1)) {
+    const auto [in, size] = part(source);
+    switch (op) {
+      case BitOperation::kAnd:
+        CombineBytes(out, out, in, size, [](uint64_t a, uint64_t b) { return a & b; });
+        std::memset(out + size, 0, n - size);
+        break;
+      case BitOperation::kOr:
+        CombineBytes(out, out, in, size, [](uint64_t a, uint64_t b) { return a | b; });
+        break;
+      case BitOperation::kXor:
+        CombineBytes(out, out, in, size, [](uint64_t a, uint64_t b) { return a ^ b; });
+        break;
+      case BitOperation::kNot:
+        break;
+    }
+  }
 }
 
 __extension__ typedef __int128 Int128;
@@ -358,33 +397,24 @@ OpResult<int64_t> BitOp(Database& db, BitOperation op, std::string_view dest,
     db.Erase(dest);
     return int64_t{0};
   }
-  std::string result(size, '\0');
-  auto* out = reinterpret_cast<unsigned char*>(result.data());
-  auto bytes = [](const StringBytes& s) {
-    return reinterpret_cast<const unsigned char*>(s.view().data());
-  };
-  std::memcpy(out, strings[0].view().data(), strings[0].size());
-  if (op == BitOperation::kNot) {
-    CombineBytes(out, out, size, [](uint64_t a, uint64_t) { return ~a; });
+  // The destination's bytes if it is also a source: replacing it frees them.
+  std::string dest_copy;
+  std::vector<std::string_view> views;
+  views.reserve(strings.size());
+  for (size_t i = 0; i < strings.size(); ++i) {
+    if (sources[i] == dest && dest_copy.empty()) dest_copy = strings[i].view();
+    views.push_back(sources[i] == dest ? std::string_view(dest_copy) : strings[i].view());
   }
-  for (size_t i = 1; i < strings.size(); ++i) {
-    const size_t n = strings[i].size();
-    switch (op) {
-      case BitOperation::kAnd:
-        CombineBytes(out, bytes(strings[i]), n, [](uint64_t a, uint64_t b) { return a & b; });
-        std::memset(out + n, 0, size - n);  // past its end a source reads as zeros
-        break;
-      case BitOperation::kOr:
-        CombineBytes(out, bytes(strings[i]), n, [](uint64_t a, uint64_t b) { return a | b; });
-        break;
-      case BitOperation::kXor:
-        CombineBytes(out, bytes(strings[i]), n, [](uint64_t a, uint64_t b) { return a ^ b; });
-        break;
-      case BitOperation::kNot:
-        break;
-    }
+  // The result goes straight into the new value, a chunk at a time: no second copy of it.
+  Value* target = db.Set(dest, "", StringPolicy::kRaw);
+  ZeroExtend(*target, size);
+  constexpr size_t kChunk = 16 * 1024;
+  unsigned char chunk[kChunk];
+  for (size_t at = 0; at < size; at += kChunk) {
+    const size_t n = std::min(kChunk, size - at);
+    BitOpChunk(op, views, at, n, chunk);
+    target->WriteAt(at, std::string_view(reinterpret_cast<const char*>(chunk), n));
   }
-  db.Set(dest, result, StringPolicy::kRaw);
   return static_cast<int64_t>(size);
 }
 

@@ -228,6 +228,35 @@ TEST_F(StringsTest, BitOpPadsShorterSourcesWithZeros) {
   EXPECT_EQ(Encoding("d"), "<missing>");
 }
 
+// Results longer than BITOP's chunk, with sources ending mid-chunk and the destination a source.
+TEST_F(StringsTest, BitOpOfLongStringsMatchesAByteByByteResult) {
+  std::mt19937 rng(11);
+  auto random_bytes = [&](size_t n) {
+    std::string out(n, '\0');
+    for (char& c : out) c = static_cast<char>(rng());
+    return out;
+  };
+  const std::string a = random_bytes(40'000), b = random_bytes(20'001), d = random_bytes(33'333);
+  PlainSet("a", a);
+  PlainSet("b", b);
+  PlainSet("d", d);
+  std::string expected(40'000, '\0');
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const char from_b = i < b.size() ? b[i] : 0;
+    const char from_d = i < d.size() ? d[i] : 0;
+    expected[i] = static_cast<char>(a[i] ^ from_b ^ from_d);
+  }
+  const std::string_view sources[] = {"b", "d", "a"};
+  ASSERT_EQ(BitOp(db_, BitOperation::kXor, "d", sources).value(), 40'000);
+  EXPECT_EQ(Get("d"), expected);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    expected[i] = static_cast<char>(i < b.size() ? a[i] & b[i] : 0);
+  }
+  const std::string_view a_and_b[] = {"a", "b"};
+  ASSERT_EQ(BitOp(db_, BitOperation::kAnd, "d", a_and_b).value(), 40'000);
+  EXPECT_EQ(Get("d"), expected);
+}
+
 TEST_F(StringsTest, BitFieldReadsAndWritesFieldsAcrossBytes) {
   using Kind = BitFieldOp::Kind;
   auto op = [](Kind kind, bool is_signed, uint8_t bits, uint64_t offset, int64_t value = 0,
