@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,5 +73,51 @@ OpResult<LcsResult> LongestCommonSubsequence(std::string_view a, std::string_vie
 
 // GETRANGE's slice of s for Redis's inclusive, possibly negative, start and end.
 std::string_view Substring(std::string_view s, int64_t start, int64_t end);
+
+// Bitmaps: a string read as bits, bit 0 being the most significant bit of byte 0. A missing key
+// reads as an empty string, and bits past a string's end read as zeros. Writes leave the string
+// raw, growing it with zero bytes as far as they reach, and report the key written only if a
+// bit changed or the string grew, as Redis counts changes.
+
+// GETBIT: the bit at offset.
+OpResult<int> GetBit(Database& db, std::string_view key, uint64_t offset);
+
+// SETBIT: writes the bit at offset; the bit it replaced.
+OpResult<int> SetBit(Database& db, std::string_view key, uint64_t offset, bool on);
+
+// Set bits among bits first..last of s (inclusive, first <= last < 8 * s.size()).
+uint64_t CountBits(std::string_view s, uint64_t first, uint64_t last);
+
+// Position of the first bit equal to `bit` among bits first..last of s (inclusive, first <= last
+// < 8 * s.size()), or -1.
+int64_t FindBit(std::string_view s, bool bit, uint64_t first, uint64_t last);
+
+enum class BitOperation : uint8_t { kAnd, kOr, kXor, kNot };
+
+// BITOP: applies op to the strings under sources (kNot: exactly one), shorter ones padded with
+// zero bytes, and stores the result under dest as a raw string without TTL, or deletes dest if
+// the result is empty; returns the result's length. kWrongType if a source is not a string.
+OpResult<int64_t> BitOp(Database& db, BitOperation op, std::string_view dest,
+                        std::span<const std::string_view> sources);
+
+enum class BitFieldOverflow : uint8_t { kWrap, kSat, kFail };
+
+// One BITFIELD operation on a field of `bits` bits (1..64 signed, 1..63 unsigned) at a bit offset.
+struct BitFieldOp {
+  enum class Kind : uint8_t { kGet, kSet, kIncrBy };
+  Kind kind = Kind::kGet;
+  bool is_signed = false;
+  uint8_t bits = 0;
+  BitFieldOverflow overflow = BitFieldOverflow::kWrap;
+  uint64_t offset = 0;
+  int64_t value = 0;  // SET's value, INCRBY's increment
+};
+
+// BITFIELD: runs ops in order and returns each one's result: GET the field, SET the value it
+// replaced, INCRBY the new value; nullopt for a write refused by OVERFLOW FAIL. If any op
+// writes, the string is first made raw and grown to the last bit any op writes (even if every
+// write then fails), as in Redis.
+OpResult<std::vector<std::optional<int64_t>>> BitField(Database& db, std::string_view key,
+                                                       std::span<const BitFieldOp> ops);
 
 }  // namespace understudy::store

@@ -91,7 +91,8 @@ using CommandHandler = void (*)(CommandContext& ctx);
 // the end. All zero for commands without keys. The key specifications COMMAND INFO reports
 // follow from them plus the flags: one spec for the whole range, or, when the keys play
 // different roles (RENAME's source and destination), one per key with flag groups split by '|',
-// the last group taking every key to the end when last < 0 (SINTERSTORE dest key [key ...]).
+// the last group taking every key to the end when last < 0 (SINTERSTORE dest key [key ...],
+// BITOP op dest key [key ...]).
 // Keys that follow a count argument (LMPOP numkeys key ..., ZUNIONSTORE dest numkeys key ...)
 // are found through `numkeys`, the count's position; they get one more spec (Redis's "keynum")
 // with the last flag group. Such a command declares kMovableKeys.

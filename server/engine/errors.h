@@ -197,4 +197,18 @@ std::string NoInputKeys(std::string_view command);
 inline constexpr std::string_view kNumkeysExceedArgs =
     "ERR Number of keys can't be greater than number of args";
 
+// Bitmap commands.
+inline constexpr std::string_view kBitOffsetOutOfRange =
+    "ERR bit offset is not an integer or out of range";
+inline constexpr std::string_view kBitNotZeroOrOne = "ERR bit is not an integer or out of range";
+inline constexpr std::string_view kBitArgumentNotZeroOrOne = "ERR The bit argument must be 1 or 0.";
+inline constexpr std::string_view kBitOpNotSingleSource =
+    "ERR BITOP NOT must be called with a single source key.";
+inline constexpr std::string_view kBitFieldType =
+    "ERR Invalid bitfield type. Use something like i16 u8. Note that u64 is not supported but "
+    "i64 is.";
+inline constexpr std::string_view kBitFieldOverflowType = "ERR Invalid OVERFLOW type specified";
+inline constexpr std::string_view kBitFieldReadOnly =
+    "ERR BITFIELD_RO only supports the GET subcommand";
+
 }  // namespace understudy::engine::errors

@@ -137,6 +137,16 @@ constexpr std::string_view kOffsets[] = {
     "abc"sv, ""sv, "1.5"sv, "+1"sv, "01"sv, "9223372036854775808"sv,
 };
 
+// Bit offsets Redis refuses. A large valid one is never generated: SETBIT or BITFIELD there
+// would make both servers allocate up to 512 MB.
+constexpr std::string_view kBadBitOffsets[] = {
+    "-1"sv, "4294967296"sv, "9223372036854775807"sv, "abc"sv, ""sv, "+1"sv, "01"sv, "1.5"sv,
+    "#1"sv, "#-1"sv, "#"sv,
+};
+
+// BITFIELD types, valid and not.
+constexpr std::string_view kBadBitFieldTypes[] = {"u64"sv, "i65"sv, "u0"sv, "I8"sv, "i"sv, ""sv};
+
 // Expiry arguments that are not positive (the key expires at once, or SET/GETEX refuse them)
 // or that do not parse or overflow. None is a small positive number.
 constexpr std::string_view kPastSeconds[] = {"0"sv, "-1"sv, "-100"sv, "-9223372036854775"sv};
@@ -204,7 +214,10 @@ constexpr Arity kArities[] = {
     {"zremrangebylex", 4}, {"zpopmin", -2}, {"zpopmax", -2}, {"zmpop", -4}, {"bzpopmin", -3},
     {"bzpopmax", -3}, {"bzmpop", -5}, {"zrandmember", -2}, {"zunion", -3}, {"zinter", -3},
     {"zdiff", -3}, {"zunionstore", -4}, {"zinterstore", -4}, {"zdiffstore", -4}, {"zintercard", -3},
-    {"zscan", -3}};
+    {"zscan", -3},
+    // bitmaps
+    {"setbit", 4}, {"getbit", 3}, {"bitcount", -2}, {"bitpos", -3}, {"bitop", -4},
+    {"bitfield", -2}, {"bitfield_ro", -2}};
 // clang-format on
 
 // Keys mostly left to list commands.
@@ -318,7 +331,8 @@ class Generator {
         {2, &Generator::ZRem},         {3, &Generator::ZRead},         {5, &Generator::ZRange},
         {2, &Generator::ZCount},       {2, &Generator::ZRemRange},     {3, &Generator::ZPop},
         {1, &Generator::ZBlockingPop}, {1, &Generator::ZRandMember},   {1, &Generator::ZScan},
-        {3, &Generator::ZAlgebra}};
+        {3, &Generator::ZAlgebra},
+        {6, &Generator::Bitmap}};
     int total = 0;
     for (const Choice& choice : kChoices) total += choice.weight;
     int pick = static_cast<int>(Below(total));
@@ -564,6 +578,71 @@ class Generator {
   }
   void IncrByFloat(std::vector<Step>& out) {
     out.push_back(Command({Name("incrbyfloat"), Key(), Float()}));
+  }
+
+  // A bit offset: mostly a small one, sometimes one Redis refuses.
+  std::string BitOffset() {
+    if (OneIn(8)) return Pick(kBadBitOffsets);
+    return std::to_string(Below(OneIn(2) ? 64 : 2000));
+  }
+
+  // BITFIELD type offset: the offset sometimes positional (#n), the type now and then invalid.
+  void AddBitField(std::vector<std::string>& args) {
+    const std::string type =
+        OneIn(12) ? Pick(kBadBitFieldTypes) : absl::StrCat(OneIn(2) ? "i" : "u", 1 + Below(63));
+    args.push_back(type);
+    args.push_back(OneIn(4) ? absl::StrCat("#", Below(40)) : BitOffset());
+  }
+
+  // SETBIT GETBIT BITCOUNT BITPOS BITOP BITFIELD BITFIELD_RO, now and then with arguments Redis
+  // refuses.
+  void Bitmap(std::vector<Step>& out) {
+    std::vector<std::string> args;
+    switch (Below(7)) {
+      case 0:
+        args = {Name("setbit"), Key(), BitOffset(),
+                OneIn(8) ? Pick(kIntegers) : std::to_string(Below(2))};
+        break;
+      case 1:
+        args = {Name("getbit"), Key(), BitOffset()};
+        break;
+      case 2:
+      case 3: {  // BITCOUNT key [start end [unit]], BITPOS key bit [start [end [unit]]]
+        const bool bitpos = OneIn(2);
+        args = {Name(bitpos ? "bitpos" : "bitcount"), Key()};
+        if (bitpos) args.push_back(OneIn(8) ? Integer() : std::to_string(Below(2)));
+        const uint64_t extra = Below(4);
+        for (uint64_t i = 0; i < extra && i < 2; ++i) args.push_back(Integer());
+        if (extra == 3)
+          args.push_back(OneIn(8) ? Pick({"bits"sv, ""sv}) : Name(OneIn(2) ? "bit" : "byte"));
+        break;
+      }
+      case 4: {
+        const std::string op =
+            OneIn(10) ? Pick({"nand"sv, ""sv}) : Pick({"and"sv, "or"sv, "xor"sv, "not"sv});
+        args = {Name("bitop"), Name(op), Key()};
+        const uint64_t sources = op == "not" && !OneIn(8) ? 1 : 1 + Below(3);
+        for (uint64_t i = 0; i < sources; ++i) args.push_back(Key());
+        break;
+      }
+      default: {
+        args = {Name(OneIn(4) ? "bitfield_ro" : "bitfield"), Key()};
+        const uint64_t ops = Below(5);
+        for (uint64_t i = 0; i < ops; ++i) {
+          const uint64_t kind = Below(8);
+          if (kind == 0) {
+            args.push_back(Name("overflow"));
+            args.push_back(OneIn(8) ? "saturate" : Name(Pick({"wrap"sv, "sat"sv, "fail"sv})));
+            continue;
+          }
+          args.push_back(Name(kind < 4 ? "get" : kind < 6 ? "set" : "incrby"));
+          AddBitField(args);
+          if (kind >= 4) args.push_back(Integer());
+        }
+        if (OneIn(12)) args.push_back(Pick({"get"sv, "foo"sv, "overflow"sv}));
+      }
+    }
+    out.push_back(Command(std::move(args)));
   }
 
   void Del(std::vector<Step>& out) { out.push_back(Command(Keys(OneIn(2) ? "del" : "unlink", 3))); }

@@ -3,7 +3,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <optional>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "resp/base/mapped.h"
 #include "store/clock.h"
@@ -133,6 +137,169 @@ TEST_F(StringsTest, EncodingChangesKeepTheTtl) {
   ASSERT_TRUE(Set(db_, "n", std::string(100, 'z'), params).ok());
   EXPECT_THAT(db_.GetExpiry("n"), Optional(deadline));
   EXPECT_EQ(db_.expires_size(), 2u);
+}
+
+// Bit i of s, most significant bit of byte 0 first: the reference the fast scans must agree with.
+int NaiveBit(std::string_view s, uint64_t i) { return (s[i / 8] >> (7 - i % 8)) & 1; }
+
+TEST(BitScanTest, CountBitsAndFindBitAgreeWithABitByBitScan) {
+  std::mt19937 rng(7);
+  for (int round = 0; round < 300; ++round) {
+    std::string s(1 + rng() % 40, '\0');
+    const int fill = round % 3;  // random bytes, mostly zeros, mostly ones
+    for (char& c : s) {
+      const unsigned r = rng();
+      c = static_cast<char>(fill == 0   ? r
+                            : fill == 1 ? (r % 9 == 0 ? 1u << (r % 8) : 0u)
+                                        : (r % 9 == 0 ? ~(1u << (r % 8)) : 0xffu));
+    }
+    const uint64_t bits = s.size() * 8;
+    const uint64_t first = rng() % bits;
+    const uint64_t last = first + rng() % (bits - first);
+    uint64_t count = 0;
+    int64_t first_one = -1, first_zero = -1;
+    for (uint64_t i = first; i <= last; ++i) {
+      count += NaiveBit(s, i);
+      if (first_one < 0 && NaiveBit(s, i) == 1) first_one = static_cast<int64_t>(i);
+      if (first_zero < 0 && NaiveBit(s, i) == 0) first_zero = static_cast<int64_t>(i);
+    }
+    SCOPED_TRACE(testing::Message() << "size " << s.size() << " bits " << first << ".." << last);
+    EXPECT_EQ(CountBits(s, first, last), count);
+    EXPECT_EQ(FindBit(s, true, first, last), first_one);
+    EXPECT_EQ(FindBit(s, false, first, last), first_zero);
+  }
+}
+
+TEST_F(StringsTest, SetBitGrowsARawStringAndReturnsTheOldBit) {
+  EXPECT_EQ(GetBit(db_, "k", 100).value(), 0);
+  EXPECT_EQ(SetBit(db_, "k", 7, true).value(), 0);
+  EXPECT_EQ(Get("k"), std::string("\x01", 1));
+  EXPECT_EQ(Encoding("k"), "raw");
+  EXPECT_EQ(SetBit(db_, "k", 7, true).value(), 1);
+  EXPECT_EQ(SetBit(db_, "k", 23, false).value(), 0);
+  EXPECT_EQ(Get("k"), std::string("\x01\0\0", 3));
+  EXPECT_EQ(GetBit(db_, "k", 7).value(), 1);
+
+  // An int's digits are its bits; writing makes it raw.
+  PlainSet("n", "1");  // '1' is 0x31
+  EXPECT_EQ(GetBit(db_, "n", 2).value(), 1);
+  EXPECT_EQ(GetBit(db_, "n", 1).value(), 0);
+  EXPECT_EQ(Encoding("n"), "int");
+  EXPECT_EQ(SetBit(db_, "n", 6, true).value(), 0);
+  EXPECT_EQ(Get("n"), "3");
+  EXPECT_EQ(Encoding("n"), "raw");
+
+  ASSERT_TRUE(db_.FindOrInsert("list", ValueType::kList).second);
+  EXPECT_EQ(SetBit(db_, "list", 0, true).status(), OpStatus::kWrongType);
+  EXPECT_EQ(GetBit(db_, "list", 0).status(), OpStatus::kWrongType);
+}
+
+TEST_F(StringsTest, SetBitWritesALargeStringInPlace) {
+  ASSERT_EQ(SetBit(db_, "k", 8 * 1'000'000 - 1, true).value(), 0);
+  const StringBytes before = db_.Find("k")->str();
+  for (uint64_t offset = 0; offset < 8 * 1'000'000; offset += 8 * 997) {
+    ASSERT_EQ(SetBit(db_, "k", offset, true).value(), 0);
+  }
+  EXPECT_EQ(db_.Find("k")->str().view().data(), before.view().data());
+  EXPECT_EQ(GetBit(db_, "k", 8 * 997).value(), 1);
+}
+
+TEST_F(StringsTest, BitOpPadsShorterSourcesWithZeros) {
+  PlainSet("a", std::string("\xff\x0f\xf0\xff\xff\xff\xff\xff\xff\x01", 10));
+  PlainSet("b", std::string("\x81\x01", 2));
+  const std::string_view ab[] = {"a", "b", "missing"};
+  ASSERT_EQ(BitOp(db_, BitOperation::kOr, "d", std::span(ab, 2)).value(), 10);
+  EXPECT_EQ(Get("d"), std::string("\xff\x0f\xf0\xff\xff\xff\xff\xff\xff\x01", 10));
+  EXPECT_EQ(Encoding("d"), "raw");
+  ASSERT_EQ(BitOp(db_, BitOperation::kXor, "d", std::span(ab, 2)).value(), 10);
+  EXPECT_EQ(Get("d"), std::string("\x7e\x0e\xf0\xff\xff\xff\xff\xff\xff\x01", 10));
+  ASSERT_EQ(BitOp(db_, BitOperation::kAnd, "d", std::span(ab, 2)).value(), 10);
+  EXPECT_EQ(Get("d"), std::string("\x81\x01\0\0\0\0\0\0\0\0", 10));
+  ASSERT_EQ(BitOp(db_, BitOperation::kAnd, "d", std::span(ab, 3)).value(), 10);
+  EXPECT_EQ(Get("d"), std::string(10, '\0'));
+  ASSERT_EQ(BitOp(db_, BitOperation::kNot, "d", std::span(ab, 1)).value(), 10);
+  EXPECT_EQ(Get("d"), std::string("\x00\xf0\x0f\0\0\0\0\0\0\xfe", 10));
+  // The destination may be a source.
+  const std::string_view self[] = {"d"};
+  ASSERT_EQ(BitOp(db_, BitOperation::kNot, "d", self).value(), 10);
+  EXPECT_EQ(Get("d"), Get("a"));
+  // An empty result deletes the destination.
+  ASSERT_EQ(BitOp(db_, BitOperation::kOr, "d", std::span(ab + 2, 1)).value(), 0);
+  EXPECT_EQ(Encoding("d"), "<missing>");
+}
+
+// Results longer than BITOP's chunk, with sources ending mid-chunk and the destination a source.
+TEST_F(StringsTest, BitOpOfLongStringsMatchesAByteByByteResult) {
+  std::mt19937 rng(11);
+  auto random_bytes = [&](size_t n) {
+    std::string out(n, '\0');
+    for (char& c : out) c = static_cast<char>(rng());
+    return out;
+  };
+  const std::string a = random_bytes(40'000), b = random_bytes(20'001), d = random_bytes(33'333);
+  PlainSet("a", a);
+  PlainSet("b", b);
+  PlainSet("d", d);
+  std::string expected(40'000, '\0');
+  for (size_t i = 0; i < expected.size(); ++i) {
+    const char from_b = i < b.size() ? b[i] : 0;
+    const char from_d = i < d.size() ? d[i] : 0;
+    expected[i] = static_cast<char>(a[i] ^ from_b ^ from_d);
+  }
+  const std::string_view sources[] = {"b", "d", "a"};
+  ASSERT_EQ(BitOp(db_, BitOperation::kXor, "d", sources).value(), 40'000);
+  EXPECT_EQ(Get("d"), expected);
+  for (size_t i = 0; i < expected.size(); ++i) {
+    expected[i] = static_cast<char>(i < b.size() ? a[i] & b[i] : 0);
+  }
+  const std::string_view a_and_b[] = {"a", "b"};
+  ASSERT_EQ(BitOp(db_, BitOperation::kAnd, "d", a_and_b).value(), 40'000);
+  EXPECT_EQ(Get("d"), expected);
+}
+
+TEST_F(StringsTest, BitFieldReadsAndWritesFieldsAcrossBytes) {
+  using Kind = BitFieldOp::Kind;
+  auto op = [](Kind kind, bool is_signed, uint8_t bits, uint64_t offset, int64_t value = 0,
+               BitFieldOverflow overflow = BitFieldOverflow::kWrap) {
+    return BitFieldOp{kind, is_signed, bits, overflow, offset, value};
+  };
+  auto run = [&](std::initializer_list<BitFieldOp> ops) {
+    auto result = BitField(db_, "k", std::vector<BitFieldOp>(ops));
+    EXPECT_TRUE(result.ok());
+    return result.value();
+  };
+  using R = std::vector<std::optional<int64_t>>;
+  // Reads of a missing key are zeros and create nothing.
+  EXPECT_EQ(run({op(Kind::kGet, true, 64, 1000)}), R{0});
+  EXPECT_EQ(Encoding("k"), "<missing>");
+  // A 64-bit field 3 bits into the string touches 9 bytes.
+  EXPECT_EQ(run({op(Kind::kSet, true, 64, 3, -2), op(Kind::kGet, false, 63, 3),
+                 op(Kind::kGet, true, 64, 3)}),
+            (R{0, INT64_MAX, -2}));
+  EXPECT_EQ(Get("k"), std::string("\x1f\xff\xff\xff\xff\xff\xff\xff\xc0", 9));
+  EXPECT_EQ(Encoding("k"), "raw");
+  // Overflow rules, on an unsigned 8-bit field.
+  EXPECT_EQ(run({op(Kind::kSet, false, 8, 80, 250), op(Kind::kIncrBy, false, 8, 80, 10),
+                 op(Kind::kIncrBy, false, 8, 80, 300, BitFieldOverflow::kSat),
+                 op(Kind::kIncrBy, false, 8, 80, -1000, BitFieldOverflow::kSat),
+                 op(Kind::kIncrBy, false, 8, 80, -1, BitFieldOverflow::kFail),
+                 op(Kind::kSet, false, 8, 80, -1, BitFieldOverflow::kSat)}),
+            (R{0, 4, 255, 0, std::nullopt, 0}));
+  EXPECT_EQ(run({op(Kind::kGet, false, 8, 80)}), R{255});
+  // Signed: wrap keeps the low bits, sat clamps; a SET within max of INT64_MIN saturates to the
+  // maximum, as in Redis.
+  EXPECT_EQ(
+      run({op(Kind::kSet, true, 4, 96, 9), op(Kind::kGet, true, 4, 96),
+           op(Kind::kSet, true, 4, 96, -9, BitFieldOverflow::kSat), op(Kind::kGet, true, 4, 96),
+           op(Kind::kSet, true, 4, 96, INT64_MIN, BitFieldOverflow::kSat),
+           op(Kind::kIncrBy, true, 4, 96, 1, BitFieldOverflow::kFail)}),
+      (R{0, -7, -7, -8, -8, std::nullopt}));
+  EXPECT_EQ(run({op(Kind::kGet, true, 4, 96)}), R{7});
+  // Every write, even a refused one, first grows the string to the last bit written.
+  EXPECT_EQ(run({op(Kind::kIncrBy, false, 2, 198, 9, BitFieldOverflow::kFail)}), R{std::nullopt});
+  EXPECT_EQ(Get("k").size(), 25u);
+  ASSERT_TRUE(db_.FindOrInsert("list", ValueType::kList).second);
+  EXPECT_EQ(BitField(db_, "list", {}).status(), OpStatus::kWrongType);
 }
 
 // A large bulk as the server reads it: in a mapped block, with room for the string's records
