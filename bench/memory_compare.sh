@@ -19,28 +19,9 @@ server="$build/server/understudy-server"
 [ -x "$server" ] || { echo "no $server: build first" >&2; exit 1; }
 here=$(cd "$(dirname "$0")" && pwd)
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { for _ in $(seq 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
+# shellcheck source=bench/servers.sh
+. "$here/servers.sh"
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status"; }
-
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
-
-start() {  # name port: starts a fresh server, sets pid
-  case $1 in
-    understudy) "$server" --port "$2" --bind 127.0.0.1 --loglevel warning >/dev/null & ;;
-    redis) redis-server --port "$2" --bind 127.0.0.1 --save "" --appendonly no \
-             --loglevel warning >/dev/null & ;;
-  esac
-  pid=$!
-  wait_ready "$2"
-}
-
-stop() {
-  kill "$pid"
-  wait "$pid" 2>/dev/null || true
-  pid=""
-}
 
 measure() {  # name scenario -> "bytes_per_key bytes_per_element", or "n/a n/a" if it failed
   local port before after counts
