@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "server/engine/arg_parser.h"
 #include "server/engine/command.h"
+#include "server/engine/command_args.h"
 #include "server/engine/command_table.h"
 #include "server/engine/engine.h"
 #include "server/engine/errors.h"
@@ -262,19 +263,87 @@ void CmdCommandInfo(CommandContext& ctx) {
   }
 }
 
+// One argument's map: name, type, then only the fields it has, in Redis's order.
+void ReplyCommandArg(resp::ReplyWriter& r, const CommandArg& arg) {
+  const bool group = arg.type == ArgType::kOneOf || arg.type == ArgType::kBlock;
+  const bool flagged = arg.optional || arg.multiple || arg.multiple_token;
+  r.MapHeader(2 + (arg.key_spec_index >= 0) + arg.token.has_value() + !arg.since.empty() +
+              !arg.deprecated_since.empty() + flagged + group);
+  r.Bulk("name");
+  r.Bulk(arg.name);
+  r.Bulk("type");
+  r.Bulk(ArgTypeName(arg.type));
+  if (arg.key_spec_index >= 0) {
+    r.Bulk("key_spec_index");
+    r.Integer(arg.key_spec_index);
+  }
+  if (arg.token) {
+    r.Bulk("token");
+    r.Bulk(*arg.token);
+  }
+  if (!arg.since.empty()) {
+    r.Bulk("since");
+    r.Bulk(arg.since);
+  }
+  if (!arg.deprecated_since.empty()) {
+    r.Bulk("deprecated_since");
+    r.Bulk(arg.deprecated_since);
+  }
+  if (flagged) {
+    r.Bulk("flags");
+    r.SetHeader(arg.optional + arg.multiple + arg.multiple_token);
+    if (arg.optional) r.SimpleString("optional");
+    if (arg.multiple) r.SimpleString("multiple");
+    if (arg.multiple_token) r.SimpleString("multiple_token");
+  }
+  if (group) {
+    r.Bulk("arguments");
+    r.ArrayHeader(arg.args.size());
+    for (const CommandArg& part : arg.args) ReplyCommandArg(r, part);
+  }
+}
+
+// One COMMAND DOCS entry: the name, then a map of summary, since, group, complexity and the
+// optional fields the command has, in Redis's order.
 void ReplyCommandDoc(resp::ReplyWriter& r, const RegisteredCommand& command) {
-  const CommandDoc& doc = command.spec->doc;
-  r.Bulk(command.full_name);
+  const CommandSpec& spec = *command.spec;
+  const bool deprecated = !spec.deprecated.since.empty();
+  const bool has_history = spec.history.size() != 0;
+  const bool has_args = !command.args.empty();
   const bool has_subcommands = !command.subcommands.empty();
-  r.MapHeader(has_subcommands ? 5 : 4);
+  r.Bulk(command.full_name);
+  r.MapHeader(4 + 3 * deprecated + has_history + has_args + has_subcommands);
   r.Bulk("summary");
-  r.Bulk(doc.summary);
+  r.Bulk(spec.doc.summary);
   r.Bulk("since");
-  r.Bulk(doc.since);
+  r.Bulk(spec.doc.since);
   r.Bulk("group");
   r.Bulk(command.group);
   r.Bulk("complexity");
-  r.Bulk(doc.complexity);
+  r.Bulk(spec.doc.complexity);
+  if (deprecated) {
+    r.Bulk("doc_flags");
+    r.SetHeader(1);
+    r.SimpleString("deprecated");
+    r.Bulk("deprecated_since");
+    r.Bulk(spec.deprecated.since);
+    r.Bulk("replaced_by");
+    r.Bulk(spec.deprecated.replaced_by);
+  }
+  if (has_history) {
+    r.Bulk("history");
+    r.SetHeader(spec.history.size());
+    for (const HistoryEntry& entry : spec.history) {
+      r.ArrayHeader(2);
+      r.Bulk(entry.version);
+      r.Bulk(entry.change);
+    }
+  }
+  if (has_args) {
+    r.Bulk("arguments");
+    r.ArrayHeader(command.args.size());
+    for (const CommandArg& arg : command.args) ReplyCommandArg(r, arg);
+  }
   if (has_subcommands) {
     r.Bulk("subcommands");
     r.MapHeader(command.subcommands.size());
