@@ -120,11 +120,11 @@ struct KeyPositions {
 
 inline constexpr KeyPositions kNoKeys{};
 
-// COMMAND DOCS fields every command has.
+// COMMAND DOCS fields every command has, word for word as Redis's.
 struct CommandDoc {
   std::string_view summary;
   std::string_view since;
-  std::string_view complexity;
+  std::string_view complexity;  // empty for the few that state none (MONITOR)
 };
 
 // A line of a command's history in COMMAND DOCS: what changed in which version.
@@ -152,8 +152,8 @@ struct CommandSpec {
   // The arguments as COMMAND DOCS describes them, in the syntax of ParseCommandArgs
   // (command_args.h): "key:key value [condition:(NX | XX)@2.6.12]".
   std::string_view args = {};
-  std::initializer_list<HistoryEntry> history = {};
-  Deprecation deprecated = {};                    // empty since: not deprecated
+  std::initializer_list<HistoryEntry> history = {};  // in Redis's order
+  Deprecation deprecated = {};                       // empty since: not deprecated
   std::string_view tips = {};                     // space separated, e.g. "nondeterministic_output"
   std::span<const CommandSpec> subcommands = {};  // CONFIG GET, COMMAND COUNT, ...
 };

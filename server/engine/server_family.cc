@@ -311,16 +311,20 @@ void ReplyCommandDoc(resp::ReplyWriter& r, const RegisteredCommand& command) {
   const bool has_history = spec.history.size() != 0;
   const bool has_args = !command.args.empty();
   const bool has_subcommands = !command.subcommands.empty();
+  // A few commands (MONITOR, SYNC) state no complexity, and Redis then leaves the field out.
+  const bool has_complexity = !spec.doc.complexity.empty();
   r.Bulk(command.full_name);
-  r.MapHeader(4 + 3 * deprecated + has_history + has_args + has_subcommands);
+  r.MapHeader(3 + has_complexity + 3 * deprecated + has_history + has_args + has_subcommands);
   r.Bulk("summary");
   r.Bulk(spec.doc.summary);
   r.Bulk("since");
   r.Bulk(spec.doc.since);
   r.Bulk("group");
   r.Bulk(command.group);
-  r.Bulk("complexity");
-  r.Bulk(spec.doc.complexity);
+  if (has_complexity) {
+    r.Bulk("complexity");
+    r.Bulk(spec.doc.complexity);
+  }
   if (deprecated) {
     r.Bulk("doc_flags");
     r.SetHeader(1);
