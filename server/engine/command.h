@@ -1,6 +1,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -120,11 +121,23 @@ struct KeyPositions {
 
 inline constexpr KeyPositions kNoKeys{};
 
-// COMMAND DOCS fields.
+// COMMAND DOCS fields every command has, word for word as Redis's.
 struct CommandDoc {
   std::string_view summary;
   std::string_view since;
-  std::string_view complexity;
+  std::string_view complexity;  // empty for the few that state none (MONITOR)
+};
+
+// A line of a command's history in COMMAND DOCS: what changed in which version.
+struct HistoryEntry {
+  std::string_view version;
+  std::string_view change;
+};
+
+// A deprecated command: since when, and what to use instead.
+struct Deprecation {
+  std::string_view since;
+  std::string_view replaced_by;
 };
 
 // One command, declared once in its family's table. Dispatch, the arity check, COMMAND and
@@ -137,6 +150,11 @@ struct CommandSpec {
   KeyPositions keys;
   CommandHandler handler;  // null for a container of subcommands
   CommandDoc doc;
+  // The arguments as COMMAND DOCS describes them, in the syntax of ParseCommandArgs
+  // (command_args.h): "key:key value [condition:(NX | XX)@2.6.12]".
+  std::string_view args = {};
+  std::initializer_list<HistoryEntry> history = {};  // in Redis's order
+  Deprecation deprecated = {};                       // empty since: not deprecated
   std::string_view tips = {};                     // space separated, e.g. "nondeterministic_output"
   std::span<const CommandSpec> subcommands = {};  // CONFIG GET, COMMAND COUNT, ...
 };

@@ -9,7 +9,12 @@ namespace understudy::engine {
 namespace {
 
 RegisteredCommand Register(const CommandSpec& spec, std::string_view group, std::string full_name) {
-  RegisteredCommand entry{&spec, group, std::move(full_name), {}};
+  auto args = ParseCommandArgs(spec.args);
+  if (!args.ok()) {
+    throw std::logic_error("arguments of " + full_name + ": " +
+                           std::string(args.status().message()));
+  }
+  RegisteredCommand entry{&spec, group, std::move(full_name), std::move(*args), {}};
   for (const CommandSpec& sub : spec.subcommands) {
     entry.subcommands.push_back(
         Register(sub, group, entry.full_name + "|" + std::string(sub.name)));

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "server/engine/command.h"
+#include "server/engine/command_args.h"
 #include "store/value.h"
 
 namespace understudy::engine {
@@ -16,6 +17,7 @@ struct RegisteredCommand {
   const CommandSpec* spec;
   std::string_view group;
   std::string full_name;  // "get", "config|get"
+  std::vector<CommandArg> args;  // spec->args parsed
   std::vector<RegisteredCommand> subcommands;
 
   // Looks up a subcommand, case-insensitively.

@@ -18,6 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "server/engine/arg_parser.h"
 #include "server/engine/command.h"
+#include "server/engine/command_args.h"
 #include "server/engine/command_table.h"
 #include "server/engine/engine.h"
 #include "server/engine/errors.h"
@@ -262,19 +263,91 @@ void CmdCommandInfo(CommandContext& ctx) {
   }
 }
 
+// One argument's map: name, type, then only the fields it has, in Redis's order.
+void ReplyCommandArg(resp::ReplyWriter& r, const CommandArg& arg) {
+  const bool group = arg.type == ArgType::kOneOf || arg.type == ArgType::kBlock;
+  const bool flagged = arg.optional || arg.multiple || arg.multiple_token;
+  r.MapHeader(2 + (arg.key_spec_index >= 0) + arg.token.has_value() + !arg.since.empty() +
+              !arg.deprecated_since.empty() + flagged + group);
+  r.Bulk("name");
+  r.Bulk(arg.name);
+  r.Bulk("type");
+  r.Bulk(ArgTypeName(arg.type));
+  if (arg.key_spec_index >= 0) {
+    r.Bulk("key_spec_index");
+    r.Integer(arg.key_spec_index);
+  }
+  if (arg.token) {
+    r.Bulk("token");
+    r.Bulk(*arg.token);
+  }
+  if (!arg.since.empty()) {
+    r.Bulk("since");
+    r.Bulk(arg.since);
+  }
+  if (!arg.deprecated_since.empty()) {
+    r.Bulk("deprecated_since");
+    r.Bulk(arg.deprecated_since);
+  }
+  if (flagged) {
+    r.Bulk("flags");
+    r.SetHeader(arg.optional + arg.multiple + arg.multiple_token);
+    if (arg.optional) r.SimpleString("optional");
+    if (arg.multiple) r.SimpleString("multiple");
+    if (arg.multiple_token) r.SimpleString("multiple_token");
+  }
+  if (group) {
+    r.Bulk("arguments");
+    r.ArrayHeader(arg.args.size());
+    for (const CommandArg& part : arg.args) ReplyCommandArg(r, part);
+  }
+}
+
+// One COMMAND DOCS entry: the name, then a map of summary, since, group, complexity and the
+// optional fields the command has, in Redis's order.
 void ReplyCommandDoc(resp::ReplyWriter& r, const RegisteredCommand& command) {
-  const CommandDoc& doc = command.spec->doc;
-  r.Bulk(command.full_name);
+  const CommandSpec& spec = *command.spec;
+  const bool deprecated = !spec.deprecated.since.empty();
+  const bool has_history = spec.history.size() != 0;
+  const bool has_args = !command.args.empty();
   const bool has_subcommands = !command.subcommands.empty();
-  r.MapHeader(has_subcommands ? 5 : 4);
+  // A few commands (MONITOR, SYNC) state no complexity, and Redis then leaves the field out.
+  const bool has_complexity = !spec.doc.complexity.empty();
+  r.Bulk(command.full_name);
+  r.MapHeader(3 + has_complexity + 3 * deprecated + has_history + has_args + has_subcommands);
   r.Bulk("summary");
-  r.Bulk(doc.summary);
+  r.Bulk(spec.doc.summary);
   r.Bulk("since");
-  r.Bulk(doc.since);
+  r.Bulk(spec.doc.since);
   r.Bulk("group");
   r.Bulk(command.group);
-  r.Bulk("complexity");
-  r.Bulk(doc.complexity);
+  if (has_complexity) {
+    r.Bulk("complexity");
+    r.Bulk(spec.doc.complexity);
+  }
+  if (deprecated) {
+    r.Bulk("doc_flags");
+    r.SetHeader(1);
+    r.SimpleString("deprecated");
+    r.Bulk("deprecated_since");
+    r.Bulk(spec.deprecated.since);
+    r.Bulk("replaced_by");
+    r.Bulk(spec.deprecated.replaced_by);
+  }
+  if (has_history) {
+    r.Bulk("history");
+    r.SetHeader(spec.history.size());
+    for (const HistoryEntry& entry : spec.history) {
+      r.ArrayHeader(2);
+      r.Bulk(entry.version);
+      r.Bulk(entry.change);
+    }
+  }
+  if (has_args) {
+    r.Bulk("arguments");
+    r.ArrayHeader(command.args.size());
+    for (const CommandArg& arg : command.args) ReplyCommandArg(r, arg);
+  }
   if (has_subcommands) {
     r.Bulk("subcommands");
     r.MapHeader(command.subcommands.size());
@@ -626,6 +699,7 @@ const CommandSpec kCommandSubcommands[] = {
      .handler = CmdCommandDocs,
      .doc = {"Get array of specific Redis command documentation", "7.0.0",
              "O(N) where N is the number of commands to look up"},
+     .args = "[command-name...]",
      .tips = "nondeterministic_output_order"},
     {.name = "list",
      .arity = -2,
@@ -635,6 +709,7 @@ const CommandSpec kCommandSubcommands[] = {
      .handler = CmdCommandList,
      .doc = {"Get an array of Redis command names", "7.0.0",
              "O(N) where N is the total number of Redis commands"},
+     .args = "[FILTERBY filterby:(MODULE module-name | ACLCAT category | PATTERN pattern:pattern)]",
      .tips = "nondeterministic_output_order"},
     {.name = "info",
      .arity = -2,
@@ -644,6 +719,8 @@ const CommandSpec kCommandSubcommands[] = {
      .handler = CmdCommandInfo,
      .doc = {"Get array of specific Redis command details, or all when no argument is given.",
              "2.8.13", "O(N) where N is the number of commands to look up"},
+     .args = "[command-name...]",
+     .history = {{"7.0.0", "Allowed to be called with no argument to get info on all commands."}},
      .tips = "nondeterministic_output_order"},
 };
 
@@ -655,7 +732,9 @@ const CommandSpec kConfigSubcommands[] = {
      .keys = kNoKeys,
      .handler = CmdConfigGet,
      .doc = {"Get the values of configuration parameters", "2.0.0",
-             "O(N) when N is the number of configuration parameters provided"}},
+             "O(N) when N is the number of configuration parameters provided"},
+     .args = "parameter:{parameter}...",
+     .history = {{"7.0.0", "Added the ability to pass multiple pattern parameters in one call"}}},
     {.name = "set",
      .arity = -4,
      .flags = kAdmin | kNoScript | kLoading | kStale,
@@ -664,6 +743,8 @@ const CommandSpec kConfigSubcommands[] = {
      .handler = CmdConfigSet,
      .doc = {"Set configuration parameters to the given values", "2.0.0",
              "O(N) when N is the number of configuration parameters provided"},
+     .args = "parameter_value:{parameter value}...",
+     .history = {{"7.0.0", "Added the ability to set multiple parameters in one call."}},
      .tips = "request_policy:all_nodes response_policy:all_succeeded"},
 };
 
@@ -721,7 +802,8 @@ const CommandSpec kMemorySubcommands[] = {
      .keys = {2, 2, 1, "RO"},
      .handler = CmdMemoryUsage,
      .doc = {"Estimate the memory usage of a key", "4.0.0",
-             "O(N) where N is the number of samples."}},
+             "O(N) where N is the number of samples."},
+     .args = "key:key [SAMPLES count:integer]"},
     {.name = "purge",
      .arity = 2,
      .flags = 0,
@@ -766,6 +848,9 @@ const CommandSpec kCommands[] = {
      .handler = CmdFlushDb,
      .doc = {"Remove all keys from the current database", "1.0.0",
              "O(N) where N is the number of keys in the selected database"},
+     .args = "[async:(ASYNC@4.0.0 | SYNC@6.2.0)]",
+     .history = {{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
+                 {"6.2.0", "Added the `SYNC` flushing mode modifier."}},
      .tips = "request_policy:all_shards response_policy:all_succeeded"},
     {.name = "flushall",
      .arity = -1,
@@ -775,6 +860,9 @@ const CommandSpec kCommands[] = {
      .handler = CmdFlushAll,
      .doc = {"Remove all keys from all databases", "1.0.0",
              "O(N) where N is the total number of keys in all databases"},
+     .args = "[async:(ASYNC@4.0.0 | SYNC@6.2.0)]",
+     .history = {{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
+                 {"6.2.0", "Added the `SYNC` flushing mode modifier."}},
      .tips = "request_policy:all_shards response_policy:all_succeeded"},
     {.name = "time",
      .arity = 1,
@@ -801,6 +889,8 @@ const CommandSpec kCommands[] = {
      .keys = kNoKeys,
      .handler = CmdInfo,
      .doc = {"Get information and statistics about the server", "1.0.0", "O(1)"},
+     .args = "[section...]",
+     .history = {{"7.0.0", "Added support for taking multiple section arguments."}},
      .tips = "nondeterministic_output request_policy:all_shards response_policy:special"},
     {.name = "config",
      .arity = -2,
