@@ -16,23 +16,9 @@ server="$build/server/understudy-server"
 [ -x "$server" ] || { echo "no $server: build first" >&2; exit 1; }
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark is not installed" >&2; exit 1; }
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-wait_ready() { for _ in $(seq 200); do redis-cli -p "$1" ping >/dev/null 2>&1 && return 0; sleep 0.05; done; return 1; }
-
-pid=""
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null || true' EXIT
-
-start() {  # kind port
-  case $1 in
-    understudy) "$server" --port "$2" --bind 127.0.0.1 --loglevel warning >/dev/null & ;;
-    redis) redis-server --port "$2" --bind 127.0.0.1 --save "" --appendonly no \
-             --loglevel warning >/dev/null & ;;
-  esac
-  pid=$!
-  wait_ready "$2"
-}
-
-stop() { kill "$pid"; wait "$pid" 2>/dev/null || true; pid=""; }
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=bench/servers.sh
+. "$here/servers.sh"
 
 load() {  # port n: ZADD z, SADD s, HSET h with n members, pipelined
   python3 - "$1" "$2" <<'PYTHON'
