@@ -37,7 +37,7 @@ ZSetValue* CopyZSet(const ZSetValue& from) {
   config.zset_max_listpack_value = std::numeric_limits<size_t>::max();
   auto* zset = new ZSetValue();
   from.RangeByRank(0, -1, /*reverse=*/false, [&](std::string_view member, double score) {
-    zset->Add(member, score, {}, config);
+    zset->AppendSorted(member, score, config);
   });
   return zset;
 }
