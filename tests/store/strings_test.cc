@@ -324,8 +324,8 @@ TEST_F(MappedBulkTest, TheScopesBulkIsAdoptedNotCopied) {
     PlainSet("k", Bulk().bytes);
     EXPECT_TRUE(scope.adopted());
   }
-  const std::string_view stored = db_.Find("k")->str().view();
-  EXPECT_EQ(stored.data(), Bulk().bytes.data());
+  const StringBytes stored = db_.Find("k")->str();
+  EXPECT_EQ(stored.view().data(), Bulk().bytes.data());
   EXPECT_EQ(stored.size(), Bulk().bytes.size());
   EXPECT_EQ(Encoding("k"), "raw");
   EXPECT_TRUE(db_.Erase("k"));  // unmaps the block
