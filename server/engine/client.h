@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "resp/reply_writer.h"
+#include "server/engine/transactions.h"
 #include "store/value.h"
 
 namespace understudy::engine {
@@ -81,6 +82,10 @@ struct Client {
   int64_t output_over_soft_limit_since_ms = 0;
 
   std::unique_ptr<BlockedCommand> blocked;
+  std::unique_ptr<Transaction> transaction;  // non-null between MULTI and EXEC or DISCARD
+  std::vector<std::pair<int, std::string>> watched;  // (db, key) of each WATCH
+  bool watch_broken = false;                         // a watched key changed since WATCH
+  bool in_exec = false;  // running EXEC's commands: a blocking command answers as if timed out
   ClientTransport* transport = nullptr;
 
   bool is_blocked() const { return blocked != nullptr; }

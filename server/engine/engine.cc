@@ -15,8 +15,9 @@
 namespace understudy::engine {
 
 std::vector<CommandFamily> AllFamilies() {
-  return {StringFamily(),    BitmapsFamily(),    KeysFamily(),   ListsFamily(),
-          HashesFamily(),    SetsFamily(),       SortedSetsFamily(), ConnectionFamily(),
+  return {StringFamily(),      BitmapsFamily(),      KeysFamily(),
+          ListsFamily(),       HashesFamily(),       SetsFamily(),
+          SortedSetsFamily(),  TransactionsFamily(), ConnectionFamily(),
           ServerFamily()};
 }
 
@@ -34,6 +35,7 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
       executor_(executor),
       keyspace_(clock_, config_.databases),
       blocked_keys_(config_.databases),
+      watched_keys_(config_.databases),
       start_time_ms_(clock.NowMs()) {
   for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
   keyspace_.set_observer(this);
@@ -64,6 +66,7 @@ Client& Engine::Register(ClientTransport* transport, std::string addr, std::stri
 
 void Engine::Unregister(Client& client) {
   if (client.is_blocked()) ForgetWait(client);
+  UnwatchAll(client);
   clients_.erase(client.id);
 }
 
@@ -94,6 +97,7 @@ std::string Engine::ClientInfo(const Client& client,
   const int64_t now_ms = clock_.NowMs();
   std::string flags;
   if (client.is_blocked()) flags += 'b';
+  if (client.transaction != nullptr) flags += 'x';
   if (client.close_after_reply) flags += 'c';
   if (client.closing) flags += 'A';
   if (client.no_evict) flags += 'e';
@@ -112,9 +116,12 @@ std::string Engine::ClientInfo(const Client& client,
       "id=", client.id, " addr=", client.addr, " laddr=", client.laddr, " fd=", client.fd,
       " name=", client.name, " age=", (now_ms - client.created_ms) / 1000,
       " idle=", (now_ms - client.last_interaction_ms) / 1000, " flags=", flags, " db=", client.db,
-      " sub=0 psub=0 ssub=0 multi=-1 qbuf=", buffers.query_buffer,
-      " qbuf-free=", buffers.query_buffer_free, " argv-mem=", argv_mem,
-      " multi-mem=0 rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
+      " sub=0 psub=0 ssub=0 multi=",
+      client.transaction != nullptr ? static_cast<int64_t>(client.transaction->commands.size())
+                                    : int64_t{-1},
+      " qbuf=", buffers.query_buffer, " qbuf-free=", buffers.query_buffer_free,
+      " argv-mem=", argv_mem, " multi-mem=", client.transaction != nullptr ? client.transaction->bytes : 0,
+      " rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
       " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
       " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
       " user=default redir=-1 resp=", static_cast<int>(client.protocol));
@@ -162,19 +169,37 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   client.last_interaction_ms = clock_.NowMs();
   const RegisteredCommand* command = commands_.Find(args[0]);
   resp::ReplyWriter reply(&client.output, client.protocol);
+  // A request refused here, inside MULTI, makes the transaction's EXEC answer EXECABORT.
+  auto refuse = [&](std::string_view error) {
+    if (command != nullptr && command->full_name == "exec") {
+      // A refused EXEC ends any transaction and says why, as Redis's execCommandAbort.
+      client.transaction.reset();
+      UnwatchAll(client);
+      return reply.Error(errors::ExecAbortBecause(error));
+    }
+    reply.Error(error);
+    if (client.transaction != nullptr) client.transaction->aborted = true;
+  };
   if (command == nullptr) {
-    reply.Error(errors::UnknownCommand(args));
+    refuse(errors::UnknownCommand(args));
   } else if (!ArityAccepts(command->spec->arity, args.size())) {
-    reply.Error(errors::WrongArity(command->full_name));
+    refuse(errors::WrongArity(command->full_name));
   } else if (!command->subcommands.empty() && args.size() >= 2 &&
              command->FindSubcommand(args[1]) == nullptr) {
-    reply.Error(errors::UnknownSubcommand(args[1], args[0]));
+    refuse(errors::UnknownSubcommand(args[1], args[0]));
   } else {
     if (!command->subcommands.empty() && args.size() >= 2) {
       command = command->FindSubcommand(args[1]);
     }
     if (!ArityAccepts(command->spec->arity, args.size())) {
-      reply.Error(errors::WrongArity(command->full_name));
+      refuse(errors::WrongArity(command->full_name));
+    } else if (client.transaction != nullptr && !ControlsTransaction(*command)) {
+      if (command->spec->flags & kNoMulti) {
+        refuse(errors::kNotInTransaction);
+      } else {
+        Queue(client, args);
+        reply.SimpleString("QUEUED");
+      }
     } else if (PauseApplies(*command)) {
       Postpone(client, args);
     } else {
@@ -184,6 +209,58 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   }
   EnforceOutputLimits(client);
   if (froze) clock_.Thaw();
+}
+
+bool Engine::ControlsTransaction(const RegisteredCommand& command) {
+  static constexpr std::string_view kControls[] = {"exec",  "discard", "multi",
+                                                   "watch", "quit",    "reset"};
+  return std::find(std::begin(kControls), std::end(kControls), command.full_name) !=
+         std::end(kControls);
+}
+
+void Engine::Queue(Client& client, std::span<const std::string_view> args) {
+  Transaction& transaction = *client.transaction;
+  std::vector<std::string>& queued = transaction.commands.emplace_back(args.begin(), args.end());
+  for (const std::string& arg : queued) transaction.bytes += arg.size();
+}
+
+void Engine::Exec(Client& client, resp::ReplyWriter& reply) {
+  std::unique_ptr<Transaction> transaction = std::move(client.transaction);
+  // A watched key that expired since WATCH breaks it too, deleted yet or not.
+  for (const auto& [db, key] : client.watched) keyspace_.db(db).Peek(key);
+  const bool broken = client.watch_broken;
+  UnwatchAll(client);
+  if (transaction->aborted) return reply.Error(errors::kExecAbort);
+  if (broken) return reply.NullArray();
+  reply.ArrayHeader(transaction->commands.size());
+  client.in_exec = true;
+  for (const std::vector<std::string>& queued : transaction->commands) {
+    const std::vector<std::string_view> args(queued.begin(), queued.end());
+    const RegisteredCommand* command = commands_.Find(args[0]);
+    if (!command->subcommands.empty()) command = command->FindSubcommand(args[1]);
+    Run(client, *command, args);
+  }
+  client.in_exec = false;
+}
+
+void Engine::Watch(Client& client, std::string_view key) {
+  for (const auto& [db, watched] : client.watched) {
+    if (db == client.db && watched == key) return;
+  }
+  // A key already expired is deleted now, so its expiry does not count against this WATCH.
+  keyspace_.db(client.db).Peek(key);
+  client.watched.emplace_back(client.db, key);
+  watched_keys_.Add(client.db, key, client.id);
+}
+
+void Engine::UnwatchAll(Client& client) {
+  for (const auto& [db, key] : client.watched) watched_keys_.Remove(db, key, client.id);
+  client.watched.clear();
+  client.watch_broken = false;
+}
+
+void Engine::BreakWatches(int db, std::string_view key) {
+  for (uint64_t id : watched_keys_.Watchers(db, key)) clients_.at(id)->watch_broken = true;
 }
 
 void Engine::Run(Client& client, const RegisteredCommand& command,
@@ -220,6 +297,15 @@ void Engine::Block(Client& client, std::span<const std::string_view> args,
                    int64_t deadline_ms, TimeoutReply timeout_reply) {
   if (client.is_blocked()) {  // a served command found nothing again: keep its place
     reblocked_ = true;
+    return;
+  }
+  if (client.in_exec) {  // inside a transaction nothing waits: the timeout's answer, now
+    resp::ReplyWriter reply(&client.output, client.protocol);
+    if (timeout_reply == TimeoutReply::kNull) {
+      reply.Null();
+    } else {
+      reply.NullArray();
+    }
     return;
   }
   auto blocked = std::make_unique<BlockedCommand>();
@@ -376,12 +462,17 @@ void Engine::OnDeadlines() {
 
 void Engine::OnKeyEvent(int db, std::string_view key, store::KeyEvent event) {
   ++dirty_;
+  if (!watched_keys_.empty()) BreakWatches(db, key);
   if (event != store::KeyEvent::kWritten) ++keys_freed_since_trim_;
   if (event == store::KeyEvent::kWritten) blocked_keys_.MarkReady(db, key);
 }
 
 void Engine::OnFlush(int db) {
   ++dirty_;
+  // As Redis: a flush breaks the WATCH of the keys it removes, not of keys that were missing.
+  for (const std::string& key : watched_keys_.Keys(db)) {
+    if (keyspace_.db(db).Contains(key)) BreakWatches(db, key);
+  }
   keys_freed_since_trim_ += keyspace_.db(db).size();
 }
 

@@ -91,6 +91,13 @@ class Engine final : private store::KeyObserver {
 
   // CLIENT PAUSE: until deadline_ms, commands of other clients (all, or only writes) wait.
   void Pause(int64_t deadline_ms, bool writes_only);
+
+  // Transactions. EXEC of the client's MULTI: its commands' replies as one array, or null if a
+  // watched key changed, or EXECABORT if a command was refused while queueing.
+  void Exec(Client& client, resp::ReplyWriter& reply);
+  // WATCH of key in the client's database; UNWATCH (and EXEC, DISCARD) forget them all.
+  void Watch(Client& client, std::string_view key);
+  void UnwatchAll(Client& client);
   void Unpause();
 
   store::Keyspace& keyspace() { return keyspace_; }
@@ -119,6 +126,10 @@ class Engine final : private store::KeyObserver {
   void Run(Client& client, const RegisteredCommand& command,
            std::span<const std::string_view> args);
   bool PauseApplies(const RegisteredCommand& command) const;
+  // EXEC, DISCARD, MULTI, WATCH, QUIT and RESET run at once inside MULTI; the rest queue.
+  static bool ControlsTransaction(const RegisteredCommand& command);
+  void Queue(Client& client, std::span<const std::string_view> args);
+  void BreakWatches(int db, std::string_view key);
   void Postpone(Client& client, std::span<const std::string_view> args);
   // Serves clients blocked on keys that became ready, until no key is ready.
   void ServeReadyKeys();
@@ -149,6 +160,7 @@ class Engine final : private store::KeyObserver {
   uint64_t last_client_id_ = 0;
 
   BlockedKeys blocked_keys_;
+  WatchedKeys watched_keys_;
   std::set<std::pair<int64_t, uint64_t>> deadlines_;  // (deadline, client id)
   Executor::TimerId deadline_timer_ = 0;
   int64_t deadline_timer_at_ = 0;

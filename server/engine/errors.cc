@@ -62,6 +62,12 @@ std::string UnsupportedOption(std::string_view option) {
   return absl::StrCat("ERR Unsupported option ", CString(option));
 }
 
+std::string ExecAbortBecause(std::string_view error) {
+  std::string_view reason = error;
+  if (reason.substr(0, 4) == "ERR ") reason.remove_prefix(4);
+  return absl::StrCat("EXECABORT Transaction discarded because of: ", store::AbslView(reason));
+}
+
 // Sorted sets.
 std::string NoInputKeys(std::string_view command) {
   return absl::StrCat("ERR at least 1 input key is needed for '", CString(command), "' command");

@@ -14,6 +14,7 @@ CommandFamily ListsFamily();
 CommandFamily HashesFamily();
 CommandFamily SetsFamily();
 CommandFamily SortedSetsFamily();
+CommandFamily TransactionsFamily();
 CommandFamily ConnectionFamily();
 CommandFamily ServerFamily();
 

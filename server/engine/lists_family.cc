@@ -439,11 +439,12 @@ void CmdBLPop(CommandContext& ctx) { BlockingPop(ctx, End::kLeft); }
 void CmdBRPop(CommandContext& ctx) { BlockingPop(ctx, End::kRight); }
 
 // BLMOVE and BRPOPLPUSH once their ends are known. Their timeout reply is a null array, as in
-// Redis, though their non-blocking form answers a null bulk.
+// Redis, though their non-blocking form (and their answer inside EXEC) is a null bulk.
 void BlockingMove(CommandContext& ctx, End from, End to, std::string_view timeout) {
   const std::optional<int64_t> deadline = ParseTimeout(ctx, timeout);
   if (!deadline) return;
   if (MoveElement(ctx, from, to)) return;
+  if (ctx.client.in_exec) return ctx.reply.Null();
   ctx.Block(ctx.args.subspan(1, 1), ValueType::kList, *deadline, TimeoutReply::kNullArray);
 }
 

@@ -191,5 +191,32 @@ TEST_F(EngineTest, MemoryUsageGrowsWithTheValue) {
   EXPECT_EQ(Run({"MEMORY", "USAGE", "missing"}), "(nil)");
 }
 
+// A watched key's expiry breaks the WATCH whether or not anything deleted the key yet.
+TEST_F(EngineTest, WatchIsBrokenByExpiry) {
+  Run({"SET", "k", "v", "PX", "100"});
+  Run({"WATCH", "k"});
+  clock_.AdvanceMs(200);
+  Run({"MULTI"});
+  Run({"GET", "k"});
+  EXPECT_EQ(Run({"EXEC"}), "(nil-array)");
+
+  // Active expiry deleting it counts the same.
+  Run({"SET", "k", "v", "PX", "100"});
+  Run({"WATCH", "k"});
+  clock_.AdvanceMs(200);
+  executor_.RunDue();
+  Run({"MULTI"});
+  Run({"GET", "k"});
+  EXPECT_EQ(Run({"EXEC"}), "(nil-array)");
+
+  // A key expired before WATCH does not break it.
+  Run({"SET", "k", "v", "PX", "100"});
+  clock_.AdvanceMs(200);
+  Run({"WATCH", "k"});
+  Run({"MULTI"});
+  Run({"GET", "k"});
+  EXPECT_EQ(Run({"EXEC"}), "[(nil)]");
+}
+
 }  // namespace
 }  // namespace understudy::engine
