@@ -34,4 +34,18 @@ class ManualClock final : public Clock {
   int64_t now_us_;
 };
 
+// Another clock's time plus a shift that only grows: the engine's time, which a test may move
+// forward (Engine::AdvanceClock) while the host's clock runs on.
+class ShiftedClock final : public Clock {
+ public:
+  explicit ShiftedClock(const Clock& base) : base_(base) {}
+  int64_t NowMs() const override { return base_.NowMs() + shift_ms_; }
+  int64_t NowUs() const override { return base_.NowUs() + shift_ms_ * 1000; }
+  void AdvanceMs(int64_t ms) { shift_ms_ += ms; }
+
+ private:
+  const Clock& base_;
+  int64_t shift_ms_ = 0;
+};
+
 }  // namespace understudy::store

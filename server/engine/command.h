@@ -155,6 +155,7 @@ struct CommandSpec {
   std::string_view args = {};
   std::initializer_list<HistoryEntry> history = {};  // in Redis's order
   Deprecation deprecated = {};                       // empty since: not deprecated
+  bool syscmd = false;  // COMMAND DOCS's "syscmd" doc flag: meant for the server's own use
   std::string_view tips = {};                     // space separated, e.g. "nondeterministic_output"
   std::span<const CommandSpec> subcommands = {};  // CONFIG GET, COMMAND COUNT, ...
 };

@@ -290,6 +290,18 @@ std::vector<Parameter> BuildParameters() {
   };
   table.push_back(protected_mode);
 
+  Parameter debug_command = Named("enable-debug-command", /*immutable=*/true);
+  debug_command.set = [](Config& config, const Words& words) {
+    const std::string value = absl::AsciiStrToLower(store::AbslView(words[0]));
+    if (value != "no" && value != "yes" && value != "local") {
+      return Refuse(errors::kConfigDebugCommandValue);
+    }
+    config.enable_debug_command = value;
+    return absl::OkStatus();
+  };
+  debug_command.get = [](const Config& config) { return config.enable_debug_command; };
+  table.push_back(debug_command);
+
   table.push_back(Numeric(
       "client-query-buffer-limit", [](auto& c) -> auto& { return c.client_query_buffer_limit; },
       1 << 20, kInt64Max, Unit::kMemory));

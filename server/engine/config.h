@@ -38,6 +38,9 @@ struct Config {
   int64_t timeout = 0;  // seconds a client may stay idle; 0: for ever
   // Without a password (understudy has none yet) only loopback clients are served.
   bool protected_mode = true;
+  // Who may run DEBUG (and so move the clock of tests with DEBUG ADVANCE-CLOCK): "no", "yes",
+  // or "local" (clients on a loopback address, and in-process ones). Fixed at start, as Redis.
+  std::string enable_debug_command = "no";
   // A client whose unparsed input passes this is closed.
   int64_t client_query_buffer_limit = 1LL << 30;
   std::array<OutputBufferLimit, 3> client_output_buffer_limit = {{

@@ -30,7 +30,8 @@ void CommandContext::Block(std::span<const std::string_view> keys, store::ValueT
 }
 
 Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
-    : clock_(clock),
+    : shifted_clock_(clock),
+      clock_(shifted_clock_),
       config_(std::move(config)),
       executor_(executor),
       keyspace_(clock_, config_.databases),
@@ -444,6 +445,17 @@ void Engine::ArmDeadlineTimer() {
   deadline_timer_at_ = next;
   deadline_timer_ = executor_.RunAfter(std::max<int64_t>(next - clock_.base().NowMs(), 0),
                                        [this] { OnDeadlines(); });
+}
+
+void Engine::AdvanceClock(int64_t ms) {
+  shifted_clock_.AdvanceMs(ms);
+  clock_.CatchUp();
+  constexpr size_t kBatch = 1000;
+  while (keyspace_.ExpireDue(kBatch) == kBatch) {
+  }
+  if (pause_deadline_ms_ != 0 && pause_deadline_ms_ <= clock_.NowMs()) Unpause();
+  if (deadline_timer_ != 0) executor_.Cancel(deadline_timer_);
+  OnDeadlines();
 }
 
 void Engine::OnDeadlines() {

@@ -35,6 +35,10 @@ class CommandClock final : public store::Clock {
     return true;
   }
   void Thaw() { frozen_ = false; }
+  // A frozen time catches up with the base clock (moved forward by Engine::AdvanceClock).
+  void CatchUp() {
+    if (frozen_) frozen_us_ = base_.NowUs();
+  }
   const store::Clock& base() const { return base_; }
 
  private:
@@ -91,6 +95,11 @@ class Engine final : private store::KeyObserver {
 
   // CLIENT PAUSE: until deadline_ms, commands of other clients (all, or only writes) wait.
   void Pause(int64_t deadline_ms, bool writes_only);
+
+  // Moves the engine's time forward by ms, for tests of TTLs that must not sleep: keys whose
+  // deadline passes expire (and are reclaimed) at once, blocked clients and CLIENT PAUSE time
+  // out, TTLs shrink. Time never moves back.
+  void AdvanceClock(int64_t ms);
 
   // Transactions. EXEC of the client's MULTI: its commands' replies as one array, or null if a
   // watched key changed, or EXECABORT if a command was refused while queueing.
@@ -150,6 +159,7 @@ class Engine final : private store::KeyObserver {
   // Deletes due keys within the tick's time budget; false if some were left for later.
   bool ActiveExpire();
 
+  store::ShiftedClock shifted_clock_;  // the host's clock, plus what AdvanceClock added
   CommandClock clock_;
   Config config_;
   Executor& executor_;

@@ -58,6 +58,10 @@ inline constexpr std::string_view kExecAbort =
 std::string ExecAbortBecause(std::string_view error);
 inline constexpr std::string_view kNotInTransaction =
     "ERR Command not allowed inside a transaction";
+inline constexpr std::string_view kDebugNotAllowed =
+    "ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you "
+    "can run it from a local connection, otherwise you need to set this option in the "
+    "configuration file, and then restart the server.";
 inline constexpr std::string_view kNoProto = "NOPROTO unsupported protocol version";
 // COMMAND GETKEYS
 inline constexpr std::string_view kInvalidCommandSpecified = "ERR Invalid command specified";
@@ -116,6 +120,8 @@ inline constexpr std::string_view kConfigDuplicate = "duplicate parameter";
 inline constexpr std::string_view kConfigNotInteger = "argument couldn't be parsed into an integer";
 inline constexpr std::string_view kConfigNotMemory = "argument must be a memory value";
 inline constexpr std::string_view kConfigNotYesNo = "argument must be 'yes' or 'no'";
+inline constexpr std::string_view kConfigDebugCommandValue =
+    "argument(s) must be one of the following: no, yes, local";
 inline constexpr std::string_view kConfigBadLogLevel =
     "argument(s) must be one of the following: debug, verbose, notice, warning";
 inline constexpr std::string_view kConfigBadSave = "Invalid save parameters";

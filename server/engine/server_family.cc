@@ -314,7 +314,9 @@ void ReplyCommandDoc(resp::ReplyWriter& r, const RegisteredCommand& command) {
   // A few commands (MONITOR, SYNC) state no complexity, and Redis then leaves the field out.
   const bool has_complexity = !spec.doc.complexity.empty();
   r.Bulk(command.full_name);
-  r.MapHeader(3 + has_complexity + 3 * deprecated + has_history + has_args + has_subcommands);
+  const bool has_doc_flags = deprecated || spec.syscmd;
+  r.MapHeader(3 + has_complexity + has_doc_flags + 2 * deprecated + has_history + has_args +
+              has_subcommands);
   r.Bulk("summary");
   r.Bulk(spec.doc.summary);
   r.Bulk("since");
@@ -325,10 +327,13 @@ void ReplyCommandDoc(resp::ReplyWriter& r, const RegisteredCommand& command) {
     r.Bulk("complexity");
     r.Bulk(spec.doc.complexity);
   }
-  if (deprecated) {
+  if (has_doc_flags) {
     r.Bulk("doc_flags");
-    r.SetHeader(1);
-    r.SimpleString("deprecated");
+    r.SetHeader(deprecated + spec.syscmd);
+    if (deprecated) r.SimpleString("deprecated");
+    if (spec.syscmd) r.SimpleString("syscmd");
+  }
+  if (deprecated) {
     r.Bulk("deprecated_since");
     r.Bulk(spec.deprecated.since);
     r.Bulk("replaced_by");
@@ -748,6 +753,47 @@ const CommandSpec kConfigSubcommands[] = {
      .tips = "request_policy:all_nodes response_policy:all_succeeded"},
 };
 
+// Whether the client may run DEBUG under enable-debug-command: "local" admits loopback
+// addresses and in-process clients (which have no address).
+bool DebugAllowed(const Config& config, const Client& client) {
+  if (config.enable_debug_command == "yes") return true;
+  if (config.enable_debug_command != "local") return false;
+  const std::string_view addr = client.addr;
+  return addr.empty() || addr.starts_with("127.") || addr.starts_with("::1:") ||
+         addr.starts_with("[::1]");
+}
+
+// DEBUG subcommand [arg ...]. Of Redis's subcommands, understudy has HELP; it adds
+// ADVANCE-CLOCK milliseconds, which moves the server's time forward for tests of TTLs (keys
+// expire, blocked clients time out) without sleeping.
+void CmdDebug(CommandContext& ctx) {
+  if (!DebugAllowed(ctx.engine.config(), ctx.client)) {
+    return ctx.reply.Error(errors::kDebugNotAllowed);
+  }
+  const std::string_view sub = ctx.args[1];
+  if (EqualsIgnoreCase(sub, "advance-clock") && ctx.args.size() == 3) {
+    int64_t ms;
+    if (!ParseIntArg(ctx.reply, ctx.args[2], &ms)) return;
+    if (ms < 0) return ctx.reply.Error(errors::kNotPositive);
+    ctx.engine.AdvanceClock(ms);
+    return ctx.reply.SimpleString("OK");
+  }
+  if (EqualsIgnoreCase(sub, "help") && ctx.args.size() == 2) {
+    static constexpr std::string_view kLines[] = {
+        "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+        "ADVANCE-CLOCK <milliseconds>",
+        "    Move the server's clock forward (understudy only): keys expire and blocked",
+        "    clients time out as if that much time had passed.",
+        "HELP",
+        "    Prints this help.",
+    };
+    ctx.reply.ArrayHeader(std::size(kLines));
+    for (std::string_view line : kLines) ctx.reply.SimpleString(line);
+    return;
+  }
+  ctx.reply.Error(errors::UnknownSubcommand(sub, ctx.args[0]));
+}
+
 // MEMORY USAGE key [SAMPLES count]: understudy's own count of the bytes the key and its value
 // hold (the entry's chunk, its table slot, the value's heap); every element is counted, so
 // SAMPLES is checked as Redis checks it and otherwise ignored.
@@ -901,6 +947,14 @@ const CommandSpec kCommands[] = {
      .doc = {"A container for server configuration commands", "2.0.0", "Depends on subcommand."},
      .tips = "",
      .subcommands = kConfigSubcommands},
+    {.name = "debug",
+     .arity = -2,
+     .flags = kAdmin | kNoScript | kLoading | kStale,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdDebug,
+     .doc = {"A container for debugging commands", "1.0.0", "Depends on subcommand."},
+     .syscmd = true},
     {.name = "memory",
      .arity = -2,
      .flags = 0,

@@ -158,4 +158,8 @@ void EngineHost::Run(const std::function<void(engine::Engine&)>& fn) {
   done.get_future().wait();
 }
 
+void EngineHost::AdvanceClock(std::chrono::milliseconds by) {
+  Run([by](engine::Engine& engine) { engine.AdvanceClock(by.count()); });
+}
+
 }  // namespace understudy::runtime

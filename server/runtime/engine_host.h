@@ -1,5 +1,6 @@
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <future>
 #include <memory>
@@ -90,6 +91,9 @@ class EngineHost {
 
   // Runs fn on the engine's thread with the engine and waits for it (tests, introspection).
   void Run(const std::function<void(engine::Engine&)>& fn);
+  // Moves the engine's time forward (see engine::Engine::AdvanceClock): what a test of TTLs
+  // calls instead of sleeping. Keys due by then have expired when it returns.
+  void AdvanceClock(std::chrono::milliseconds by);
 
  private:
   friend class EngineSession;

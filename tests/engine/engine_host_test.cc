@@ -56,6 +56,19 @@ TEST(EngineHostTest, RepliesComeInRequestOrder) {
   for (int i = 0; i < 100; ++i) EXPECT_EQ(Await(std::move(replies[i])).str, std::to_string(i));
 }
 
+TEST(EngineHostTest, AdvanceClockExpiresKeysAndEndsWaits) {
+  EngineHost host(engine::Config{});
+  auto session = host.Connect();
+  auto waiter = host.Connect();
+  EXPECT_EQ(Text(session->Execute({"SET", "session", "token", "EX", "3600"})), "+OK");
+  std::future<resp::Reply> popped = waiter->Execute({"BLPOP", "jobs", "60"});
+  host.AdvanceClock(std::chrono::minutes(59));
+  EXPECT_EQ(Text(session->Execute({"TTL", "session"})), ":60");
+  EXPECT_EQ(Text(std::move(popped)), "(nil-array)");
+  host.AdvanceClock(std::chrono::minutes(1));
+  EXPECT_EQ(Text(session->Execute({"EXISTS", "session"})), ":0");
+}
+
 TEST(EngineHostTest, BlockedPopIsWokenByAnotherSessionOnAnotherThread) {
   EngineHost host(engine::Config{});
   auto waiter = host.Connect();

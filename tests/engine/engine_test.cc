@@ -218,5 +218,45 @@ TEST_F(EngineTest, WatchIsBrokenByExpiry) {
   EXPECT_EQ(Run({"EXEC"}), "[(nil)]");
 }
 
+// The test clock: AdvanceClock expires keys, shrinks TTLs and times out blocked clients at
+// once, without sleeping.
+TEST_F(EngineTest, AdvanceClockExpiresKeysAndTimesOutBlockedClients) {
+  Run({"SET", "short", "v", "EX", "10"});
+  Run({"SET", "long", "v", "EX", "100"});
+  Client& waiter = engine_.Register(nullptr);
+  const std::vector<std::string_view> blpop = {"BLPOP", "queue", "5"};
+  engine_.Execute(waiter, blpop);
+  EXPECT_TRUE(waiter.is_blocked());
+
+  engine_.AdvanceClock(10'000);
+  EXPECT_EQ(engine_.keyspace().db(0).size(), 1u);  // reclaimed, not only hidden
+  EXPECT_EQ(Run({"EXISTS", "short"}), ":0");
+  EXPECT_EQ(Run({"TTL", "long"}), ":90");
+  EXPECT_FALSE(waiter.is_blocked());
+  EXPECT_EQ(waiter.output, "*-1\r\n");
+  engine_.Unregister(waiter);
+}
+
+TEST(DebugCommandTest, AdvanceClockNeedsEnableDebugCommand) {
+  store::ManualClock clock;
+  ManualExecutor executor{clock};
+  for (const std::string setting : {"no", "yes", "local"}) {
+    Config config;
+    config.enable_debug_command = setting;
+    Engine engine{clock, config, executor};
+    Client& remote = engine.Register(nullptr, "10.0.0.1:5000");
+    Client& local = engine.Register(nullptr, "127.0.0.1:5000");
+    const std::vector<std::string_view> advance = {"DEBUG", "ADVANCE-CLOCK", "1000"};
+    engine.Execute(remote, advance);
+    engine.Execute(local, advance);
+    const std::string refused =
+        "-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
+        "you can run it from a local connection, otherwise you need to set this option in the "
+        "configuration file, and then restart the server.\r\n";
+    EXPECT_EQ(remote.output, setting == "yes" ? "+OK\r\n" : refused) << setting;
+    EXPECT_EQ(local.output, setting == "no" ? refused : "+OK\r\n") << setting;
+  }
+}
+
 }  // namespace
 }  // namespace understudy::engine
