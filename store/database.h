@@ -135,6 +135,7 @@ class Database {
   size_t ExpireDue(size_t budget);
 
   // Total keys deleted because their deadline passed (lazily or actively).
+  void ResetExpiredCount() { expired_count_ = 0; }
   uint64_t expired_count() const { return expired_count_; }
 
  private:

@@ -176,9 +176,16 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
       // A refused EXEC ends any transaction and says why, as Redis's execCommandAbort.
       client.transaction.reset();
       UnwatchAll(client);
-      return reply.Error(errors::ExecAbortBecause(error));
+      const size_t at = client.output.size();
+      reply.Error(errors::ExecAbortBecause(error));
+      CountError(client.output, at);
+      ++command_stats_[command].rejected_calls;
+      return;
     }
+    const size_t at = client.output.size();
     reply.Error(error);
+    CountError(client.output, at);
+    if (command != nullptr) ++command_stats_[command].rejected_calls;
     if (client.transaction != nullptr) client.transaction->aborted = true;
   };
   if (command == nullptr) {
@@ -272,6 +279,7 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   ++total_commands_processed_;
   resp::ReplyWriter reply(&client.output, client.protocol);
   CommandContext ctx{*this, client, reply, args, *command.spec};
+  const int64_t started_us = clock_.base().NowUs();
   // One client's request must never take the server down: a command that throws answers an
   // error in place of whatever part of a reply it wrote.
   try {
@@ -280,6 +288,16 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
     spdlog::error("command '{}' of client {} failed: {}", command.full_name, client.id, e.what());
     client.output.resize(output_before);
     reply.Error(errors::CommandFailed(command.full_name, e.what()));
+  }
+  // A blocked command is counted when it is served, as in Redis.
+  if (!client.is_blocked() || client.blocked->postponed) {
+    CommandStats& stats = command_stats_[&command];
+    ++stats.calls;
+    stats.usec += std::max<int64_t>(clock_.base().NowUs() - started_us, 0);
+    if (client.output.size() > output_before && client.output[output_before] == '-') {
+      ++stats.failed_calls;
+      CountError(client.output, output_before);
+    }
   }
   // CLIENT REPLY: OFF drops replies until ON; SKIP drops the next command's reply.
   if ((mode == ReplyMode::kOff && client.reply_mode == ReplyMode::kOff) ||
@@ -445,6 +463,30 @@ void Engine::ArmDeadlineTimer() {
   deadline_timer_at_ = next;
   deadline_timer_ = executor_.RunAfter(std::max<int64_t>(next - clock_.base().NowMs(), 0),
                                        [this] { OnDeadlines(); });
+}
+
+void Engine::CountError(const std::string& output, size_t at) {
+  // "-WRONGTYPE Operation ...\r\n": the code is the first word after the dash.
+  const std::string_view error = std::string_view(output).substr(at + 1);
+  const std::string_view code = error.substr(0, error.find_first_of(" \r"));
+  ++total_error_replies_;
+  auto it = error_stats_.find(code);
+  if (it == error_stats_.end()) it = error_stats_.emplace(std::string(code), 0).first;
+  ++it->second;
+}
+
+const Engine::CommandStats* Engine::command_stats(const RegisteredCommand& command) const {
+  auto it = command_stats_.find(&command);
+  return it == command_stats_.end() ? nullptr : &it->second;
+}
+
+void Engine::ResetStats() {
+  command_stats_.clear();
+  error_stats_.clear();
+  total_error_replies_ = 0;
+  total_commands_processed_ = 0;
+  total_connections_received_ = 0;
+  for (int i = 0; i < keyspace_.num_databases(); ++i) keyspace_.db(i).ResetExpiredCount();
 }
 
 void Engine::AdvanceClock(int64_t ms) {

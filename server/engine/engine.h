@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <map>
 #include <set>
 #include <span>
 #include <string>
@@ -9,6 +10,7 @@
 #include <utility>
 
 #include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_map.h"
 #include "server/engine/blocking.h"
 #include "server/engine/client.h"
 #include "server/engine/command_table.h"
@@ -127,6 +129,21 @@ class Engine final : private store::KeyObserver {
   // Changes to the keyspace since start (Redis's dirty counter).
   uint64_t dirty() const { return dirty_; }
 
+  // INFO commandstats and errorstats, and CONFIG RESETSTAT.
+  struct CommandStats {
+    uint64_t calls = 0;
+    uint64_t usec = 0;
+    uint64_t rejected_calls = 0;  // refused before running (arity, inside MULTI, ...)
+    uint64_t failed_calls = 0;    // ran and answered an error
+  };
+  const CommandStats* command_stats(const RegisteredCommand& command) const;
+  // Error replies by their first word ("ERR", "WRONGTYPE"), in that word's order.
+  const std::map<std::string, uint64_t, std::less<>>& error_stats() const { return error_stats_; }
+  uint64_t total_error_replies() const { return total_error_replies_; }
+  // Time of the last save to disk, which is the start while there is no persistence.
+  int64_t last_save_ms() const { return start_time_ms_; }
+  void ResetStats();
+
  private:
   void OnKeyEvent(int db, std::string_view key, store::KeyEvent event) override;
   void OnFlush(int db) override;
@@ -139,6 +156,8 @@ class Engine final : private store::KeyObserver {
   static bool ControlsTransaction(const RegisteredCommand& command);
   void Queue(Client& client, std::span<const std::string_view> args);
   void BreakWatches(int db, std::string_view key);
+  // Counts an error reply written at output[at...] in errorstats.
+  void CountError(const std::string& output, size_t at);
   void Postpone(Client& client, std::span<const std::string_view> args);
   // Serves clients blocked on keys that became ready, until no key is ready.
   void ServeReadyKeys();
@@ -188,6 +207,9 @@ class Engine final : private store::KeyObserver {
   uint64_t total_connections_received_ = 0;
   uint64_t total_commands_processed_ = 0;
   uint64_t dirty_ = 0;
+  absl::flat_hash_map<const RegisteredCommand*, CommandStats> command_stats_;
+  std::map<std::string, uint64_t, std::less<>> error_stats_;
+  uint64_t total_error_replies_ = 0;
   uint64_t keys_freed_since_trim_ = 0;
 };
 

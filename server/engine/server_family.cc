@@ -1,5 +1,6 @@
 // Server commands: DBSIZE, FLUSHDB, FLUSHALL, TIME, COMMAND, CONFIG GET/SET, INFO, MEMORY.
 #include <malloc.h>
+#include <sys/resource.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -606,6 +607,7 @@ void InfoPersistence(CommandContext& ctx, std::string& out) {
   // Nothing is ever saved yet, so every change since start counts.
   InfoField(out, "rdb_changes_since_last_save", ctx.engine.dirty());
   InfoField(out, "rdb_bgsave_in_progress", 0);
+  InfoField(out, "rdb_last_save_time", ctx.engine.last_save_ms() / 1000);
   InfoField(out, "aof_enabled", 0);
   InfoField(out, "aof_rewrite_in_progress", 0);
 }
@@ -617,11 +619,56 @@ void InfoStats(CommandContext& ctx, std::string& out) {
   InfoField(out, "total_connections_received", ctx.engine.total_connections_received());
   InfoField(out, "total_commands_processed", ctx.engine.total_commands_processed());
   InfoField(out, "expired_keys", expired);
+  InfoField(out, "evicted_keys", 0);
+  InfoField(out, "total_error_replies", ctx.engine.total_error_replies());
 }
 
 void InfoReplication(CommandContext&, std::string& out) {
   InfoField(out, "role", "master");
   InfoField(out, "connected_slaves", 0);
+}
+
+// Seconds as Redis prints them, with microseconds.
+std::string CpuSeconds(const struct timeval& t) {
+  return absl::StrFormat("%d.%06d", static_cast<int64_t>(t.tv_sec), static_cast<int>(t.tv_usec));
+}
+
+void InfoCpu(CommandContext&, std::string& out) {
+  struct rusage self {}, children {}, thread {};
+  getrusage(RUSAGE_SELF, &self);
+  getrusage(RUSAGE_CHILDREN, &children);
+  getrusage(RUSAGE_THREAD, &thread);
+  InfoField(out, "used_cpu_sys", CpuSeconds(self.ru_stime));
+  InfoField(out, "used_cpu_user", CpuSeconds(self.ru_utime));
+  InfoField(out, "used_cpu_sys_children", CpuSeconds(children.ru_stime));
+  InfoField(out, "used_cpu_user_children", CpuSeconds(children.ru_utime));
+  InfoField(out, "used_cpu_sys_main_thread", CpuSeconds(thread.ru_stime));
+  InfoField(out, "used_cpu_user_main_thread", CpuSeconds(thread.ru_utime));
+}
+
+void InfoErrorStats(CommandContext& ctx, std::string& out) {
+  for (const auto& [code, count] : ctx.engine.error_stats()) {
+    InfoField(out, absl::StrCat("errorstat_", code), absl::StrCat("count=", count));
+  }
+}
+
+// The commands (and subcommands) that ran or were refused since start or CONFIG RESETSTAT.
+void InfoCommandStats(CommandContext& ctx, std::string& out) {
+  auto line = [&](const RegisteredCommand& command) {
+    const Engine::CommandStats* stats = ctx.engine.command_stats(command);
+    if (stats == nullptr) return;
+    const double per_call =
+        stats->calls == 0 ? 0.0 : static_cast<double>(stats->usec) / stats->calls;
+    InfoField(out, absl::StrCat("cmdstat_", command.full_name),
+              absl::StrFormat("calls=%d,usec=%d,usec_per_call=%.2f,rejected_calls=%d,"
+                              "failed_calls=%d",
+                              stats->calls, stats->usec, per_call, stats->rejected_calls,
+                              stats->failed_calls));
+  };
+  for (const auto& command : ctx.engine.commands().commands()) {
+    line(*command);
+    for (const RegisteredCommand& sub : command->subcommands) line(sub);
+  }
 }
 
 void InfoKeyspace(CommandContext& ctx, std::string& out) {
@@ -639,27 +686,34 @@ struct InfoSection {
   std::string_view name;   // as INFO takes it
   std::string_view title;  // of the "# Title" line
   InfoWriter writer;
+  bool in_default = true;  // false: only with "all", "everything" or by name
 };
 
 constexpr InfoSection kInfoSections[] = {
-    {"server", "Server", InfoServer},       {"clients", "Clients", InfoClients},
-    {"memory", "Memory", InfoMemory},       {"persistence", "Persistence", InfoPersistence},
-    {"stats", "Stats", InfoStats},          {"replication", "Replication", InfoReplication},
+    {"server", "Server", InfoServer},
+    {"clients", "Clients", InfoClients},
+    {"memory", "Memory", InfoMemory},
+    {"persistence", "Persistence", InfoPersistence},
+    {"stats", "Stats", InfoStats},
+    {"replication", "Replication", InfoReplication},
+    {"cpu", "CPU", InfoCpu},
+    {"commandstats", "Commandstats", InfoCommandStats, /*in_default=*/false},
+    {"errorstats", "Errorstats", InfoErrorStats},
     {"keyspace", "Keyspace", InfoKeyspace},
 };
 
 // INFO [section [section ...]]: none, "default", "all" or "everything" give every section;
 // unknown names give nothing, as in Redis. Under RESP3 the text is a verbatim string.
 void CmdInfo(CommandContext& ctx) {
-  bool all = ctx.args.size() == 1;
+  bool defaults = ctx.args.size() == 1;
+  bool all = false;
   for (size_t i = 1; i < ctx.args.size(); ++i) {
-    for (std::string_view every : {"default", "all", "everything"}) {
-      all |= EqualsIgnoreCase(ctx.args[i], every);
-    }
+    defaults |= EqualsIgnoreCase(ctx.args[i], "default");
+    all |= EqualsIgnoreCase(ctx.args[i], "all") || EqualsIgnoreCase(ctx.args[i], "everything");
   }
   std::string out;
   for (const InfoSection& section : kInfoSections) {
-    bool wanted = all;
+    bool wanted = all || (defaults && section.in_default);
     for (size_t i = 1; i < ctx.args.size() && !wanted; ++i) {
       wanted = EqualsIgnoreCase(ctx.args[i], section.name);
     }
@@ -729,7 +783,24 @@ const CommandSpec kCommandSubcommands[] = {
      .tips = "nondeterministic_output_order"},
 };
 
+// CONFIG RESETSTAT
+void CmdConfigResetStat(CommandContext& ctx) {
+  ctx.engine.ResetStats();
+  ctx.reply.SimpleString("OK");
+}
+
+// LASTSAVE
+void CmdLastSave(CommandContext& ctx) { ctx.reply.Integer(ctx.engine.last_save_ms() / 1000); }
+
 const CommandSpec kConfigSubcommands[] = {
+    {.name = "resetstat",
+     .arity = 2,
+     .flags = kAdmin | kNoScript | kLoading | kStale,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdConfigResetStat,
+     .doc = {"Reset the stats returned by INFO", "2.0.0", "O(1)"},
+     .tips = "request_policy:all_nodes response_policy:all_succeeded"},
     {.name = "get",
      .arity = -3,
      .flags = kAdmin | kNoScript | kLoading | kStale,
@@ -910,6 +981,14 @@ const CommandSpec kCommands[] = {
      .history = {{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
                  {"6.2.0", "Added the `SYNC` flushing mode modifier."}},
      .tips = "request_policy:all_shards response_policy:all_succeeded"},
+    {.name = "lastsave",
+     .arity = 1,
+     .flags = kLoading | kStale | kFast,
+     .acl = kAclAdmin | kAclDangerous,
+     .keys = kNoKeys,
+     .handler = CmdLastSave,
+     .doc = {"Get the UNIX time stamp of the last successful save to disk", "1.0.0", "O(1)"},
+     .tips = "nondeterministic_output"},
     {.name = "time",
      .arity = 1,
      .flags = kLoading | kStale | kFast,

@@ -11,6 +11,9 @@
 namespace understudy::engine {
 namespace {
 
+using ::testing::HasSubstr;
+using ::testing::Not;
+
 TEST_F(EngineTest, SetWithExpiryDisappearsWhenTimePasses) {
   EXPECT_EQ(Run({"SET", "k", "v", "EX", "10"}), "+OK");
   EXPECT_EQ(Run({"TTL", "k"}), ":10");
@@ -256,6 +259,36 @@ TEST(DebugCommandTest, AdvanceClockNeedsEnableDebugCommand) {
     EXPECT_EQ(remote.output, setting == "yes" ? "+OK\r\n" : refused) << setting;
     EXPECT_EQ(local.output, setting == "no" ? refused : "+OK\r\n") << setting;
   }
+}
+
+// INFO commandstats and errorstats count calls, failures and refusals as Redis does, and
+// CONFIG RESETSTAT clears them.
+TEST_F(EngineTest, CommandAndErrorStats) {
+  Run({"SET", "s", "text"});
+  Run({"GET", "s"});
+  Run({"GET", "s"});
+  Run({"INCR", "s"});         // fails: ERR
+  Run({"LPUSH", "s", "x"});   // fails: WRONGTYPE
+  Run({"GET"});               // refused: arity
+  Run({"NOSUCHCOMMAND"});     // refused, and no command to count it on
+  Run({"CONFIG", "GET", "hz"});
+  const std::string stats = Run({"INFO", "commandstats"});
+  EXPECT_THAT(stats, HasSubstr("cmdstat_get:calls=2,usec="));
+  EXPECT_THAT(stats, HasSubstr(",rejected_calls=1,failed_calls=0"));
+  EXPECT_THAT(stats, HasSubstr("cmdstat_incr:calls=1,"));
+  EXPECT_THAT(stats, HasSubstr("cmdstat_config|get:calls=1,"));
+  EXPECT_THAT(stats, Not(HasSubstr("cmdstat_hset")));
+  const std::string errors = Run({"INFO", "errorstats"});
+  EXPECT_THAT(errors, HasSubstr("errorstat_ERR:count=3"));
+  EXPECT_THAT(errors, HasSubstr("errorstat_WRONGTYPE:count=1"));
+  EXPECT_THAT(Run({"INFO", "stats"}), HasSubstr("total_error_replies:4"));
+  EXPECT_THAT(Run({"INFO"}), Not(HasSubstr("# Commandstats")));
+  EXPECT_THAT(Run({"INFO", "everything"}), HasSubstr("# Commandstats"));
+
+  EXPECT_EQ(Run({"CONFIG", "RESETSTAT"}), "+OK");
+  EXPECT_THAT(Run({"INFO", "commandstats"}), Not(HasSubstr("cmdstat_get")));
+  EXPECT_THAT(Run({"INFO", "errorstats"}), Not(HasSubstr("errorstat_")));
+  EXPECT_THAT(Run({"INFO", "stats"}), HasSubstr("total_error_replies:0"));
 }
 
 }  // namespace
