@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "server/engine/errors.h"
 #include "server/engine/families.h"
+#include "server/engine/glob.h"
 #include "spdlog/spdlog.h"
 
 namespace understudy::engine {
@@ -17,7 +18,7 @@ namespace understudy::engine {
 std::vector<CommandFamily> AllFamilies() {
   return {StringFamily(),    BitmapsFamily(),    KeysFamily(),   ListsFamily(),
           HashesFamily(),    SetsFamily(),       SortedSetsFamily(), ConnectionFamily(),
-          ServerFamily()};
+          ServerFamily(),    PubSubFamily()};
 }
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }
@@ -64,6 +65,11 @@ Client& Engine::Register(ClientTransport* transport, std::string addr, std::stri
 
 void Engine::Unregister(Client& client) {
   if (client.is_blocked()) ForgetWait(client);
+  for (int kind = 0; kind < kPubSubKinds; ++kind) {
+    for (const std::string& name : client.subscriptions[kind]) {
+      pubsub_.Remove(static_cast<PubSubKind>(kind), name, client.id);
+    }
+  }
   clients_.erase(client.id);
 }
 
@@ -93,6 +99,7 @@ std::string Engine::ClientInfo(const Client& client,
                                std::span<const std::string_view> running_args) const {
   const int64_t now_ms = clock_.NowMs();
   std::string flags;
+  if (client.in_pubsub()) flags += 'P';
   if (client.is_blocked()) flags += 'b';
   if (client.close_after_reply) flags += 'c';
   if (client.closing) flags += 'A';
@@ -112,7 +119,10 @@ std::string Engine::ClientInfo(const Client& client,
       "id=", client.id, " addr=", client.addr, " laddr=", client.laddr, " fd=", client.fd,
       " name=", client.name, " age=", (now_ms - client.created_ms) / 1000,
       " idle=", (now_ms - client.last_interaction_ms) / 1000, " flags=", flags, " db=", client.db,
-      " sub=0 psub=0 ssub=0 multi=-1 qbuf=", buffers.query_buffer,
+      " sub=", client.subscription_count(PubSubKind::kChannel),
+      " psub=", client.subscription_count(PubSubKind::kPattern),
+      " ssub=", client.subscription_count(PubSubKind::kShardChannel),
+      " multi=-1 qbuf=", buffers.query_buffer,
       " qbuf-free=", buffers.query_buffer_free, " argv-mem=", argv_mem,
       " multi-mem=0 rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
       " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
@@ -122,9 +132,10 @@ std::string Engine::ClientInfo(const Client& client,
 
 bool Engine::EnforceOutputLimits(Client& client) {
   if (client.closing) return true;
-  // Every client is of the normal class while replicas and Pub/Sub do not exist.
+  // Every client is of the normal or the pubsub class while replicas do not exist.
+  const ClientClass client_class = client.in_pubsub() ? ClientClass::kPubSub : ClientClass::kNormal;
   const OutputBufferLimit& limit =
-      config_.client_output_buffer_limit[static_cast<int>(ClientClass::kNormal)];
+      config_.client_output_buffer_limit[static_cast<int>(client_class)];
   if (limit.hard_bytes == 0 && limit.soft_bytes == 0) return false;
   // Redis keeps the first 16 KB of replies in a static buffer its limits do not count; so here,
   // so that a tiny limit does not close clients for their small replies either.
@@ -156,8 +167,19 @@ absl::Status Engine::SetConfig(std::span<const std::string_view> names_and_value
   return absl::OkStatus();
 }
 
+// The commands a RESP2 client may send while it has subscriptions: its replies would be mixed
+// with the messages otherwise.
+bool AllowedWhileSubscribed(const RegisteredCommand& command) {
+  for (std::string_view allowed : {"subscribe", "unsubscribe", "psubscribe", "punsubscribe",
+                                   "ssubscribe", "sunsubscribe", "ping", "quit", "reset"}) {
+    if (command.full_name == allowed) return true;
+  }
+  return false;
+}
+
 void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   if (args.empty()) return;
+  Client* const outer = std::exchange(executing_, &client);
   const bool froze = clock_.Freeze();
   client.last_interaction_ms = clock_.NowMs();
   const RegisteredCommand* command = commands_.Find(args[0]);
@@ -175,6 +197,9 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
     }
     if (!ArityAccepts(command->spec->arity, args.size())) {
       reply.Error(errors::WrongArity(command->full_name));
+    } else if (client.in_pubsub() && client.protocol == resp::Protocol::kResp2 &&
+               !AllowedWhileSubscribed(*command)) {
+      reply.Error(errors::NotAllowedWhileSubscribed(command->full_name));
     } else if (PauseApplies(*command)) {
       Postpone(client, args);
     } else {
@@ -184,6 +209,7 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   }
   EnforceOutputLimits(client);
   if (froze) clock_.Thaw();
+  executing_ = outer;
 }
 
 void Engine::Run(Client& client, const RegisteredCommand& command,
@@ -303,6 +329,68 @@ void Engine::ServeBlocked(Client& client) {
   Run(client, *command, args);
   client.db = db;
   if (!reblocked_) Release(client);
+}
+
+bool Engine::Subscribe(Client& client, PubSubKind kind, std::string_view name) {
+  if (!client.subscriptions[static_cast<int>(kind)].emplace(std::string(name)).second) {
+    return false;
+  }
+  pubsub_.Add(kind, name, client.id);
+  return true;
+}
+
+bool Engine::Unsubscribe(Client& client, PubSubKind kind, std::string_view name) {
+  auto& subscribed = client.subscriptions[static_cast<int>(kind)];
+  auto it = subscribed.find(store::AbslView(name));
+  if (it == subscribed.end()) return false;
+  subscribed.erase(it);
+  pubsub_.Remove(kind, name, client.id);
+  return true;
+}
+
+size_t Engine::Publish(std::string_view channel, std::string_view message) {
+  size_t receivers = 0;
+  // Sending may close a subscriber that breaks its output limit, so walk copies of the lists.
+  if (const PubSubRegistry::Subscribers* found = pubsub_.Find(PubSubKind::kChannel, channel)) {
+    const PubSubRegistry::Subscribers ids = *found;
+    const std::string_view parts[] = {"message", channel, message};
+    for (uint64_t id : ids) {
+      if (Client* subscriber = FindClient(id)) SendMessage(*subscriber, parts);
+      ++receivers;
+    }
+  }
+  std::vector<std::pair<std::string, PubSubRegistry::Subscribers>> matching;
+  for (const auto& [pattern, ids] : pubsub_.names(PubSubKind::kPattern)) {
+    if (GlobMatch(pattern, channel)) matching.emplace_back(pattern, ids);
+  }
+  for (const auto& [pattern, ids] : matching) {
+    const std::string_view parts[] = {"pmessage", pattern, channel, message};
+    for (uint64_t id : ids) {
+      if (Client* subscriber = FindClient(id)) SendMessage(*subscriber, parts);
+      ++receivers;
+    }
+  }
+  return receivers;
+}
+
+size_t Engine::PublishShard(std::string_view channel, std::string_view message) {
+  const PubSubRegistry::Subscribers* found = pubsub_.Find(PubSubKind::kShardChannel, channel);
+  if (found == nullptr) return 0;
+  const PubSubRegistry::Subscribers ids = *found;
+  const std::string_view parts[] = {"smessage", channel, message};
+  for (uint64_t id : ids) {
+    if (Client* subscriber = FindClient(id)) SendMessage(*subscriber, parts);
+  }
+  return ids.size();
+}
+
+void Engine::SendMessage(Client& subscriber, std::span<const std::string_view> parts) {
+  if (subscriber.closing) return;
+  resp::ReplyWriter writer(&subscriber.output, subscriber.protocol);
+  writer.PushHeader(parts.size());
+  for (std::string_view part : parts) writer.Bulk(part);
+  // The client running the request gets it with its reply (Execute checks its limits then).
+  if (&subscriber != executing_) DeliverOutput(subscriber);
 }
 
 void Engine::Postpone(Client& client, std::span<const std::string_view> args) {

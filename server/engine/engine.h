@@ -14,6 +14,7 @@
 #include "server/engine/command_table.h"
 #include "server/engine/config.h"
 #include "server/engine/executor.h"
+#include "server/engine/pubsub.h"
 #include "store/clock.h"
 #include "store/database.h"
 #include "store/key_observer.h"
@@ -89,6 +90,18 @@ class Engine final : private store::KeyObserver {
   // the client was not blocked on keys.
   bool Unblock(Client& client, std::string_view error);
 
+  // Pub/Sub. Subscribe and Unsubscribe change one subscription of a client and return whether
+  // it changed (a client subscribes to a name once).
+  bool Subscribe(Client& client, PubSubKind kind, std::string_view name);
+  bool Unsubscribe(Client& client, PubSubKind kind, std::string_view name);
+  // Sends message to the subscribers of channel and of the patterns matching it, as PUBLISH
+  // does (commands and the engine's own events alike); returns how many deliveries it made (a
+  // client subscribed to the channel and to a matching pattern counts twice).
+  size_t Publish(std::string_view channel, std::string_view message);
+  // SPUBLISH: to the subscribers of a shard channel.
+  size_t PublishShard(std::string_view channel, std::string_view message);
+  const PubSubRegistry& pubsub() const { return pubsub_; }
+
   // CLIENT PAUSE: until deadline_ms, commands of other clients (all, or only writes) wait.
   void Pause(int64_t deadline_ms, bool writes_only);
   void Unpause();
@@ -119,6 +132,8 @@ class Engine final : private store::KeyObserver {
   void Run(Client& client, const RegisteredCommand& command,
            std::span<const std::string_view> args);
   bool PauseApplies(const RegisteredCommand& command) const;
+  // Appends a Pub/Sub message (a push under RESP3) to a subscriber's output and has it sent.
+  void SendMessage(Client& subscriber, std::span<const std::string_view> parts);
   void Postpone(Client& client, std::span<const std::string_view> args);
   // Serves clients blocked on keys that became ready, until no key is ready.
   void ServeReadyKeys();
@@ -147,6 +162,11 @@ class Engine final : private store::KeyObserver {
 
   absl::btree_map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t last_client_id_ = 0;
+
+  PubSubRegistry pubsub_;
+  // The client whose request the engine is running for its transport: output added to it goes
+  // out with its reply, not through OutputReady.
+  Client* executing_ = nullptr;
 
   BlockedKeys blocked_keys_;
   std::set<std::pair<int64_t, uint64_t>> deadlines_;  // (deadline, client id)

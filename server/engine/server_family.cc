@@ -612,6 +612,10 @@ void InfoStats(CommandContext& ctx, std::string& out) {
   InfoField(out, "total_connections_received", ctx.engine.total_connections_received());
   InfoField(out, "total_commands_processed", ctx.engine.total_commands_processed());
   InfoField(out, "expired_keys", expired);
+  const PubSubRegistry& pubsub = ctx.engine.pubsub();
+  InfoField(out, "pubsub_channels", pubsub.names(PubSubKind::kChannel).size());
+  InfoField(out, "pubsub_patterns", pubsub.names(PubSubKind::kPattern).size());
+  InfoField(out, "pubsubshard_channels", pubsub.names(PubSubKind::kShardChannel).size());
 }
 
 void InfoReplication(CommandContext&, std::string& out) {
