@@ -1,16 +1,39 @@
 #include "server/runtime/engine_host.h"
 
 #include <exception>
+#include <initializer_list>
+#include <optional>
 #include <string_view>
 #include <utility>
 
 #include "asio/post.hpp"
 #include "resp/reply_writer.h"
+#include "server/engine/arg_parser.h"
 
 namespace understudy::runtime {
 namespace {
 
 constexpr std::string_view kClosed = "ERR connection closed";
+
+bool IsSubscribeCommand(std::string_view name) {
+  for (std::string_view command : {"subscribe", "unsubscribe", "psubscribe", "punsubscribe",
+                                   "ssubscribe", "sunsubscribe"}) {
+    if (engine::EqualsIgnoreCase(name, command)) return true;
+  }
+  return false;
+}
+
+// Whether a reply starts with one of the words: how a Pub/Sub message or confirmation is told
+// from a reply under RESP2, where both are arrays.
+bool StartsWithWord(const resp::Reply& reply, std::initializer_list<std::string_view> words) {
+  if (reply.elements.empty() || reply.elements[0].type != resp::ReplyType::kBulkString) {
+    return false;
+  }
+  for (std::string_view word : words) {
+    if (reply.elements[0].str == word) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -51,6 +74,7 @@ void EngineSession::RunQueued() {
     const std::vector<std::string_view> argv(request.args.begin(), request.args.end());
     const size_t before = client_->output.size();
     awaiting_.push_back(std::move(request.done));
+    subscribing_ = IsSubscribeCommand(argv[0]);
     host_.engine_->Execute(*client_, argv);
     // CLIENT REPLY OFF/SKIP and a blocked command write nothing; the first is answered now.
     if (client_->output.size() == before && !client_->is_blocked()) {
@@ -58,6 +82,7 @@ void EngineSession::RunQueued() {
       awaiting_.pop_back();
     }
     Deliver();
+    subscribing_ = false;
   }
   queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(next));
   if (!closed_ && client_->close_after_reply) CloseNow();  // QUIT
@@ -67,12 +92,20 @@ void EngineSession::Deliver() {
   std::string_view pending = client_->output;
   size_t used = 0;
   resp::ReplyParser parser;
+  // A subscribe request confirms each name apart; its reply is the last confirmation.
+  std::optional<resp::Reply> confirmation;
   while (used < pending.size() &&
          parser.Parse(pending.substr(used)) == resp::ReplyParser::Status::kReply) {
     used += parser.consumed();
     resp::Reply reply = parser.TakeReply();
     parser.Reset();
-    if (reply.type == resp::ReplyType::kPush) {
+    const bool resp2_message = client_->protocol == resp::Protocol::kResp2 &&
+                               client_->in_pubsub() && reply.type == resp::ReplyType::kArray &&
+                               StartsWithWord(reply, {"message", "pmessage", "smessage"});
+    if (subscribing_ && StartsWithWord(reply, {"subscribe", "unsubscribe", "psubscribe",
+                                               "punsubscribe", "ssubscribe", "sunsubscribe"})) {
+      confirmation = std::move(reply);
+    } else if (reply.type == resp::ReplyType::kPush || resp2_message) {
       if (on_push_) on_push_(std::move(reply));
     } else if (!awaiting_.empty()) {
       ReplyCallback done = std::move(awaiting_.front());
@@ -81,6 +114,11 @@ void EngineSession::Deliver() {
     }
   }
   client_->output.erase(0, used);
+  if (confirmation && !awaiting_.empty()) {
+    ReplyCallback done = std::move(awaiting_.front());
+    awaiting_.erase(awaiting_.begin());
+    done(*std::move(confirmation));
+  }
 }
 
 void EngineSession::OutputReady() {

@@ -57,7 +57,9 @@ class EngineSession : public engine::ClientTransport,
   // Engine-thread parts.
   void Open();
   void RunQueued();
-  // Hands every complete reply or push in the client's output to its receiver.
+  // Hands every complete reply or push in the client's output to its receiver. Pub/Sub messages
+  // go to on_push under RESP2 too; a (P|S)(UN)SUBSCRIBE request is answered with its last
+  // confirmation (the one with the final count), the others are dropped.
   void Deliver();
   void CloseNow();
 
@@ -69,6 +71,7 @@ class EngineSession : public engine::ClientTransport,
   std::vector<Request> queue_;           // not yet executed
   std::vector<ReplyCallback> awaiting_;  // executed, reply not yet delivered, in order
   bool closed_ = false;
+  bool subscribing_ = false;  // the request running is a (P|S)(UN)SUBSCRIBE
 };
 
 // Runs an engine on a thread of its own and serves in-process sessions from any thread: the
