@@ -220,6 +220,8 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   ++total_commands_processed_;
   resp::ReplyWriter reply(&client.output, client.protocol);
   CommandContext ctx{*this, client, reply, args, *command.spec};
+  Client* const outer = std::exchange(running_, &client);
+  std::vector<std::pair<size_t, size_t>> pushes = std::exchange(running_pushes_, {});
   // One client's request must never take the server down: a command that throws answers an
   // error in place of whatever part of a reply it wrote.
   try {
@@ -227,12 +229,18 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   } catch (const std::exception& e) {
     spdlog::error("command '{}' of client {} failed: {}", command.full_name, client.id, e.what());
     client.output.resize(output_before);
+    running_pushes_.clear();
     reply.Error(errors::CommandFailed(command.full_name, e.what()));
   }
-  // CLIENT REPLY: OFF drops replies until ON; SKIP drops the next command's reply.
+  running_ = outer;
+  std::swap(pushes, running_pushes_);
+  // CLIENT REPLY: OFF drops replies until ON; SKIP drops the next command's reply. Pushes stay.
   if ((mode == ReplyMode::kOff && client.reply_mode == ReplyMode::kOff) ||
       mode == ReplyMode::kSkipNext) {
+    std::string kept;
+    for (const auto& [from, to] : pushes) kept.append(client.output, from, to - from);
     client.output.resize(output_before);
+    client.output += kept;
   }
   if (mode == ReplyMode::kSkipNext && client.reply_mode == ReplyMode::kSkipNext) {
     client.reply_mode = ReplyMode::kOn;
@@ -386,11 +394,18 @@ size_t Engine::PublishShard(std::string_view channel, std::string_view message) 
 
 void Engine::SendMessage(Client& subscriber, std::span<const std::string_view> parts) {
   if (subscriber.closing) return;
+  const size_t from = subscriber.output.size();
   resp::ReplyWriter writer(&subscriber.output, subscriber.protocol);
   writer.PushHeader(parts.size());
   for (std::string_view part : parts) writer.Bulk(part);
-  // The client running the request gets it with its reply (Execute checks its limits then).
-  if (&subscriber != executing_) DeliverOutput(subscriber);
+  if (&subscriber == running_) KeepPush(subscriber, from);
+  // A client whose command runs gets it with the command's reply, which is delivered (and its
+  // limits checked) once the command is done.
+  if (&subscriber != executing_ && &subscriber != running_) DeliverOutput(subscriber);
+}
+
+void Engine::KeepPush(Client& client, size_t from) {
+  if (&client == running_) running_pushes_.emplace_back(from, client.output.size());
 }
 
 void Engine::Postpone(Client& client, std::span<const std::string_view> args) {

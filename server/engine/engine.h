@@ -101,6 +101,9 @@ class Engine final : private store::KeyObserver {
   // SPUBLISH: to the subscribers of a shard channel.
   size_t PublishShard(std::string_view channel, std::string_view message);
   const PubSubRegistry& pubsub() const { return pubsub_; }
+  // The running command wrote a push to its own client at output[from, end) (a Pub/Sub
+  // confirmation): it is sent even under CLIENT REPLY OFF or SKIP, as in Redis.
+  void KeepPush(Client& client, size_t from);
 
   // CLIENT PAUSE: until deadline_ms, commands of other clients (all, or only writes) wait.
   void Pause(int64_t deadline_ms, bool writes_only);
@@ -164,9 +167,13 @@ class Engine final : private store::KeyObserver {
   uint64_t last_client_id_ = 0;
 
   PubSubRegistry pubsub_;
-  // The client whose request the engine is running for its transport: output added to it goes
-  // out with its reply, not through OutputReady.
+  // The client whose request the engine is running for its transport, and the client whose
+  // command is running (another one while a blocked command is served): output added to them
+  // goes out with the command's reply, not through OutputReady.
   Client* executing_ = nullptr;
+  Client* running_ = nullptr;
+  // Pushes the running command wrote to its client, as [from, to) of its output.
+  std::vector<std::pair<size_t, size_t>> running_pushes_;
 
   BlockedKeys blocked_keys_;
   std::set<std::pair<int64_t, uint64_t>> deadlines_;  // (deadline, client id)

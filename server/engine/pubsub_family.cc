@@ -35,9 +35,11 @@ size_t CountFor(const Client& client, PubSubKind kind) {
          client.subscription_count(PubSubKind::kPattern);
 }
 
-// [word, name or null, count]: an array under RESP2, a push under RESP3.
+// [word, name or null, count]: an array under RESP2, a push under RESP3; sent even under
+// CLIENT REPLY OFF.
 void Confirm(CommandContext& ctx, std::string_view word, const std::string_view* name,
              PubSubKind kind) {
+  const size_t from = ctx.client.output.size();
   ctx.reply.PushHeader(3);
   ctx.reply.Bulk(word);
   if (name != nullptr) {
@@ -46,6 +48,7 @@ void Confirm(CommandContext& ctx, std::string_view word, const std::string_view*
     ctx.reply.Null();
   }
   ctx.reply.Integer(static_cast<int64_t>(CountFor(ctx.client, kind)));
+  ctx.engine.KeepPush(ctx.client, from);
 }
 
 void SubscribeEach(CommandContext& ctx, PubSubKind kind) {
