@@ -73,16 +73,14 @@ void EngineSession::RunQueued() {
     Request request = std::move(queue_[next++]);
     const std::vector<std::string_view> argv(request.args.begin(), request.args.end());
     const size_t before = client_->output.size();
-    awaiting_.push_back(std::move(request.done));
-    subscribing_ = IsSubscribeCommand(argv[0]);
+    awaiting_.push_back({std::move(request.done), IsSubscribeCommand(argv[0])});
     host_.engine_->Execute(*client_, argv);
     // CLIENT REPLY OFF/SKIP and a blocked command write nothing; the first is answered now.
     if (client_->output.size() == before && !client_->is_blocked()) {
-      awaiting_.back()(resp::Reply::Nil());
+      awaiting_.back().done(resp::Reply::Nil());
       awaiting_.pop_back();
     }
     Deliver();
-    subscribing_ = false;
   }
   queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(next));
   if (!closed_ && client_->close_after_reply) CloseNow();  // QUIT
@@ -92,33 +90,39 @@ void EngineSession::Deliver() {
   std::string_view pending = client_->output;
   size_t used = 0;
   resp::ReplyParser parser;
-  // A subscribe request confirms each name apart; its reply is the last confirmation.
+  // A subscribe request confirms each name apart; its reply is the last confirmation, handed
+  // over once its confirmations are all read (they are written together).
   std::optional<resp::Reply> confirmation;
   while (used < pending.size() &&
          parser.Parse(pending.substr(used)) == resp::ReplyParser::Status::kReply) {
     used += parser.consumed();
     resp::Reply reply = parser.TakeReply();
     parser.Reset();
+    if (!awaiting_.empty() && awaiting_.front().subscribe &&
+        StartsWithWord(reply, {"subscribe", "unsubscribe", "psubscribe", "punsubscribe",
+                               "ssubscribe", "sunsubscribe"})) {
+      confirmation = std::move(reply);
+      continue;
+    }
+    if (confirmation) Answer(*std::exchange(confirmation, std::nullopt));
     const bool resp2_message = client_->protocol == resp::Protocol::kResp2 &&
                                client_->in_pubsub() && reply.type == resp::ReplyType::kArray &&
                                StartsWithWord(reply, {"message", "pmessage", "smessage"});
-    if (subscribing_ && StartsWithWord(reply, {"subscribe", "unsubscribe", "psubscribe",
-                                               "punsubscribe", "ssubscribe", "sunsubscribe"})) {
-      confirmation = std::move(reply);
-    } else if (reply.type == resp::ReplyType::kPush || resp2_message) {
+    if (reply.type == resp::ReplyType::kPush || resp2_message) {
       if (on_push_) on_push_(std::move(reply));
-    } else if (!awaiting_.empty()) {
-      ReplyCallback done = std::move(awaiting_.front());
-      awaiting_.erase(awaiting_.begin());
-      done(std::move(reply));
+    } else {
+      Answer(std::move(reply));
     }
   }
   client_->output.erase(0, used);
-  if (confirmation && !awaiting_.empty()) {
-    ReplyCallback done = std::move(awaiting_.front());
-    awaiting_.erase(awaiting_.begin());
-    done(*std::move(confirmation));
-  }
+  if (confirmation) Answer(*std::move(confirmation));
+}
+
+void EngineSession::Answer(resp::Reply reply) {
+  if (awaiting_.empty()) return;
+  ReplyCallback done = std::move(awaiting_.front().done);
+  awaiting_.erase(awaiting_.begin());
+  done(std::move(reply));
 }
 
 void EngineSession::OutputReady() {
@@ -147,7 +151,7 @@ void EngineSession::CloseNow() {
     host_.engine_->Unregister(*client_);
     client_ = nullptr;
   }
-  for (ReplyCallback& done : awaiting_) done(resp::Reply::Error(std::string(kClosed)));
+  for (Awaiting& waiting : awaiting_) waiting.done(resp::Reply::Error(std::string(kClosed)));
   for (Request& request : queue_) request.done(resp::Reply::Error(std::string(kClosed)));
   awaiting_.clear();
   queue_.clear();

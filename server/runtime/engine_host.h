@@ -69,9 +69,15 @@ class EngineSession : public engine::ClientTransport,
   engine::Client* client_ = nullptr;  // engine-owned; null before Open and after close
   uint64_t id_ = 0;
   std::vector<Request> queue_;           // not yet executed
-  std::vector<ReplyCallback> awaiting_;  // executed, reply not yet delivered, in order
+  struct Awaiting {
+    ReplyCallback done;
+    bool subscribe = false;  // a (P|S)(UN)SUBSCRIBE: answered by confirmations
+  };
+  // Answers the oldest request waiting for its reply.
+  void Answer(resp::Reply reply);
+
+  std::vector<Awaiting> awaiting_;  // executed, reply not yet delivered, in order
   bool closed_ = false;
-  bool subscribing_ = false;  // the request running is a (P|S)(UN)SUBSCRIBE
 };
 
 // Runs an engine on a thread of its own and serves in-process sessions from any thread: the

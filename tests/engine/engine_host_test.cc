@@ -158,5 +158,18 @@ TEST(EngineHostTest, Resp3SubscriberGetsPushesAndMaySendAnyCommand) {
   EXPECT_EQ(Text(publisher->Execute({"PUBSUB", "SHARDNUMSUB", "s"})), "[\"s\", :0]");
 }
 
+TEST(EngineHostTest, APausedSubscribeIsAnsweredWhenItRuns) {
+  EngineHost host(engine::Config{});
+  auto admin = host.Connect();
+  EXPECT_EQ(Text(admin->Execute({"CLIENT", "PAUSE", "200"})), "+OK");
+  PushLog log;
+  auto subscriber = host.Connect(log.callback());
+  std::future<resp::Reply> subscribed = subscriber->Execute({"SUBSCRIBE", "a", "b"});
+  std::future<resp::Reply> pong = subscriber->Execute({"PING"});
+  EXPECT_EQ(Text(std::move(subscribed)), "[\"subscribe\", \"b\", :2]");
+  EXPECT_EQ(Text(std::move(pong)), "[\"pong\", \"\"]");
+  EXPECT_TRUE(log.texts().empty());
+}
+
 }  // namespace
 }  // namespace understudy::runtime
