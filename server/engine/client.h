@@ -72,7 +72,7 @@ struct Client {
   std::string laddr = "";  // the local address the client connected to
   int fd = -1;             // -1 for an in-process client
   int64_t created_ms = 0;
-  int64_t last_interaction_ms = 0;  // last request, read or write: the idle timeout's clock
+  int64_t last_interaction_ms = 0;    // last request, read or write: the idle timeout's clock
   std::string last_command = "NULL";  // CLIENT LIST's cmd field: "client|list"
 
   // Replies and pushes not yet taken by the transport.

@@ -16,9 +16,8 @@
 namespace understudy::engine {
 
 std::vector<CommandFamily> AllFamilies() {
-  return {StringFamily(),    BitmapsFamily(),    KeysFamily(),   ListsFamily(),
-          HashesFamily(),    SetsFamily(),       SortedSetsFamily(), ConnectionFamily(),
-          ServerFamily(),    PubSubFamily()};
+  return {StringFamily(), BitmapsFamily(),    KeysFamily(),       ListsFamily(),  HashesFamily(),
+          SetsFamily(),   SortedSetsFamily(), ConnectionFamily(), ServerFamily(), PubSubFamily()};
 }
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }
@@ -122,11 +121,11 @@ std::string Engine::ClientInfo(const Client& client,
       " sub=", client.subscription_count(PubSubKind::kChannel),
       " psub=", client.subscription_count(PubSubKind::kPattern),
       " ssub=", client.subscription_count(PubSubKind::kShardChannel),
-      " multi=-1 qbuf=", buffers.query_buffer,
-      " qbuf-free=", buffers.query_buffer_free, " argv-mem=", argv_mem,
-      " multi-mem=0 rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
-      " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
-      " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
+      " multi=-1 qbuf=", buffers.query_buffer, " qbuf-free=", buffers.query_buffer_free,
+      " argv-mem=", argv_mem, " multi-mem=0 rbs=", buffers.read_buffer_size,
+      " rbp=", buffers.read_buffer_peak, " obl=", pending_output,
+      " oll=0 omem=0 tot-mem=", total_memory, " events=", pending_output > 0 ? "rw" : "r",
+      " cmd=", store::AbslView(client.last_command),
       " user=default redir=-1 resp=", static_cast<int>(client.protocol));
 }
 

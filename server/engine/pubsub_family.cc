@@ -1,6 +1,7 @@
 // Pub/Sub commands: SUBSCRIBE, UNSUBSCRIBE, PSUBSCRIBE, PUNSUBSCRIBE, PUBLISH, the sharded
 // SSUBSCRIBE, SUNSUBSCRIBE, SPUBLISH, and PUBSUB's introspection. The registry and the message
 // delivery live in the engine (Engine::Publish), which publishes its own events too.
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,12 +38,12 @@ size_t CountFor(const Client& client, PubSubKind kind) {
 
 // [word, name or null, count]: an array under RESP2, a push under RESP3; sent even under
 // CLIENT REPLY OFF.
-void Confirm(CommandContext& ctx, std::string_view word, const std::string_view* name,
+void Confirm(CommandContext& ctx, std::string_view word, std::optional<std::string_view> name,
              PubSubKind kind) {
   const size_t from = ctx.client.output.size();
   ctx.reply.PushHeader(3);
   ctx.reply.Bulk(word);
-  if (name != nullptr) {
+  if (name) {
     ctx.reply.Bulk(*name);
   } else {
     ctx.reply.Null();
@@ -54,7 +55,7 @@ void Confirm(CommandContext& ctx, std::string_view word, const std::string_view*
 void SubscribeEach(CommandContext& ctx, PubSubKind kind) {
   for (size_t i = 1; i < ctx.args.size(); ++i) {
     ctx.engine.Subscribe(ctx.client, kind, ctx.args[i]);
-    Confirm(ctx, kWords[static_cast<int>(kind)].subscribe, &ctx.args[i], kind);
+    Confirm(ctx, kWords[static_cast<int>(kind)].subscribe, ctx.args[i], kind);
   }
 }
 
@@ -65,17 +66,16 @@ void UnsubscribeEach(CommandContext& ctx, PubSubKind kind) {
   if (ctx.args.size() > 1) {
     for (size_t i = 1; i < ctx.args.size(); ++i) {
       ctx.engine.Unsubscribe(ctx.client, kind, ctx.args[i]);
-      Confirm(ctx, word, &ctx.args[i], kind);
+      Confirm(ctx, word, ctx.args[i], kind);
     }
     return;
   }
   const auto& subscribed = ctx.client.subscribed(kind);
-  if (subscribed.empty()) return Confirm(ctx, word, nullptr, kind);
+  if (subscribed.empty()) return Confirm(ctx, word, std::nullopt, kind);
   const std::vector<std::string> names(subscribed.begin(), subscribed.end());
   for (const std::string& name : names) {
     ctx.engine.Unsubscribe(ctx.client, kind, name);
-    const std::string_view view = name;
-    Confirm(ctx, word, &view, kind);
+    Confirm(ctx, word, name, kind);
   }
 }
 
@@ -124,9 +124,7 @@ void ReplyNumSub(CommandContext& ctx, PubSubKind kind) {
 }
 
 void CmdPubsubChannels(CommandContext& ctx) { ReplyChannels(ctx, PubSubKind::kChannel); }
-void CmdPubsubShardChannels(CommandContext& ctx) {
-  ReplyChannels(ctx, PubSubKind::kShardChannel);
-}
+void CmdPubsubShardChannels(CommandContext& ctx) { ReplyChannels(ctx, PubSubKind::kShardChannel); }
 void CmdPubsubNumSub(CommandContext& ctx) { ReplyNumSub(ctx, PubSubKind::kChannel); }
 void CmdPubsubShardNumSub(CommandContext& ctx) { ReplyNumSub(ctx, PubSubKind::kShardChannel); }
 

@@ -16,8 +16,8 @@ namespace {
 constexpr std::string_view kClosed = "ERR connection closed";
 
 bool IsSubscribeCommand(std::string_view name) {
-  for (std::string_view command : {"subscribe", "unsubscribe", "psubscribe", "punsubscribe",
-                                   "ssubscribe", "sunsubscribe"}) {
+  for (std::string_view command :
+       {"subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe"}) {
     if (engine::EqualsIgnoreCase(name, command)) return true;
   }
   return false;

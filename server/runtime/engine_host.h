@@ -68,7 +68,7 @@ class EngineSession : public engine::ClientTransport,
   CloseCallback on_close_;
   engine::Client* client_ = nullptr;  // engine-owned; null before Open and after close
   uint64_t id_ = 0;
-  std::vector<Request> queue_;           // not yet executed
+  std::vector<Request> queue_;  // not yet executed
   struct Awaiting {
     ReplyCallback done;
     bool subscribe = false;  // a (P|S)(UN)SUBSCRIBE: answered by confirmations

@@ -133,8 +133,7 @@ TEST(EngineHostTest, Resp2SubscriberGetsMessagesAsPushes) {
   EXPECT_EQ(Text(subscriber->Execute({"PING"})), "[\"pong\", \"\"]");
   EXPECT_EQ(log.texts(), (std::vector<std::string>{"[\"message\", \"a\", \"one\"]",
                                                    "[\"pmessage\", \"c*\", \"cx\", \"two\"]"}));
-  EXPECT_EQ(Text(subscriber->Execute({"UNSUBSCRIBE", "a", "b"})),
-            "[\"unsubscribe\", \"b\", :1]");
+  EXPECT_EQ(Text(subscriber->Execute({"UNSUBSCRIBE", "a", "b"})), "[\"unsubscribe\", \"b\", :1]");
   EXPECT_EQ(Text(subscriber->Execute({"PUNSUBSCRIBE"})), "[\"punsubscribe\", \"c*\", :0]");
   EXPECT_EQ(Text(subscriber->Execute({"PING"})), "+PONG");
 }

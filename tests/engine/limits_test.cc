@@ -138,8 +138,7 @@ TEST_F(LimitsTest, OutputAddedForAnotherClientIsChecked) {
 }
 
 TEST_F(LimitsTest, ASlowSubscriberIsClosedByThePubSubLimit) {
-  ASSERT_EQ(Run(client_, {"CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 0 0"}),
-            "+OK");
+  ASSERT_EQ(Run(client_, {"CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 0 0"}), "+OK");
   FakeTransport subscriber_transport;
   Client& subscriber = engine_.Register(&subscriber_transport);
   ASSERT_EQ(Run(subscriber, {"SUBSCRIBE", "c"}), "[\"subscribe\", \"c\", :1]");

@@ -67,8 +67,7 @@ TEST_F(PubSubTest, AClientsOwnMessageGoesOutWithItsReply) {
   Take(subscriber_);
   Execute(subscriber_, {"PUBLISH", "c", "self"});
   EXPECT_EQ(transport_.output_ready, 0);  // the transport sends it after the request anyway
-  EXPECT_EQ(Take(subscriber_),
-            (std::vector<std::string>{">[\"message\", \"c\", \"self\"]", ":1"}));
+  EXPECT_EQ(Take(subscriber_), (std::vector<std::string>{">[\"message\", \"c\", \"self\"]", ":1"}));
 }
 
 TEST_F(PubSubTest, UnregisteringForgetsEverySubscription) {
