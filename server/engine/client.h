@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/btree_set.h"
 #include "resp/reply_writer.h"
 #include "server/engine/transactions.h"
 #include "store/value.h"
@@ -39,6 +40,11 @@ class ClientTransport {
   virtual BufferFigures buffers() const { return {}; }
 };
 
+// What a Pub/Sub subscription names: a channel (SUBSCRIBE), a glob pattern of channels
+// (PSUBSCRIBE) or a shard channel (SSUBSCRIBE).
+enum class PubSubKind : uint8_t { kChannel = 0, kPattern = 1, kShardChannel = 2 };
+inline constexpr int kPubSubKinds = 3;
+
 enum class ReplyMode : uint8_t { kOn, kOff, kSkip, kSkipNext };
 
 // How a blocked command answers when its deadline passes.
@@ -67,7 +73,7 @@ struct Client {
   std::string laddr = "";  // the local address the client connected to
   int fd = -1;             // -1 for an in-process client
   int64_t created_ms = 0;
-  int64_t last_interaction_ms = 0;  // last request, read or write: the idle timeout's clock
+  int64_t last_interaction_ms = 0;    // last request, read or write: the idle timeout's clock
   std::string last_command = "NULL";  // CLIENT LIST's cmd field: "client|list"
 
   // Replies and pushes not yet taken by the transport.
@@ -88,7 +94,20 @@ struct Client {
   bool in_exec = false;  // running EXEC's commands: a blocking command answers as if timed out
   ClientTransport* transport = nullptr;
 
+  // Pub/Sub subscriptions by PubSubKind; sorted, which is the order UNSUBSCRIBE without
+  // arguments reports them in.
+  absl::btree_set<std::string> subscriptions[kPubSubKinds];
+
   bool is_blocked() const { return blocked != nullptr; }
+  const absl::btree_set<std::string>& subscribed(PubSubKind kind) const {
+    return subscriptions[static_cast<int>(kind)];
+  }
+  size_t subscription_count(PubSubKind kind) const { return subscribed(kind).size(); }
+  // A client with any subscription is of the pubsub class (CLIENT LIST flag P, output limits)
+  // and, under RESP2, may send only the commands of that mode.
+  bool in_pubsub() const {
+    return !subscriptions[0].empty() || !subscriptions[1].empty() || !subscriptions[2].empty();
+  }
 };
 
 }  // namespace understudy::engine

@@ -24,6 +24,12 @@ namespace {
 // PING [message]
 void CmdPing(CommandContext& ctx) {
   if (ctx.args.size() > 2) return ctx.reply.Error(errors::WrongArity(ctx.spec.name));
+  // A RESP2 subscriber's replies must look like its messages: ["pong", message].
+  if (ctx.client.in_pubsub() && ctx.client.protocol == resp::Protocol::kResp2) {
+    ctx.reply.ArrayHeader(2);
+    ctx.reply.Bulk("pong");
+    return ctx.reply.Bulk(ctx.args.size() == 2 ? ctx.args[1] : "");
+  }
   if (ctx.args.size() == 2) return ctx.reply.Bulk(ctx.args[1]);
   ctx.reply.SimpleString("PONG");
 }
@@ -110,16 +116,16 @@ void CmdHello(CommandContext& ctx) {
   r.ArrayHeader(0);
 }
 
-// Client types CLIENT LIST and CLIENT KILL filter by; every client is "normal" until Pub/Sub
-// and replication arrive.
+// Client types CLIENT LIST and CLIENT KILL filter by; every client is "normal" or "pubsub"
+// until replication arrives.
 bool ValidClientType(std::string_view type) {
   for (std::string_view known : {"normal", "master", "replica", "slave", "pubsub"}) {
     if (EqualsIgnoreCase(type, known)) return true;
   }
   return false;
 }
-bool ClientHasType(const Client&, std::string_view type) {
-  return EqualsIgnoreCase(type, "normal");
+bool ClientHasType(const Client& client, std::string_view type) {
+  return EqualsIgnoreCase(type, client.in_pubsub() ? "pubsub" : "normal");
 }
 
 // CLIENT LIST [TYPE NORMAL|MASTER|REPLICA|PUBSUB] [ID client-id [client-id ...]]

@@ -10,15 +10,16 @@
 #include "absl/strings/str_cat.h"
 #include "server/engine/errors.h"
 #include "server/engine/families.h"
+#include "server/engine/glob.h"
 #include "spdlog/spdlog.h"
 
 namespace understudy::engine {
 
 std::vector<CommandFamily> AllFamilies() {
-  return {StringFamily(),      BitmapsFamily(),      KeysFamily(),
-          ListsFamily(),       HashesFamily(),       SetsFamily(),
-          SortedSetsFamily(),  TransactionsFamily(), ConnectionFamily(),
-          ServerFamily()};
+  return {StringFamily(),     BitmapsFamily(),      KeysFamily(),
+          ListsFamily(),      HashesFamily(),       SetsFamily(),
+          SortedSetsFamily(), TransactionsFamily(), PubSubFamily(),
+          ConnectionFamily(), ServerFamily()};
 }
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }
@@ -68,6 +69,11 @@ Client& Engine::Register(ClientTransport* transport, std::string addr, std::stri
 void Engine::Unregister(Client& client) {
   if (client.is_blocked()) ForgetWait(client);
   UnwatchAll(client);
+  for (int kind = 0; kind < kPubSubKinds; ++kind) {
+    for (const std::string& name : client.subscriptions[kind]) {
+      pubsub_.Remove(static_cast<PubSubKind>(kind), name, client.id);
+    }
+  }
   clients_.erase(client.id);
 }
 
@@ -97,6 +103,7 @@ std::string Engine::ClientInfo(const Client& client,
                                std::span<const std::string_view> running_args) const {
   const int64_t now_ms = clock_.NowMs();
   std::string flags;
+  if (client.in_pubsub()) flags += 'P';
   if (client.is_blocked()) flags += 'b';
   if (client.transaction != nullptr) flags += 'x';
   if (client.close_after_reply) flags += 'c';
@@ -117,11 +124,14 @@ std::string Engine::ClientInfo(const Client& client,
       "id=", client.id, " addr=", client.addr, " laddr=", client.laddr, " fd=", client.fd,
       " name=", client.name, " age=", (now_ms - client.created_ms) / 1000,
       " idle=", (now_ms - client.last_interaction_ms) / 1000, " flags=", flags, " db=", client.db,
-      " sub=0 psub=0 ssub=0 multi=",
+      " sub=", client.subscription_count(PubSubKind::kChannel),
+      " psub=", client.subscription_count(PubSubKind::kPattern),
+      " ssub=", client.subscription_count(PubSubKind::kShardChannel), " multi=",
       client.transaction != nullptr ? static_cast<int64_t>(client.transaction->commands.size())
                                     : int64_t{-1},
       " qbuf=", buffers.query_buffer, " qbuf-free=", buffers.query_buffer_free,
-      " argv-mem=", argv_mem, " multi-mem=", client.transaction != nullptr ? client.transaction->bytes : 0,
+      " argv-mem=", argv_mem,
+      " multi-mem=", client.transaction != nullptr ? client.transaction->bytes : 0,
       " rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
       " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
       " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
@@ -130,9 +140,10 @@ std::string Engine::ClientInfo(const Client& client,
 
 bool Engine::EnforceOutputLimits(Client& client) {
   if (client.closing) return true;
-  // Every client is of the normal class while replicas and Pub/Sub do not exist.
+  // Every client is of the normal or the pubsub class while replicas do not exist.
+  const ClientClass client_class = client.in_pubsub() ? ClientClass::kPubSub : ClientClass::kNormal;
   const OutputBufferLimit& limit =
-      config_.client_output_buffer_limit[static_cast<int>(ClientClass::kNormal)];
+      config_.client_output_buffer_limit[static_cast<int>(client_class)];
   if (limit.hard_bytes == 0 && limit.soft_bytes == 0) return false;
   // Redis keeps the first 16 KB of replies in a static buffer its limits do not count; so here,
   // so that a tiny limit does not close clients for their small replies either.
@@ -164,8 +175,19 @@ absl::Status Engine::SetConfig(std::span<const std::string_view> names_and_value
   return absl::OkStatus();
 }
 
+// The commands a RESP2 client may send while it has subscriptions: its replies would be mixed
+// with the messages otherwise.
+bool AllowedWhileSubscribed(const RegisteredCommand& command) {
+  for (std::string_view allowed : {"subscribe", "unsubscribe", "psubscribe", "punsubscribe",
+                                   "ssubscribe", "sunsubscribe", "ping", "quit", "reset"}) {
+    if (command.full_name == allowed) return true;
+  }
+  return false;
+}
+
 void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   if (args.empty()) return;
+  Client* const outer = std::exchange(executing_, &client);
   const bool froze = clock_.Freeze();
   client.last_interaction_ms = clock_.NowMs();
   const RegisteredCommand* command = commands_.Find(args[0]);
@@ -201,6 +223,9 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
     }
     if (!ArityAccepts(command->spec->arity, args.size())) {
       refuse(errors::WrongArity(command->full_name));
+    } else if (client.in_pubsub() && client.protocol == resp::Protocol::kResp2 &&
+               !AllowedWhileSubscribed(*command)) {
+      refuse(errors::NotAllowedWhileSubscribed(command->full_name));
     } else if (client.transaction != nullptr && !ControlsTransaction(*command)) {
       if (command->spec->flags & kNoMulti) {
         refuse(errors::kNotInTransaction);
@@ -217,6 +242,7 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   }
   EnforceOutputLimits(client);
   if (froze) clock_.Thaw();
+  executing_ = outer;
 }
 
 bool Engine::ControlsTransaction(const RegisteredCommand& command) {
@@ -280,6 +306,8 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   resp::ReplyWriter reply(&client.output, client.protocol);
   CommandContext ctx{*this, client, reply, args, *command.spec};
   const int64_t started_us = clock_.base().NowUs();
+  Client* const outer = std::exchange(running_, &client);
+  std::vector<std::pair<size_t, size_t>> pushes = std::exchange(running_pushes_, {});
   // One client's request must never take the server down: a command that throws answers an
   // error in place of whatever part of a reply it wrote.
   try {
@@ -287,8 +315,11 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   } catch (const std::exception& e) {
     spdlog::error("command '{}' of client {} failed: {}", command.full_name, client.id, e.what());
     client.output.resize(output_before);
+    running_pushes_.clear();
     reply.Error(errors::CommandFailed(command.full_name, e.what()));
   }
+  running_ = outer;
+  std::swap(pushes, running_pushes_);
   // A blocked command is counted when it is served, as in Redis.
   if (!client.is_blocked() || client.blocked->postponed) {
     CommandStats& stats = command_stats_[&command];
@@ -299,10 +330,13 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
       CountError(client.output, output_before);
     }
   }
-  // CLIENT REPLY: OFF drops replies until ON; SKIP drops the next command's reply.
+  // CLIENT REPLY: OFF drops replies until ON; SKIP drops the next command's reply. Pushes stay.
   if ((mode == ReplyMode::kOff && client.reply_mode == ReplyMode::kOff) ||
       mode == ReplyMode::kSkipNext) {
+    std::string kept;
+    for (const auto& [from, to] : pushes) kept.append(client.output, from, to - from);
     client.output.resize(output_before);
+    client.output += kept;
   }
   if (mode == ReplyMode::kSkipNext && client.reply_mode == ReplyMode::kSkipNext) {
     client.reply_mode = ReplyMode::kOn;
@@ -408,6 +442,75 @@ void Engine::ServeBlocked(Client& client) {
   Run(client, *command, args);
   client.db = db;
   if (!reblocked_) Release(client);
+}
+
+bool Engine::Subscribe(Client& client, PubSubKind kind, std::string_view name) {
+  if (!client.subscriptions[static_cast<int>(kind)].emplace(std::string(name)).second) {
+    return false;
+  }
+  pubsub_.Add(kind, name, client.id);
+  return true;
+}
+
+bool Engine::Unsubscribe(Client& client, PubSubKind kind, std::string_view name) {
+  auto& subscribed = client.subscriptions[static_cast<int>(kind)];
+  auto it = subscribed.find(store::AbslView(name));
+  if (it == subscribed.end()) return false;
+  subscribed.erase(it);
+  pubsub_.Remove(kind, name, client.id);
+  return true;
+}
+
+size_t Engine::Publish(std::string_view channel, std::string_view message) {
+  size_t receivers = 0;
+  // Sending may close a subscriber that breaks its output limit, so walk copies of the lists.
+  if (const PubSubRegistry::Subscribers* found = pubsub_.Find(PubSubKind::kChannel, channel)) {
+    const PubSubRegistry::Subscribers ids = *found;
+    const std::string_view parts[] = {"message", channel, message};
+    for (uint64_t id : ids) {
+      if (Client* subscriber = FindClient(id)) SendMessage(*subscriber, parts);
+      ++receivers;
+    }
+  }
+  std::vector<std::pair<std::string, PubSubRegistry::Subscribers>> matching;
+  for (const auto& [pattern, ids] : pubsub_.names(PubSubKind::kPattern)) {
+    if (GlobMatch(pattern, channel)) matching.emplace_back(pattern, ids);
+  }
+  for (const auto& [pattern, ids] : matching) {
+    const std::string_view parts[] = {"pmessage", pattern, channel, message};
+    for (uint64_t id : ids) {
+      if (Client* subscriber = FindClient(id)) SendMessage(*subscriber, parts);
+      ++receivers;
+    }
+  }
+  return receivers;
+}
+
+size_t Engine::PublishShard(std::string_view channel, std::string_view message) {
+  const PubSubRegistry::Subscribers* found = pubsub_.Find(PubSubKind::kShardChannel, channel);
+  if (found == nullptr) return 0;
+  const PubSubRegistry::Subscribers ids = *found;
+  const std::string_view parts[] = {"smessage", channel, message};
+  for (uint64_t id : ids) {
+    if (Client* subscriber = FindClient(id)) SendMessage(*subscriber, parts);
+  }
+  return ids.size();
+}
+
+void Engine::SendMessage(Client& subscriber, std::span<const std::string_view> parts) {
+  if (subscriber.closing) return;
+  const size_t from = subscriber.output.size();
+  resp::ReplyWriter writer(&subscriber.output, subscriber.protocol);
+  writer.PushHeader(parts.size());
+  for (std::string_view part : parts) writer.Bulk(part);
+  if (&subscriber == running_) KeepPush(subscriber, from);
+  // A client whose command runs gets it with the command's reply, which is delivered (and its
+  // limits checked) once the command is done.
+  if (&subscriber != executing_ && &subscriber != running_) DeliverOutput(subscriber);
+}
+
+void Engine::KeepPush(Client& client, size_t from) {
+  if (&client == running_) running_pushes_.emplace_back(from, client.output.size());
 }
 
 void Engine::Postpone(Client& client, std::span<const std::string_view> args) {

@@ -16,6 +16,7 @@
 #include "server/engine/command_table.h"
 #include "server/engine/config.h"
 #include "server/engine/executor.h"
+#include "server/engine/pubsub.h"
 #include "store/clock.h"
 #include "store/database.h"
 #include "store/key_observer.h"
@@ -95,6 +96,21 @@ class Engine final : private store::KeyObserver {
   // the client was not blocked on keys.
   bool Unblock(Client& client, std::string_view error);
 
+  // Pub/Sub. Subscribe and Unsubscribe change one subscription of a client and return whether
+  // it changed (a client subscribes to a name once).
+  bool Subscribe(Client& client, PubSubKind kind, std::string_view name);
+  bool Unsubscribe(Client& client, PubSubKind kind, std::string_view name);
+  // Sends message to the subscribers of channel and of the patterns matching it, as PUBLISH
+  // does (commands and the engine's own events alike); returns how many deliveries it made (a
+  // client subscribed to the channel and to a matching pattern counts twice).
+  size_t Publish(std::string_view channel, std::string_view message);
+  // SPUBLISH: to the subscribers of a shard channel.
+  size_t PublishShard(std::string_view channel, std::string_view message);
+  const PubSubRegistry& pubsub() const { return pubsub_; }
+  // The running command wrote a push to its own client at output[from, end) (a Pub/Sub
+  // confirmation): it is sent even under CLIENT REPLY OFF or SKIP, as in Redis.
+  void KeepPush(Client& client, size_t from);
+
   // CLIENT PAUSE: until deadline_ms, commands of other clients (all, or only writes) wait.
   void Pause(int64_t deadline_ms, bool writes_only);
 
@@ -158,6 +174,8 @@ class Engine final : private store::KeyObserver {
   void BreakWatches(int db, std::string_view key);
   // Counts an error reply written at output[at...] in errorstats.
   void CountError(const std::string& output, size_t at);
+  // Appends a Pub/Sub message (a push under RESP3) to a subscriber's output and has it sent.
+  void SendMessage(Client& subscriber, std::span<const std::string_view> parts);
   void Postpone(Client& client, std::span<const std::string_view> args);
   // Serves clients blocked on keys that became ready, until no key is ready.
   void ServeReadyKeys();
@@ -187,6 +205,15 @@ class Engine final : private store::KeyObserver {
 
   absl::btree_map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t last_client_id_ = 0;
+
+  PubSubRegistry pubsub_;
+  // The client whose request the engine is running for its transport, and the client whose
+  // command is running (another one while a blocked command is served): output added to them
+  // goes out with the command's reply, not through OutputReady.
+  Client* executing_ = nullptr;
+  Client* running_ = nullptr;
+  // Pushes the running command wrote to its client, as [from, to) of its output.
+  std::vector<std::pair<size_t, size_t>> running_pushes_;
 
   BlockedKeys blocked_keys_;
   WatchedKeys watched_keys_;

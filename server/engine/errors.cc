@@ -73,4 +73,15 @@ std::string NoInputKeys(std::string_view command) {
   return absl::StrCat("ERR at least 1 input key is needed for '", CString(command), "' command");
 }
 
+std::string NotAllowedWhileSubscribed(std::string_view full_name) {
+  return absl::StrCat("ERR Can't execute '", store::AbslView(full_name),
+                      "': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are allowed "
+                      "in this context");
+}
+
+std::string PubSubSubcommandSyntax(std::string_view subcommand) {
+  return absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
+                      CString(subcommand, 128), "'. Try PUBSUB HELP.");
+}
+
 }  // namespace understudy::engine::errors

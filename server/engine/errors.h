@@ -229,4 +229,11 @@ inline constexpr std::string_view kBitFieldOverflowType = "ERR Invalid OVERFLOW 
 inline constexpr std::string_view kBitFieldReadOnly =
     "ERR BITFIELD_RO only supports the GET subcommand";
 
+// Pub/Sub.
+// "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are
+// allowed in this context", to a RESP2 client with subscriptions.
+std::string NotAllowedWhileSubscribed(std::string_view full_name);
+// "ERR unknown subcommand or wrong number of arguments for 'channels'. Try PUBSUB HELP."
+std::string PubSubSubcommandSyntax(std::string_view subcommand);
+
 }  // namespace understudy::engine::errors

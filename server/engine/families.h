@@ -17,6 +17,7 @@ CommandFamily SortedSetsFamily();
 CommandFamily TransactionsFamily();
 CommandFamily ConnectionFamily();
 CommandFamily ServerFamily();
+CommandFamily PubSubFamily();
 
 // Every family the engine registers.
 std::vector<CommandFamily> AllFamilies();

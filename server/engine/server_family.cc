@@ -620,6 +620,10 @@ void InfoStats(CommandContext& ctx, std::string& out) {
   InfoField(out, "total_commands_processed", ctx.engine.total_commands_processed());
   InfoField(out, "expired_keys", expired);
   InfoField(out, "evicted_keys", 0);
+  const PubSubRegistry& pubsub = ctx.engine.pubsub();
+  InfoField(out, "pubsub_channels", pubsub.names(PubSubKind::kChannel).size());
+  InfoField(out, "pubsub_patterns", pubsub.names(PubSubKind::kPattern).size());
+  InfoField(out, "pubsubshard_channels", pubsub.names(PubSubKind::kShardChannel).size());
   InfoField(out, "total_error_replies", ctx.engine.total_error_replies());
 }
 

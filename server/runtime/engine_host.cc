@@ -1,16 +1,39 @@
 #include "server/runtime/engine_host.h"
 
 #include <exception>
+#include <initializer_list>
+#include <optional>
 #include <string_view>
 #include <utility>
 
 #include "asio/post.hpp"
 #include "resp/reply_writer.h"
+#include "server/engine/arg_parser.h"
 
 namespace understudy::runtime {
 namespace {
 
 constexpr std::string_view kClosed = "ERR connection closed";
+
+bool IsSubscribeCommand(std::string_view name) {
+  for (std::string_view command :
+       {"subscribe", "unsubscribe", "psubscribe", "punsubscribe", "ssubscribe", "sunsubscribe"}) {
+    if (engine::EqualsIgnoreCase(name, command)) return true;
+  }
+  return false;
+}
+
+// Whether a reply starts with one of the words: how a Pub/Sub message or confirmation is told
+// from a reply under RESP2, where both are arrays.
+bool StartsWithWord(const resp::Reply& reply, std::initializer_list<std::string_view> words) {
+  if (reply.elements.empty() || reply.elements[0].type != resp::ReplyType::kBulkString) {
+    return false;
+  }
+  for (std::string_view word : words) {
+    if (reply.elements[0].str == word) return true;
+  }
+  return false;
+}
 
 }  // namespace
 
@@ -50,11 +73,11 @@ void EngineSession::RunQueued() {
     Request request = std::move(queue_[next++]);
     const std::vector<std::string_view> argv(request.args.begin(), request.args.end());
     const size_t before = client_->output.size();
-    awaiting_.push_back(std::move(request.done));
+    awaiting_.push_back({std::move(request.done), IsSubscribeCommand(argv[0])});
     host_.engine_->Execute(*client_, argv);
     // CLIENT REPLY OFF/SKIP and a blocked command write nothing; the first is answered now.
     if (client_->output.size() == before && !client_->is_blocked()) {
-      awaiting_.back()(resp::Reply::Nil());
+      awaiting_.back().done(resp::Reply::Nil());
       awaiting_.pop_back();
     }
     Deliver();
@@ -67,20 +90,39 @@ void EngineSession::Deliver() {
   std::string_view pending = client_->output;
   size_t used = 0;
   resp::ReplyParser parser;
+  // A subscribe request confirms each name apart; its reply is the last confirmation, handed
+  // over once its confirmations are all read (they are written together).
+  std::optional<resp::Reply> confirmation;
   while (used < pending.size() &&
          parser.Parse(pending.substr(used)) == resp::ReplyParser::Status::kReply) {
     used += parser.consumed();
     resp::Reply reply = parser.TakeReply();
     parser.Reset();
-    if (reply.type == resp::ReplyType::kPush) {
+    if (!awaiting_.empty() && awaiting_.front().subscribe &&
+        StartsWithWord(reply, {"subscribe", "unsubscribe", "psubscribe", "punsubscribe",
+                               "ssubscribe", "sunsubscribe"})) {
+      confirmation = std::move(reply);
+      continue;
+    }
+    if (confirmation) Answer(*std::exchange(confirmation, std::nullopt));
+    const bool resp2_message = client_->protocol == resp::Protocol::kResp2 &&
+                               client_->in_pubsub() && reply.type == resp::ReplyType::kArray &&
+                               StartsWithWord(reply, {"message", "pmessage", "smessage"});
+    if (reply.type == resp::ReplyType::kPush || resp2_message) {
       if (on_push_) on_push_(std::move(reply));
-    } else if (!awaiting_.empty()) {
-      ReplyCallback done = std::move(awaiting_.front());
-      awaiting_.erase(awaiting_.begin());
-      done(std::move(reply));
+    } else {
+      Answer(std::move(reply));
     }
   }
   client_->output.erase(0, used);
+  if (confirmation) Answer(*std::move(confirmation));
+}
+
+void EngineSession::Answer(resp::Reply reply) {
+  if (awaiting_.empty()) return;
+  ReplyCallback done = std::move(awaiting_.front().done);
+  awaiting_.erase(awaiting_.begin());
+  done(std::move(reply));
 }
 
 void EngineSession::OutputReady() {
@@ -109,7 +151,7 @@ void EngineSession::CloseNow() {
     host_.engine_->Unregister(*client_);
     client_ = nullptr;
   }
-  for (ReplyCallback& done : awaiting_) done(resp::Reply::Error(std::string(kClosed)));
+  for (Awaiting& waiting : awaiting_) waiting.done(resp::Reply::Error(std::string(kClosed)));
   for (Request& request : queue_) request.done(resp::Reply::Error(std::string(kClosed)));
   awaiting_.clear();
   queue_.clear();

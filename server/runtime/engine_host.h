@@ -58,7 +58,9 @@ class EngineSession : public engine::ClientTransport,
   // Engine-thread parts.
   void Open();
   void RunQueued();
-  // Hands every complete reply or push in the client's output to its receiver.
+  // Hands every complete reply or push in the client's output to its receiver. Pub/Sub messages
+  // go to on_push under RESP2 too; a (P|S)(UN)SUBSCRIBE request is answered with its last
+  // confirmation (the one with the final count), the others are dropped.
   void Deliver();
   void CloseNow();
 
@@ -67,8 +69,15 @@ class EngineSession : public engine::ClientTransport,
   CloseCallback on_close_;
   engine::Client* client_ = nullptr;  // engine-owned; null before Open and after close
   uint64_t id_ = 0;
-  std::vector<Request> queue_;           // not yet executed
-  std::vector<ReplyCallback> awaiting_;  // executed, reply not yet delivered, in order
+  std::vector<Request> queue_;  // not yet executed
+  struct Awaiting {
+    ReplyCallback done;
+    bool subscribe = false;  // a (P|S)(UN)SUBSCRIBE: answered by confirmations
+  };
+  // Answers the oldest request waiting for its reply.
+  void Answer(resp::Reply reply);
+
+  std::vector<Awaiting> awaiting_;  // executed, reply not yet delivered, in order
   bool closed_ = false;
 };
 

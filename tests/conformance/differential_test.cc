@@ -332,7 +332,7 @@ class Generator {
         {2, &Generator::ZCount},       {2, &Generator::ZRemRange},     {3, &Generator::ZPop},
         {1, &Generator::ZBlockingPop}, {1, &Generator::ZRandMember},   {1, &Generator::ZScan},
         {3, &Generator::ZAlgebra},
-        {6, &Generator::Bitmap}};
+        {6, &Generator::Bitmap},       {1, &Generator::PubSub}};
     int total = 0;
     for (const Choice& choice : kChoices) total += choice.weight;
     int pick = static_cast<int>(Below(total));
@@ -761,6 +761,28 @@ class Generator {
       out.push_back(Command({Name("ping")}));
     } else {
       out.push_back(Command({Name("ping"), Value()}));
+    }
+  }
+
+  // The stream's one connection never subscribes (its replies would change shape), so these
+  // see no subscribers: a publish reaches nobody, the introspection answers zeros.
+  void PubSub(std::vector<Step>& out) {
+    switch (Below(5)) {
+      case 0:
+        out.push_back(Command({Name("publish"), Key(), Value()}));
+        break;
+      case 1:
+        out.push_back(Command({Name("spublish"), Key(), Value()}));
+        break;
+      case 2:
+        out.push_back(Command({Name("pubsub"), Name("numsub"), Key(), Key()}));
+        break;
+      case 3:
+        out.push_back(Command({Name("pubsub"), Name("numpat")}));
+        break;
+      default:
+        out.push_back(Command({Name("pubsub"), Name(OneIn(2) ? "channels" : "shardchannels")}));
+        break;
     }
   }
 

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <chrono>
 #include <future>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -111,6 +112,75 @@ TEST(EngineHostTest, ShutdownClosesOpenSessions) {
     EXPECT_EQ(Text(a->Execute({"SET", "k", "v"})), "+OK");
   }
   EXPECT_EQ(closed.load(), 2);
+}
+
+// Collects the pushes of a session; they arrive on the engine's thread.
+class PushLog {
+ public:
+  EngineSession::PushCallback callback() {
+    return [this](resp::Reply reply) {
+      std::lock_guard lock(mutex_);
+      texts_.push_back(resp::ToString(reply));
+    };
+  }
+  std::vector<std::string> texts() {
+    std::lock_guard lock(mutex_);
+    return texts_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::string> texts_;
+};
+
+TEST(EngineHostTest, Resp2SubscriberGetsMessagesAsPushes) {
+  EngineHost host(engine::Config{});
+  PushLog log;
+  auto subscriber = host.Connect(log.callback());
+  EXPECT_EQ(Text(subscriber->Execute({"SUBSCRIBE", "a", "b"})), "[\"subscribe\", \"b\", :2]");
+  EXPECT_EQ(Text(subscriber->Execute({"PSUBSCRIBE", "c*"})), "[\"psubscribe\", \"c*\", :3]");
+  auto publisher = host.Connect();
+  EXPECT_EQ(Text(publisher->Execute({"PUBLISH", "a", "one"})), ":1");
+  EXPECT_EQ(Text(publisher->Execute({"PUBLISH", "cx", "two"})), ":1");
+  // The subscriber's next reply comes after the messages delivered before it.
+  EXPECT_EQ(Text(subscriber->Execute({"PING"})), "[\"pong\", \"\"]");
+  EXPECT_EQ(log.texts(), (std::vector<std::string>{"[\"message\", \"a\", \"one\"]",
+                                                   "[\"pmessage\", \"c*\", \"cx\", \"two\"]"}));
+  EXPECT_EQ(Text(subscriber->Execute({"UNSUBSCRIBE", "a", "b"})), "[\"unsubscribe\", \"b\", :1]");
+  EXPECT_EQ(Text(subscriber->Execute({"PUNSUBSCRIBE"})), "[\"punsubscribe\", \"c*\", :0]");
+  EXPECT_EQ(Text(subscriber->Execute({"PING"})), "+PONG");
+}
+
+TEST(EngineHostTest, Resp3SubscriberGetsPushesAndMaySendAnyCommand) {
+  EngineHost host(engine::Config{});
+  PushLog log;
+  auto subscriber = host.Connect(log.callback());
+  Await(subscriber->Execute({"HELLO", "3"}));
+  EXPECT_EQ(Text(subscriber->Execute({"SSUBSCRIBE", "s"})), ">[\"ssubscribe\", \"s\", :1]");
+  auto publisher = host.Connect();
+  EXPECT_EQ(Text(publisher->Execute({"SPUBLISH", "s", "m"})), ":1");
+  EXPECT_EQ(Text(subscriber->Execute({"SET", "k", "v"})), "+OK");
+  EXPECT_EQ(log.texts(), std::vector<std::string>{">[\"smessage\", \"s\", \"m\"]"});
+  subscriber->Close();
+  const auto give_up = std::chrono::steady_clock::now() + seconds(10);
+  while (Text(publisher->Execute({"SPUBLISH", "s", "m"})) != ":0" &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(Text(publisher->Execute({"PUBSUB", "SHARDNUMSUB", "s"})), "[\"s\", :0]");
+}
+
+TEST(EngineHostTest, APausedSubscribeIsAnsweredWhenItRuns) {
+  EngineHost host(engine::Config{});
+  auto admin = host.Connect();
+  EXPECT_EQ(Text(admin->Execute({"CLIENT", "PAUSE", "200"})), "+OK");
+  PushLog log;
+  auto subscriber = host.Connect(log.callback());
+  std::future<resp::Reply> subscribed = subscriber->Execute({"SUBSCRIBE", "a", "b"});
+  std::future<resp::Reply> pong = subscriber->Execute({"PING"});
+  EXPECT_EQ(Text(std::move(subscribed)), "[\"subscribe\", \"b\", :2]");
+  EXPECT_EQ(Text(std::move(pong)), "[\"pong\", \"\"]");
+  EXPECT_TRUE(log.texts().empty());
 }
 
 }  // namespace

@@ -137,6 +137,47 @@ TEST_F(LimitsTest, OutputAddedForAnotherClientIsChecked) {
   EXPECT_EQ(transport_.resumed, 0);
 }
 
+TEST_F(LimitsTest, ASlowSubscriberIsClosedByThePubSubLimit) {
+  ASSERT_EQ(Run(client_, {"CONFIG", "SET", "client-output-buffer-limit", "pubsub 1mb 0 0"}), "+OK");
+  FakeTransport subscriber_transport;
+  Client& subscriber = engine_.Register(&subscriber_transport);
+  ASSERT_EQ(Run(subscriber, {"SUBSCRIBE", "c"}), "[\"subscribe\", \"c\", :1]");
+  subscriber.output.clear();
+  const std::string message(100 * 1024, 'm');
+  // The socket takes nothing: each message adds to what is unsent, till the hard limit.
+  int delivered = 0;
+  while (!subscriber.closing && delivered < 20) {
+    ASSERT_EQ(Run(client_, {"PUBLISH", "c", message}), ":1");
+    ++delivered;
+  }
+  EXPECT_TRUE(subscriber.closing);
+  EXPECT_EQ(delivered, 11);  // 16 KB are not counted, as in Redis
+  EXPECT_EQ(subscriber_transport.close_requests, 1);
+  EXPECT_EQ(subscriber_transport.output_ready, delivered - 1);
+  EXPECT_TRUE(subscriber.output.empty());
+  // The normal class's limit (none by default) does not save it, nor apply to the publisher.
+  EXPECT_FALSE(client_.closing);
+  // Until its transport unregisters it, a closing subscriber still counts, as in Redis.
+  EXPECT_EQ(Run(client_, {"PUBLISH", "c", "late"}), ":1");
+  engine_.Unregister(subscriber);
+  EXPECT_EQ(Run(client_, {"PUBLISH", "c", "late"}), ":0");
+}
+
+TEST_F(LimitsTest, ASlowSubscriberIsClosedAfterThePubSubSoftLimitSeconds) {
+  // The default pubsub class: 32mb hard, 8mb soft for 60 s.
+  FakeTransport subscriber_transport;
+  Client& subscriber = engine_.Register(&subscriber_transport);
+  ASSERT_EQ(Run(subscriber, {"PSUBSCRIBE", "*"}), "[\"psubscribe\", \"*\", :1]");
+  subscriber_transport.pending = 9 << 20;
+  ASSERT_EQ(Run(client_, {"PUBLISH", "x", "m"}), ":1");
+  clock_.AdvanceMs(59'000);
+  executor_.RunDue();
+  EXPECT_FALSE(subscriber.closing);
+  clock_.AdvanceMs(2'000);
+  executor_.RunDue();
+  EXPECT_TRUE(subscriber.closing);
+}
+
 TEST_F(LimitsTest, ConfigSetHandsEncodingThresholdsToTheKeyspace) {
   ASSERT_EQ(Run(client_, {"CONFIG", "SET", "hash-max-ziplist-entries", "100",
                           "zset-max-listpack-value", "1kb", "list-max-ziplist-size", "-3"}),
