@@ -290,6 +290,22 @@ std::vector<Parameter> BuildParameters() {
   };
   table.push_back(protected_mode);
 
+  Parameter requirepass = Named("requirepass");
+  requirepass.set = [](Config& config, const Words& words) {
+    config.requirepass = words[0];
+    return absl::OkStatus();
+  };
+  requirepass.get = [](const Config& config) { return config.requirepass; };
+  table.push_back(requirepass);
+
+  Parameter aclfile = Named("aclfile", /*immutable=*/true);
+  aclfile.set = [](Config& config, const Words& words) {
+    config.aclfile = words[0];
+    return absl::OkStatus();
+  };
+  aclfile.get = [](const Config& config) { return config.aclfile; };
+  table.push_back(aclfile);
+
   table.push_back(Numeric(
       "client-query-buffer-limit", [](auto& c) -> auto& { return c.client_query_buffer_limit; },
       1 << 20, kInt64Max, Unit::kMemory));

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <exception>
+#include <fstream>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -17,7 +19,7 @@ namespace understudy::engine {
 std::vector<CommandFamily> AllFamilies() {
   return {StringFamily(),    BitmapsFamily(),    KeysFamily(),   ListsFamily(),
           HashesFamily(),    SetsFamily(),       SortedSetsFamily(), ConnectionFamily(),
-          ServerFamily()};
+          ServerFamily(),    AclFamily()};
 }
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }
@@ -36,6 +38,8 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
       blocked_keys_(config_.databases),
       start_time_ms_(clock.NowMs()) {
   for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
+  acl_ = std::make_unique<Acl>(commands_);
+  acl_->SetRequirePass(config_.requirepass);
   keyspace_.set_observer(this);
   keyspace_.encoding() = config_.encoding;
   ScheduleCron();
@@ -56,6 +60,8 @@ Client& Engine::Register(ClientTransport* transport, std::string addr, std::stri
   client->laddr = std::move(laddr);
   client->fd = fd;
   client->created_ms = client->last_interaction_ms = clock_.NowMs();
+  client->user = &acl_->default_user();
+  client->authenticated = client->user->nopass && client->user->enabled;
   ++total_connections_received_;
   Client& ref = *client;
   clients_.emplace(ref.id, std::move(client));
@@ -117,7 +123,7 @@ std::string Engine::ClientInfo(const Client& client,
       " multi-mem=0 rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
       " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
       " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
-      " user=default redir=-1 resp=", static_cast<int>(client.protocol));
+      " user=", client.user->name, " redir=-1 resp=", static_cast<int>(client.protocol));
 }
 
 bool Engine::EnforceOutputLimits(Client& client) {
@@ -150,10 +156,57 @@ bool Engine::EnforceOutputLimits(Client& client) {
 
 absl::Status Engine::SetConfig(std::span<const std::string_view> names_and_values) {
   const std::string loglevel = config_.loglevel;
+  const std::string requirepass = config_.requirepass;
   if (absl::Status status = config_.Set(names_and_values); !status.ok()) return status;
+  if (config_.requirepass != requirepass) acl_->SetRequirePass(config_.requirepass);
   keyspace_.encoding() = config_.encoding;
   if (config_.loglevel != loglevel) ApplyLogLevel(config_.loglevel);
   return absl::OkStatus();
+}
+
+absl::Status Engine::LoadAclFile() {
+  std::ifstream file(config_.aclfile);
+  if (!file) return absl::NotFoundError(absl::StrCat("cannot open the aclfile ", config_.aclfile));
+  std::stringstream text;
+  text << file.rdbuf();
+  if (absl::Status status = acl_->LoadFile(text.str()); !status.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(config_.aclfile, ": ", status.message()));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Engine::SetUser(std::string_view name, std::span<const std::string_view> rules) {
+  return acl_->SetUser(name, rules);
+}
+
+bool Engine::DeleteUser(std::string_view name, Client& current) {
+  const AclUser* user = acl_->Find(name);
+  if (user == nullptr) return false;
+  for (const auto& [id, client] : clients_) {
+    if (client->user != user) continue;
+    // Until the transport closes them they run as the default user, unauthenticated.
+    client->user = &acl_->default_user();
+    client->authenticated = false;
+    if (client.get() == &current) {
+      client->close_after_reply = true;  // after the reply to its ACL DELUSER
+    } else {
+      CloseClient(*client);
+    }
+  }
+  acl_->DeleteUser(name);
+  return true;
+}
+
+bool Engine::Authenticate(Client& client, std::string_view user, std::string_view password) {
+  if (!acl_->Authenticate(user, password)) return false;
+  client.user = acl_->Find(user);
+  client.authenticated = true;
+  return true;
+}
+
+bool Engine::AuthRequired(const Client& client) const {
+  const AclUser& default_user = acl_->default_user();
+  return (!default_user.nopass || !default_user.enabled) && !client.authenticated;
 }
 
 void Engine::Execute(Client& client, std::span<const std::string_view> args) {
@@ -173,8 +226,14 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
     if (!command->subcommands.empty() && args.size() >= 2) {
       command = command->FindSubcommand(args[1]);
     }
+    AclDenial denial = AclDenial::kNone;
     if (!ArityAccepts(command->spec->arity, args.size())) {
       reply.Error(errors::WrongArity(command->full_name));
+    } else if (AuthRequired(client) && !(command->spec->flags & kNoAuth)) {
+      reply.Error(errors::kNoAuth);
+    } else if (denial = acl_->Check(*client.user, *command, args); denial != AclDenial::kNone) {
+      reply.Error(denial == AclDenial::kCommand ? errors::NoPermCommand(command->full_name)
+                                                : std::string(errors::kNoPermKey));
     } else if (PauseApplies(*command)) {
       Postpone(client, args);
     } else {

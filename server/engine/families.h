@@ -16,6 +16,7 @@ CommandFamily SetsFamily();
 CommandFamily SortedSetsFamily();
 CommandFamily ConnectionFamily();
 CommandFamily ServerFamily();
+CommandFamily AclFamily();
 
 // Every family the engine registers.
 std::vector<CommandFamily> AllFamilies();
