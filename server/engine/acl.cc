@@ -6,6 +6,7 @@
 #include <cstring>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -493,6 +494,7 @@ std::string Acl::Describe(const AclUser& user) const {
 
 absl::Status Acl::LoadFile(std::string_view text) {
   Acl loaded(commands_);
+  absl::flat_hash_set<std::string> seen;
   int line_number = 0;
   for (absl::string_view line : absl::StrSplit(store::AbslView(text), '\n')) {
     ++line_number;
@@ -506,10 +508,13 @@ absl::Status Acl::LoadFile(std::string_view text) {
       return absl::InvalidArgumentError(
           absl::StrCat("line ", line_number, ": should start with user keyword"));
     }
-    // A user the file names starts from nothing, the default user included.
+    // A user the file names starts from nothing, the default user included; one line each.
+    if (!seen.insert(std::string(words[1])).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", line_number, ": duplicate user '", store::AbslView(words[1]), "'"));
+    }
     if (words[1] == kDefaultUser) {
-      absl::Status reset = loaded.SetUser(kDefaultUser, std::vector<std::string_view>{"reset"});
-      if (!reset.ok()) return reset;
+      loaded.users_.find(kDefaultUser)->second = loaded.NewUser(kDefaultUser);
     }
     if (absl::Status status =
             loaded.SetUser(words[1], std::span<const std::string_view>(words).subspan(2));

@@ -153,10 +153,11 @@ TEST_F(AclTest, LoadsAnAclFile) {
                             "user alice on >secret ~app:* +@read\n")
                   .ok());
   EXPECT_TRUE(acl_.Authenticate("alice", "secret"));
+  EXPECT_EQ(acl_.Describe(acl_.default_user()), "on nopass ~* &* +@all");
   EXPECT_EQ(Check("alice", {"get", "app:1"}), AclDenial::kNone);
   EXPECT_EQ(Check("alice", {"set", "app:1", "v"}), AclDenial::kCommand);
-  const absl::Status bad = acl_.LoadFile("user bob on +nosuch\n");
-  EXPECT_FALSE(bad.ok());
+  EXPECT_FALSE(acl_.LoadFile("user bob on +nosuch\n").ok());
+  EXPECT_FALSE(acl_.LoadFile("user bob on\nuser bob off\n").ok());
   EXPECT_NE(acl_.Find("alice"), nullptr);  // a failed load changes nothing
 }
 
