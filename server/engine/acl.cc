@@ -492,10 +492,16 @@ std::string Acl::Describe(const AclUser& user) const {
   return text;
 }
 
-absl::Status Acl::LoadFile(std::string_view text) {
+absl::Status Acl::LoadFile(std::string_view path, std::string_view text) {
   Acl loaded(commands_);
   absl::flat_hash_set<std::string> seen;
   int line_number = 0;
+  const auto refuse = [](std::string message) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        message,
+        " WARNING: ACL errors detected, no change to the previously active ACL rules was "
+        "performed"));
+  };
   for (absl::string_view line : absl::StrSplit(store::AbslView(text), '\n')) {
     ++line_number;
     line = absl::StripAsciiWhitespace(line);
@@ -505,25 +511,39 @@ absl::Status Acl::LoadFile(std::string_view text) {
       words.emplace_back(word.data(), word.size());
     }
     if (words[0] != "user" || words.size() < 2) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("line ", line_number, ": should start with user keyword"));
+      return refuse(absl::StrCat(store::AbslView(path), ":", line_number,
+                                 " should start with user keyword followed by the username."));
     }
     // A user the file names starts from nothing, the default user included; one line each.
     if (!seen.insert(std::string(words[1])).second) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("line ", line_number, ": duplicate user '", store::AbslView(words[1]), "'"));
+      return refuse(absl::StrCat("WARNING: Duplicate user '", store::AbslView(words[1]),
+                                 "' found on line ", line_number, "."));
     }
-    if (words[1] == kDefaultUser) {
-      loaded.users_.find(kDefaultUser)->second = loaded.NewUser(kDefaultUser);
+    AclUser user = loaded.NewUser(words[1]);
+    for (std::string_view rule : std::span<const std::string_view>(words).subspan(2)) {
+      if (absl::Status status = loaded.ApplyRule(user, rule); !status.ok()) {
+        return refuse(absl::StrCat(store::AbslView(path), ":", line_number,
+                                   ": Error in applying operation '", store::AbslView(rule),
+                                   "': ", status.message(), "."));
+      }
     }
-    if (absl::Status status =
-            loaded.SetUser(words[1], std::span<const std::string_view>(words).subspan(2));
-        !status.ok()) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", line_number, ": ", status.message()));
-    }
+    loaded.users_.insert_or_assign(std::string(words[1]), std::move(user));
   }
+  // The default user keeps its address: clients point to it.
+  auto default_node = users_.extract(users_.find(kDefaultUser));
+  auto fresh_default = loaded.users_.find(kDefaultUser);
+  default_node.mapped() = std::move(fresh_default->second);
+  loaded.users_.erase(fresh_default);
   users_ = std::move(loaded.users_);
+  users_.insert(std::move(default_node));
   return absl::OkStatus();
+}
+
+std::string Acl::SaveFile() const {
+  std::string text;
+  for (const auto& [name, user] : users_)
+    absl::StrAppend(&text, "user ", name, " ", Describe(user), "\n");
+  return text;
 }
 
 }  // namespace understudy::engine

@@ -91,9 +91,12 @@ class Acl {
   static std::span<const std::string_view> CategoryNames();
   static uint32_t CategoryFlag(std::string_view name);
 
-  // Loads users from aclfile text ("user <name> <rule> ..." lines); all or nothing. The message
-  // of a failure names the line.
-  absl::Status LoadFile(std::string_view text);
+  // Replaces the users with those of aclfile text ("user <name> <rule> ..." lines), all or
+  // nothing; the message of a failure is Redis's (without "ERR "), naming path and line. Users
+  // other than default are new objects: their clients must be closed first.
+  absl::Status LoadFile(std::string_view path, std::string_view text);
+  // The users as aclfile text, in name order.
+  std::string SaveFile() const;
 
  private:
   // Applies one rule to a user being edited; the error is the reason alone.

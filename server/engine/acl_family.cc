@@ -1,4 +1,5 @@
-// ACL commands: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, DRYRUN, GENPASS, HELP.
+// ACL commands: SETUSER, GETUSER, DELUSER, LIST, USERS, WHOAMI, CAT, DRYRUN, GENPASS, LOAD, SAVE,
+// HELP.
 #include <cstdint>
 #include <random>
 #include <span>
@@ -13,6 +14,7 @@
 #include "server/engine/engine.h"
 #include "server/engine/errors.h"
 #include "server/engine/families.h"
+#include "spdlog/spdlog.h"
 #include "store/numbers.h"
 
 namespace understudy::engine {
@@ -126,6 +128,24 @@ void CmdAclDryRun(CommandContext& ctx) {
     case AclDenial::kKey:
       return ctx.reply.Bulk(errors::DryRunNoPermKey(denied_key));
   }
+}
+
+// ACL LOAD
+void CmdAclLoad(CommandContext& ctx) {
+  if (ctx.engine.config().aclfile.empty()) return ctx.reply.Error(errors::kNoAclFile);
+  absl::Status status = ctx.engine.LoadAclFile(&ctx.client);
+  if (!status.ok()) return ctx.reply.Error(absl::StrCat("ERR ", status.message()));
+  ctx.reply.Ok();
+}
+
+// ACL SAVE
+void CmdAclSave(CommandContext& ctx) {
+  if (ctx.engine.config().aclfile.empty()) return ctx.reply.Error(errors::kNoAclFile);
+  if (absl::Status status = ctx.engine.SaveAclFile(); !status.ok()) {
+    spdlog::warn("ACL SAVE failed: {}", std::string(status.message()));
+    return ctx.reply.Error(errors::kAclSaveFailed);
+  }
+  ctx.reply.Ok();
 }
 
 // ACL GENPASS [bits]
@@ -251,6 +271,20 @@ const CommandSpec kAclSubcommands[] = {
      .keys = kNoKeys,
      .handler = CmdAclList,
      .doc = {"List the current ACL rules in ACL config file format", "6.0.0", kUsersComplexity}},
+    {.name = "load",
+     .arity = 2,
+     .flags = kAclAdminFlags,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdAclLoad,
+     .doc = {"Reload the ACLs from the configured ACL file", "6.0.0", kUsersComplexity}},
+    {.name = "save",
+     .arity = 2,
+     .flags = kAclAdminFlags,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdAclSave,
+     .doc = {"Save the current ACL rules in the configured ACL file", "6.0.0", kUsersComplexity}},
     {.name = "setuser",
      .arity = -3,
      .flags = kAclAdminFlags,

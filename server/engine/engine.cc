@@ -3,6 +3,9 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <exception>
 #include <fstream>
 #include <sstream>
@@ -17,9 +20,8 @@
 namespace understudy::engine {
 
 std::vector<CommandFamily> AllFamilies() {
-  return {StringFamily(),    BitmapsFamily(),    KeysFamily(),   ListsFamily(),
-          HashesFamily(),    SetsFamily(),       SortedSetsFamily(), ConnectionFamily(),
-          ServerFamily(),    AclFamily()};
+  return {StringFamily(), BitmapsFamily(),    KeysFamily(),       ListsFamily(),  HashesFamily(),
+          SetsFamily(),   SortedSetsFamily(), ConnectionFamily(), ServerFamily(), AclFamily()};
 }
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }
@@ -164,13 +166,45 @@ absl::Status Engine::SetConfig(std::span<const std::string_view> names_and_value
   return absl::OkStatus();
 }
 
-absl::Status Engine::LoadAclFile() {
+absl::Status Engine::LoadAclFile(Client* current) {
   std::ifstream file(config_.aclfile);
-  if (!file) return absl::NotFoundError(absl::StrCat("cannot open the aclfile ", config_.aclfile));
+  if (!file) {
+    return absl::NotFoundError(absl::StrCat("Error loading ACLs, opening file '", config_.aclfile,
+                                            "': ", std::strerror(errno)));
+  }
   std::stringstream text;
   text << file.rdbuf();
-  if (absl::Status status = acl_->LoadFile(text.str()); !status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(config_.aclfile, ": ", status.message()));
+  std::vector<Client*> of_other_users;
+  for (const auto& [id, client] : clients_) {
+    if (client->user != &acl_->default_user()) of_other_users.push_back(client.get());
+  }
+  if (absl::Status status = acl_->LoadFile(config_.aclfile, text.str()); !status.ok()) {
+    return status;
+  }
+  // As Redis: the users other than default are new, and their clients are closed.
+  for (Client* client : of_other_users) {
+    client->user = &acl_->default_user();
+    client->authenticated = false;
+    if (client == current) {
+      client->close_after_reply = true;
+    } else {
+      CloseClient(*client);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Engine::SaveAclFile() const {
+  const std::string temporary = config_.aclfile + ".tmp";
+  {
+    std::ofstream file(temporary, std::ios::trunc);
+    file << acl_->SaveFile();
+    file.flush();
+    if (!file) return absl::InternalError(absl::StrCat("cannot write ", temporary));
+  }
+  if (std::rename(temporary.c_str(), config_.aclfile.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("cannot rename ", temporary, " to ", config_.aclfile,
+                                            ": ", std::strerror(errno)));
   }
   return absl::OkStatus();
 }

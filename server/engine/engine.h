@@ -97,9 +97,13 @@ class Engine final : private store::KeyObserver {
   // Users and permissions. Changing or deleting users goes through the methods below, which
   // keep the clients' users valid.
   const Acl& acl() const { return *acl_; }
-  // Replaces the users with those of config().aclfile; before any client registers. On failure
-  // (no such file, a bad line) the users stay as they were.
-  absl::Status LoadAclFile();
+  // Replaces the users with those of config().aclfile (at start, and ACL LOAD). On failure (no
+  // such file, a bad line) the users stay as they were and the message is Redis's, without
+  // "ERR ". On success the clients of users other than default are closed (`current`, the one
+  // asking, after its reply).
+  absl::Status LoadAclFile(Client* current = nullptr);
+  // ACL SAVE: writes the users to config().aclfile, replacing it whole.
+  absl::Status SaveAclFile() const;
   // ACL SETUSER: see Acl::SetUser.
   absl::Status SetUser(std::string_view name, std::span<const std::string_view> rules);
   // ACL DELUSER: deletes the user and closes the clients running as it (`current`, the one

@@ -230,6 +230,13 @@ inline constexpr std::string_view kGenPassBits =
     "number up to 4096";
 // "ERR unknown subcommand or wrong number of arguments for 'CAT'. Try ACL HELP."
 std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view parent);
+inline constexpr std::string_view kNoAclFile =
+    "ERR This Redis instance is not configured to use an ACL file. You may want to specify users "
+    "via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis "
+    "configuration file set) in order to store users in the Redis configuration.";
+inline constexpr std::string_view kAclSaveFailed =
+    "ERR There was an error trying to save the ACLs. Please check the server logs for more "
+    "information";
 // "NOPERM this user has no permissions to run the 'config|set' command"
 std::string NoPermCommand(std::string_view full_name);
 // ACL DRYRUN's answers (no prefix: a status, not an error).

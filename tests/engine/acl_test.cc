@@ -148,7 +148,8 @@ TEST_F(AclTest, ResetStartsOver) {
 }
 
 TEST_F(AclTest, LoadsAnAclFile) {
-  ASSERT_TRUE(acl_.LoadFile("user default on nopass ~* &* +@all\n"
+  ASSERT_TRUE(acl_.LoadFile("users.acl",
+                            "user default on nopass ~* &* +@all\n"
                             "\n"
                             "user alice on >secret ~app:* +@read\n")
                   .ok());
@@ -156,9 +157,15 @@ TEST_F(AclTest, LoadsAnAclFile) {
   EXPECT_EQ(acl_.Describe(acl_.default_user()), "on nopass ~* &* +@all");
   EXPECT_EQ(Check("alice", {"get", "app:1"}), AclDenial::kNone);
   EXPECT_EQ(Check("alice", {"set", "app:1", "v"}), AclDenial::kCommand);
-  EXPECT_FALSE(acl_.LoadFile("user bob on +nosuch\n").ok());
-  EXPECT_FALSE(acl_.LoadFile("user bob on\nuser bob off\n").ok());
+  EXPECT_EQ(acl_.LoadFile("users.acl", "user bob on +nosuch\n").message(),
+            "users.acl:1: Error in applying operation '+nosuch': Unknown command or category name "
+            "in ACL. WARNING: ACL errors detected, no change to the previously active ACL rules "
+            "was performed");
+  EXPECT_FALSE(acl_.LoadFile("users.acl", "user bob on\nuser bob off\n").ok());
   EXPECT_NE(acl_.Find("alice"), nullptr);  // a failed load changes nothing
+  EXPECT_EQ(acl_.SaveFile(),
+            "user alice on #" + Sha256Hex("secret") +
+                " ~app:* resetchannels -@all +@read\nuser default on nopass ~* &* +@all\n");
 }
 
 // The engine's one check before every command: authentication, then the user's rules.
