@@ -3,8 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <climits>
-#include <cstring>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -12,7 +14,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "server/engine/arg_parser.h"
-#include "server/engine/errors.h"
 #include "server/engine/glob.h"
 #include "store/value.h"
 
