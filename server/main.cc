@@ -44,6 +44,13 @@ int main(int argc, char** argv) {
   understudy::store::SystemClock clock;
   understudy::runtime::AsioExecutor executor(io);
   understudy::engine::Engine engine(clock, *config, executor);
+  if (!config->aclfile.empty()) {
+    if (absl::Status status = engine.LoadAclFile(); !status.ok()) {
+      spdlog::critical("Aborting the start because of ACL errors: {}",
+                       std::string(status.message()));
+      return 1;
+    }
+  }
   understudy::server::Server server(io, engine);
   if (absl::Status status = server.Listen(); !status.ok()) {
     spdlog::critical("{}", std::string(status.message()));

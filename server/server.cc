@@ -68,7 +68,7 @@ void Server::Accept(asio::ip::tcp::acceptor& acceptor) {
         } else if (static_cast<int64_t>(connections_.size()) >= engine_.config().maxclients) {
           Refuse(socket, engine::errors::kMaxClientsReached);
         } else if (std::error_code peer_error;
-                   engine_.config().protected_mode &&
+                   engine_.config().protected_mode && engine_.acl().default_user().nopass &&
                    !IsLoopback(socket.remote_endpoint(peer_error).address())) {
           Refuse(socket, engine::errors::kProtectedModeDenied);
         } else {

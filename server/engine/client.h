@@ -64,6 +64,8 @@ struct BlockedCommand {
 
 // One client of the engine, socket or in-process alike. The engine owns it (see
 // Engine::Register); commands read and change it through CommandContext::client.
+struct AclUser;
+
 struct Client {
   uint64_t id = 0;
   int db = 0;
@@ -75,6 +77,10 @@ struct Client {
   int64_t created_ms = 0;
   int64_t last_interaction_ms = 0;    // last request, read or write: the idle timeout's clock
   std::string last_command = "NULL";  // CLIENT LIST's cmd field: "client|list"
+  // The ACL user the client runs as (never null; see Engine::Register), and whether it has
+  // authenticated: a client that connects while the default user needs no password has.
+  const AclUser* user = nullptr;
+  bool authenticated = false;
 
   // Replies and pushes not yet taken by the transport.
   std::string output;

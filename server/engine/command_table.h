@@ -1,6 +1,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -41,6 +42,19 @@ class CommandTable {
   std::vector<std::unique_ptr<RegisteredCommand>> commands_;
   store::StringMap<const RegisteredCommand*> by_name_;
 };
+
+// A key of a request and the flags of its key specification ("RW access update").
+struct RequestKey {
+  std::string_view key;
+  std::string_view flags;
+};
+
+// The keys of a request (args[0] is the command name) as the command's key positions say, each
+// with the flags of the specification it falls under: what COMMAND GETKEYS answers and what ACL
+// key patterns are checked against. Empty for a command without keys; nullopt when a key count
+// (numkeys) is not a number of keys the request holds.
+std::optional<std::vector<RequestKey>> RequestKeys(const KeyPositions& keys,
+                                                   std::span<const std::string_view> args);
 
 // Whether argc satisfies an arity in Redis's convention.
 inline bool ArityAccepts(int arity, size_t argc) {

@@ -301,6 +301,21 @@ std::vector<Parameter> BuildParameters() {
   };
   debug_command.get = [](const Config& config) { return config.enable_debug_command; };
   table.push_back(debug_command);
+  Parameter requirepass = Named("requirepass");
+  requirepass.set = [](Config& config, const Words& words) {
+    config.requirepass = words[0];
+    return absl::OkStatus();
+  };
+  requirepass.get = [](const Config& config) { return config.requirepass; };
+  table.push_back(requirepass);
+
+  Parameter aclfile = Named("aclfile", /*immutable=*/true);
+  aclfile.set = [](Config& config, const Words& words) {
+    config.aclfile = words[0];
+    return absl::OkStatus();
+  };
+  aclfile.get = [](const Config& config) { return config.aclfile; };
+  table.push_back(aclfile);
 
   table.push_back(Numeric(
       "client-query-buffer-limit", [](auto& c) -> auto& { return c.client_query_buffer_limit; },

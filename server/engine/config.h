@@ -36,11 +36,15 @@ struct Config {
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t maxclients = 10000;
   int64_t timeout = 0;  // seconds a client may stay idle; 0: for ever
-  // Without a password (understudy has none yet) only loopback clients are served.
+  // While the default user needs no password, only loopback clients are served.
   bool protected_mode = true;
   // Who may run DEBUG (and so move the clock of tests with DEBUG ADVANCE-CLOCK): "no", "yes",
   // or "local" (clients on a loopback address, and in-process ones). Fixed at start, as Redis.
   std::string enable_debug_command = "no";
+  // The default user's password; empty: none (nopass).
+  std::string requirepass;
+  // Users loaded at start, in Redis's aclfile format; requirepass is then not applied.
+  std::string aclfile;
   // A client whose unparsed input passes this is closed.
   int64_t client_query_buffer_limit = 1LL << 30;
   std::array<OutputBufferLimit, 3> client_output_buffer_limit = {{

@@ -1,4 +1,4 @@
-// Connection commands: PING, ECHO, QUIT, SELECT, HELLO, CLIENT.
+// Connection commands: PING, ECHO, QUIT, SELECT, AUTH, HELLO, CLIENT.
 #include <algorithm>
 #include <cstdint>
 #include <limits>
@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/engine/acl.h"
 #include "server/engine/arg_parser.h"
 #include "server/engine/client.h"
 #include "server/engine/command.h"
@@ -54,6 +55,23 @@ void CmdSelect(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// AUTH [username] password
+void CmdAuth(CommandContext& ctx) {
+  if (ctx.args.size() > 3) return ctx.reply.Error(errors::kSyntax);
+  std::string_view user = Acl::kDefaultUser;
+  if (ctx.args.size() == 2) {
+    if (ctx.engine.acl().default_user().nopass) {
+      return ctx.reply.Error(errors::kAuthWithoutPassword);
+    }
+  } else {
+    user = ctx.args[1];
+  }
+  if (!ctx.engine.Authenticate(ctx.client, user, ctx.args.back())) {
+    return ctx.reply.Error(errors::kWrongPass);
+  }
+  ctx.reply.Ok();
+}
+
 // Client names are one printable word.
 bool ValidClientName(std::string_view name) {
   for (char c : name) {
@@ -72,12 +90,14 @@ void CmdHello(CommandContext& ctx) {
     }
     if (version < 2 || version > 3) return ctx.reply.Error(errors::kNoProto);
   }
-  std::string_view username, name;
-  bool set_name = false;
+  std::string_view username, password, name;
+  bool authenticate = false, set_name = false;
   for (size_t i = next; i < ctx.args.size(); ++i) {
     const size_t more = ctx.args.size() - 1 - i;
     if (EqualsIgnoreCase(ctx.args[i], "auth") && more >= 2) {
+      authenticate = true;
       username = ctx.args[i + 1];
+      password = ctx.args[i + 2];
       i += 2;
     } else if (EqualsIgnoreCase(ctx.args[i], "setname") && more >= 1) {
       name = ctx.args[++i];
@@ -86,10 +106,10 @@ void CmdHello(CommandContext& ctx) {
       return ctx.reply.Error(errors::HelloSyntax(ctx.args[i]));
     }
   }
-  // Without ACLs only the default user exists, and it takes any password.
-  if (!username.empty() && username != "default") {
+  if (authenticate && !ctx.engine.Authenticate(ctx.client, username, password)) {
     return ctx.reply.Error(errors::kWrongPass);
   }
+  if (ctx.engine.AuthRequired(ctx.client)) return ctx.reply.Error(errors::kHelloNoAuth);
   if (set_name) {
     if (!ValidClientName(name)) return ctx.reply.Error(errors::kBadClientName);
     ctx.client.name = name;
@@ -177,6 +197,7 @@ void CmdClientKill(CommandContext& ctx) {
     if (ctx.args.size() % 2 != 0) return ctx.reply.Error(errors::kSyntax);
     std::optional<uint64_t> id;
     std::optional<std::string_view> type, addr, laddr;
+    const AclUser* user = nullptr;
     bool skip_me = true;
     for (size_t i = 2; i + 1 < ctx.args.size(); i += 2) {
       const std::string_view option = ctx.args[i], value = ctx.args[i + 1];
@@ -190,7 +211,8 @@ void CmdClientKill(CommandContext& ctx) {
         if (!ValidClientType(value)) return ctx.reply.Error(errors::UnknownClientType(value));
         type = value;
       } else if (EqualsIgnoreCase(option, "user")) {
-        if (value != "default") return ctx.reply.Error(errors::NoSuchUser(value));
+        user = ctx.engine.acl().Find(value);
+        if (user == nullptr) return ctx.reply.Error(errors::NoSuchUser(value));
       } else if (EqualsIgnoreCase(option, "addr")) {
         addr = value;
       } else if (EqualsIgnoreCase(option, "laddr")) {
@@ -212,6 +234,7 @@ void CmdClientKill(CommandContext& ctx) {
       if (type && !ClientHasType(*client, *type)) continue;
       if (addr && client->addr != *addr) continue;
       if (laddr && client->laddr != *laddr) continue;
+      if (user != nullptr && client->user != user) continue;
       if (skip_me && client.get() == &ctx.client) continue;
       victims.push_back(client.get());
     }
@@ -534,6 +557,16 @@ const CommandSpec kCommands[] = {
      .handler = CmdSelect,
      .doc = {"Change the selected database for the current connection", "1.0.0", "O(1)"},
      .args = "index:integer"},
+    {.name = "auth",
+     .arity = -2,
+     .flags = kHandshake,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdAuth,
+     .doc = {"Authenticate to the server", "1.0.0",
+             "O(N) where N is the number of passwords defined for the user"},
+     .args = "[username@6.0.0] password",
+     .history = {{"6.0.0", "Added ACL style (username and password)."}}},
     {.name = "hello",
      .arity = -1,
      .flags = kHandshake,

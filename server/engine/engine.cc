@@ -3,7 +3,12 @@
 #include <malloc.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
 #include <exception>
+#include <fstream>
+#include <sstream>
 #include <utility>
 #include <vector>
 
@@ -19,7 +24,7 @@ std::vector<CommandFamily> AllFamilies() {
   return {StringFamily(),     BitmapsFamily(),      KeysFamily(),
           ListsFamily(),      HashesFamily(),       SetsFamily(),
           SortedSetsFamily(), TransactionsFamily(), PubSubFamily(),
-          ConnectionFamily(), ServerFamily()};
+          ConnectionFamily(), ServerFamily(),       AclFamily()};
 }
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }
@@ -40,6 +45,8 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
       watched_keys_(config_.databases),
       start_time_ms_(clock.NowMs()) {
   for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
+  acl_ = std::make_unique<Acl>(commands_);
+  acl_->SetRequirePass(config_.requirepass);
   keyspace_.set_observer(this);
   keyspace_.encoding() = config_.encoding;
   ScheduleCron();
@@ -60,6 +67,8 @@ Client& Engine::Register(ClientTransport* transport, std::string addr, std::stri
   client->laddr = std::move(laddr);
   client->fd = fd;
   client->created_ms = client->last_interaction_ms = clock_.NowMs();
+  client->user = &acl_->default_user();
+  client->authenticated = client->user->nopass && client->user->enabled;
   ++total_connections_received_;
   Client& ref = *client;
   clients_.emplace(ref.id, std::move(client));
@@ -135,7 +144,7 @@ std::string Engine::ClientInfo(const Client& client,
       " rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
       " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
       " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
-      " user=default redir=-1 resp=", static_cast<int>(client.protocol));
+      " user=", client.user->name, " redir=-1 resp=", static_cast<int>(client.protocol));
 }
 
 bool Engine::EnforceOutputLimits(Client& client) {
@@ -169,7 +178,9 @@ bool Engine::EnforceOutputLimits(Client& client) {
 
 absl::Status Engine::SetConfig(std::span<const std::string_view> names_and_values) {
   const std::string loglevel = config_.loglevel;
+  const std::string requirepass = config_.requirepass;
   if (absl::Status status = config_.Set(names_and_values); !status.ok()) return status;
+  if (config_.requirepass != requirepass) acl_->SetRequirePass(config_.requirepass);
   keyspace_.encoding() = config_.encoding;
   if (config_.loglevel != loglevel) ApplyLogLevel(config_.loglevel);
   return absl::OkStatus();
@@ -183,6 +194,83 @@ bool AllowedWhileSubscribed(const RegisteredCommand& command) {
     if (command.full_name == allowed) return true;
   }
   return false;
+}
+
+absl::Status Engine::LoadAclFile(Client* current) {
+  std::ifstream file(config_.aclfile);
+  if (!file) {
+    return absl::NotFoundError(absl::StrCat("Error loading ACLs, opening file '", config_.aclfile,
+                                            "': ", std::strerror(errno)));
+  }
+  std::stringstream text;
+  text << file.rdbuf();
+  std::vector<Client*> of_other_users;
+  for (const auto& [id, client] : clients_) {
+    if (client->user != &acl_->default_user()) of_other_users.push_back(client.get());
+  }
+  if (absl::Status status = acl_->LoadFile(config_.aclfile, text.str()); !status.ok()) {
+    return status;
+  }
+  // As Redis: the users other than default are new, and their clients are closed.
+  for (Client* client : of_other_users) {
+    client->user = &acl_->default_user();
+    client->authenticated = false;
+    if (client == current) {
+      client->close_after_reply = true;
+    } else {
+      CloseClient(*client);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Engine::SaveAclFile() const {
+  const std::string temporary = config_.aclfile + ".tmp";
+  {
+    std::ofstream file(temporary, std::ios::trunc);
+    file << acl_->SaveFile();
+    file.flush();
+    if (!file) return absl::InternalError(absl::StrCat("cannot write ", temporary));
+  }
+  if (std::rename(temporary.c_str(), config_.aclfile.c_str()) != 0) {
+    return absl::InternalError(absl::StrCat("cannot rename ", temporary, " to ", config_.aclfile,
+                                            ": ", std::strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status Engine::SetUser(std::string_view name, std::span<const std::string_view> rules) {
+  return acl_->SetUser(name, rules);
+}
+
+bool Engine::DeleteUser(std::string_view name, Client& current) {
+  const AclUser* user = acl_->Find(name);
+  if (user == nullptr) return false;
+  for (const auto& [id, client] : clients_) {
+    if (client->user != user) continue;
+    // Until the transport closes them they run as the default user, unauthenticated.
+    client->user = &acl_->default_user();
+    client->authenticated = false;
+    if (client.get() == &current) {
+      client->close_after_reply = true;  // after the reply to its ACL DELUSER
+    } else {
+      CloseClient(*client);
+    }
+  }
+  acl_->DeleteUser(name);
+  return true;
+}
+
+bool Engine::Authenticate(Client& client, std::string_view user, std::string_view password) {
+  if (!acl_->Authenticate(user, password)) return false;
+  client.user = acl_->Find(user);
+  client.authenticated = true;
+  return true;
+}
+
+bool Engine::AuthRequired(const Client& client) const {
+  const AclUser& default_user = acl_->default_user();
+  return (!default_user.nopass || !default_user.enabled) && !client.authenticated;
 }
 
 void Engine::Execute(Client& client, std::span<const std::string_view> args) {
@@ -221,8 +309,14 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
     if (!command->subcommands.empty() && args.size() >= 2) {
       command = command->FindSubcommand(args[1]);
     }
+    AclDenial denial = AclDenial::kNone;
     if (!ArityAccepts(command->spec->arity, args.size())) {
       refuse(errors::WrongArity(command->full_name));
+    } else if (AuthRequired(client) && !(command->spec->flags & kNoAuth)) {
+      refuse(errors::kNoAuth);
+    } else if (denial = acl_->Check(*client.user, *command, args); denial != AclDenial::kNone) {
+      refuse(denial == AclDenial::kCommand ? errors::NoPermCommand(command->full_name)
+                                           : std::string(errors::kNoPermKey));
     } else if (client.in_pubsub() && client.protocol == resp::Protocol::kResp2 &&
                !AllowedWhileSubscribed(*command)) {
       refuse(errors::NotAllowedWhileSubscribed(command->full_name));

@@ -11,6 +11,7 @@
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
+#include "server/engine/acl.h"
 #include "server/engine/blocking.h"
 #include "server/engine/client.h"
 #include "server/engine/command_table.h"
@@ -127,6 +128,27 @@ class Engine final : private store::KeyObserver {
   void UnwatchAll(Client& client);
   void Unpause();
 
+  // Users and permissions. Changing or deleting users goes through the methods below, which
+  // keep the clients' users valid.
+  const Acl& acl() const { return *acl_; }
+  // Replaces the users with those of config().aclfile (at start, and ACL LOAD). On failure (no
+  // such file, a bad line) the users stay as they were and the message is Redis's, without
+  // "ERR ". On success the clients of users other than default are closed (`current`, the one
+  // asking, after its reply).
+  absl::Status LoadAclFile(Client* current = nullptr);
+  // ACL SAVE: writes the users to config().aclfile, replacing it whole.
+  absl::Status SaveAclFile() const;
+  // ACL SETUSER: see Acl::SetUser.
+  absl::Status SetUser(std::string_view name, std::span<const std::string_view> rules);
+  // ACL DELUSER: deletes the user and closes the clients running as it (`current`, the one
+  // asking, after its reply). False if there is no such user.
+  bool DeleteUser(std::string_view name, Client& current);
+  // AUTH / HELLO AUTH: on success the client runs as the user from now on.
+  bool Authenticate(Client& client, std::string_view user, std::string_view password);
+  // Whether the client must authenticate before running commands other than AUTH and friends:
+  // the default user needs a password (or is off) and the client has not authenticated.
+  bool AuthRequired(const Client& client) const;
+
   store::Keyspace& keyspace() { return keyspace_; }
   // The command clock: frozen while a command runs.
   const store::Clock& clock() const { return clock_; }
@@ -202,6 +224,7 @@ class Engine final : private store::KeyObserver {
   Executor& executor_;
   store::Keyspace keyspace_;
   CommandTable commands_;
+  std::unique_ptr<Acl> acl_;  // built once the command table is complete
 
   absl::btree_map<uint64_t, std::unique_ptr<Client>> clients_;
   uint64_t last_client_id_ = 0;

@@ -84,4 +84,35 @@ std::string PubSubSubcommandSyntax(std::string_view subcommand) {
                       CString(subcommand, 128), "'. Try PUBSUB HELP.");
 }
 
+// AUTH and ACL.
+std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view parent) {
+  return absl::StrCat("ERR unknown subcommand or wrong number of arguments for '", CString(sub),
+                      "'. Try ", CString(parent), " HELP.");
+}
+
+std::string NoPermCommand(std::string_view full_name) {
+  return absl::StrCat("NOPERM this user has no permissions to run the '", CString(full_name),
+                      "' command");
+}
+
+std::string DryRunNoPermCommand(std::string_view full_name) {
+  return absl::StrCat("This user has no permissions to run the '", CString(full_name), "' command");
+}
+
+std::string DryRunNoPermKey(std::string_view key) {
+  return absl::StrCat("This user has no permissions to access the '", CString(key), "' key");
+}
+
+std::string UnknownAclCategory(std::string_view name) {
+  return absl::StrCat("ERR Unknown category '", CString(name), "'");
+}
+
+std::string AclUserNotFound(std::string_view name) {
+  return absl::StrCat("ERR User '", CString(name), "' not found");
+}
+
+std::string AclCommandNotFound(std::string_view name) {
+  return absl::StrCat("ERR Command '", CString(name), "' not found");
+}
+
 }  // namespace understudy::engine::errors

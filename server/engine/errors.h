@@ -235,5 +235,43 @@ inline constexpr std::string_view kBitFieldReadOnly =
 std::string NotAllowedWhileSubscribed(std::string_view full_name);
 // "ERR unknown subcommand or wrong number of arguments for 'channels'. Try PUBSUB HELP."
 std::string PubSubSubcommandSyntax(std::string_view subcommand);
+// AUTH and ACL.
+inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
+inline constexpr std::string_view kHelloNoAuth =
+    "NOAUTH HELLO must be called with the client already authenticated, otherwise the HELLO AUTH "
+    "<user> <pass> option can be used to authenticate the client and select the RESP protocol "
+    "version at the same time";
+inline constexpr std::string_view kAuthWithoutPassword =
+    "ERR AUTH <password> called without any password configured for the default user. Are you "
+    "sure your configuration is correct?";
+inline constexpr std::string_view kNoPermKey =
+    "NOPERM this user has no permissions to access one of the keys used as arguments";
+inline constexpr std::string_view kBadUsername =
+    "ERR Usernames can't contain spaces or null characters";
+inline constexpr std::string_view kDeleteDefaultUser = "ERR The 'default' user cannot be removed";
+inline constexpr std::string_view kGenPassBits =
+    "ERR ACL GENPASS argument must be the number of bits for the output password, a positive "
+    "number up to 4096";
+// "ERR unknown subcommand or wrong number of arguments for 'CAT'. Try ACL HELP."
+std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view parent);
+inline constexpr std::string_view kNoAclFile =
+    "ERR This Redis instance is not configured to use an ACL file. You may want to specify users "
+    "via the ACL SETUSER command and then issue a CONFIG REWRITE (assuming you have a Redis "
+    "configuration file set) in order to store users in the Redis configuration.";
+inline constexpr std::string_view kAclSaveFailed =
+    "ERR There was an error trying to save the ACLs. Please check the server logs for more "
+    "information";
+// "NOPERM this user has no permissions to run the 'config|set' command"
+std::string NoPermCommand(std::string_view full_name);
+// ACL DRYRUN's answers (no prefix: a status, not an error).
+std::string DryRunNoPermCommand(std::string_view full_name);
+// "This user has no permissions to access the 'z' key"
+std::string DryRunNoPermKey(std::string_view key);
+// "ERR Unknown category 'nosuch'"
+std::string UnknownAclCategory(std::string_view name);
+// "ERR User 'nouser' not found"
+std::string AclUserNotFound(std::string_view name);
+// "ERR Command 'nosuch' not found"
+std::string AclCommandNotFound(std::string_view name);
 
 }  // namespace understudy::engine::errors

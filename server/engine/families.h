@@ -18,6 +18,7 @@ CommandFamily TransactionsFamily();
 CommandFamily ConnectionFamily();
 CommandFamily ServerFamily();
 CommandFamily PubSubFamily();
+CommandFamily AclFamily();
 
 // Every family the engine registers.
 std::vector<CommandFamily> AllFamilies();

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <limits>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -417,25 +418,6 @@ void CmdCommandList(CommandContext& ctx) {
   ctx.reply.BulkArray(names);
 }
 
-// A key count as Redis reads it here, with atoi: leading blanks, a sign, then digits up to the
-// first other character; a value past a C long saturates, then wraps to an int.
-int CountAsAtoi(std::string_view text) {
-  size_t i = 0;
-  while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
-  const bool negative = i < text.size() && text[i] == '-';
-  if (i < text.size() && (text[i] == '-' || text[i] == '+')) ++i;
-  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
-  int64_t value = 0;
-  bool saturated = false;
-  for (; i < text.size() && absl::ascii_isdigit(text[i]); ++i) {
-    const int digit = text[i] - '0';
-    saturated = saturated || value > (kMax - digit) / 10;
-    value = saturated ? kMax : value * 10 + digit;
-  }
-  if (negative) value = saturated ? std::numeric_limits<int64_t>::min() : -value;
-  return static_cast<int>(value);
-}
-
 // COMMAND GETKEYS command [arg ...]
 void CmdCommandGetKeys(CommandContext& ctx) {
   const std::span<const std::string_view> argv = ctx.args.subspan(2);
@@ -451,21 +433,10 @@ void CmdCommandGetKeys(CommandContext& ctx) {
   if (keys.first == 0 && keys.numkeys == 0) {
     return ctx.reply.Error(errors::kNoKeyArguments);
   }
-  if (keys.find != nullptr) return ctx.reply.BulkArray(keys.find(argv));
-  const int argc = static_cast<int>(argv.size());
-  const int last = keys.last < 0 ? argc + keys.last : keys.last;
-  std::vector<std::string_view> found;
-  if (keys.first != 0) {
-    for (int i = keys.first; i <= last && i < argc; i += keys.step) found.push_back(argv[i]);
-  }
-  if (keys.numkeys != 0) {
-    const int count = keys.numkeys < argc ? CountAsAtoi(argv[keys.numkeys]) : 0;
-    if (count < 1 || count > argc - keys.numkeys - 1) {
-      return ctx.reply.Error(errors::kInvalidArguments);
-    }
-    for (int i = 1; i <= count; ++i) found.push_back(argv[keys.numkeys + i]);
-  }
-  ctx.reply.BulkArray(found);
+  const std::optional<std::vector<RequestKey>> found = RequestKeys(keys, argv);
+  if (!found) return ctx.reply.Error(errors::kInvalidArguments);
+  ctx.reply.ArrayHeader(found->size());
+  for (const RequestKey& key : *found) ctx.reply.Bulk(key.key);
 }
 
 // COMMAND HELP

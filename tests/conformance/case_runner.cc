@@ -78,6 +78,14 @@ class Execution {
     if (!failure && !settled.ok()) {
       failure = CaseFailure{case_.line, absl::StrCat("after the case, ", settled.message())};
     }
+    // A case that stopped before restoring requirepass would lock every later case's control
+    // connection out; this one stays authenticated, so it clears the password.
+    absl::StatusOr<Reply> unlocked = control_->Command({"CONFIG", "SET", "requirepass", ""});
+    if (!failure && (!unlocked.ok() || unlocked->is_error())) {
+      failure = CaseFailure{
+          case_.line,
+          absl::StrCat("after the case, CONFIG SET requirepass answered ", Shown(unlocked))};
+    }
     return failure;
   }
 

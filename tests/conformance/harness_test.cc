@@ -231,6 +231,10 @@ TEST(MatchesReplyTest, Holes) {
   EXPECT_TRUE(MatchesReply("\"<int>\"", Reply::Bulk("<int>")));
   EXPECT_FALSE(HasHoles("\"<int>\""));
   EXPECT_TRUE(HasHoles("[\"a\", <int>]"));
+  // So is a '<' in a line that is one error or simple string.
+  EXPECT_FALSE(HasHoles("-ERR AUTH <password> called"));
+  EXPECT_TRUE(
+      MatchesReply("-ERR AUTH <password> called", Reply::Error("ERR AUTH <password> called")));
 }
 
 TEST(MatchesReplyTest, Unordered) {

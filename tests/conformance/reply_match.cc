@@ -135,10 +135,12 @@ class Matcher {
   size_t pos_ = 0;
 };
 
-// Calls visit(hole body) for each <...> where a value may start, i.e. outside quotes.
-// Returns false on an unterminated hole.
+// Calls visit(hole body) for each <...> where a value may start, i.e. outside quotes and not
+// in a line that is one simple string or error ("-ERR AUTH <password> called ..."). Returns
+// false on an unterminated hole.
 template <typename Visit>
 bool ForEachHole(std::string_view text, Visit visit) {
+  if (text.starts_with('+') || text.starts_with('-')) return true;
   bool quoted = false;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
