@@ -44,6 +44,31 @@ void CmdQuit(CommandContext& ctx) {
   ctx.reply.Ok();
 }
 
+// RESET: the connection as it was when it opened, as Redis's: no transaction or watched keys,
+// no subscriptions, database 0, RESP2, no name, replies on, no no-evict, and the default user,
+// authenticated only if that user needs no password.
+void CmdReset(CommandContext& ctx) {
+  Client& client = ctx.client;
+  client.transaction.reset();
+  ctx.engine.UnwatchAll(client);
+  for (int kind = 0; kind < kPubSubKinds; ++kind) {
+    const std::vector<std::string> names(client.subscriptions[kind].begin(),
+                                         client.subscriptions[kind].end());
+    for (const std::string& name : names) {
+      ctx.engine.Unsubscribe(client, static_cast<PubSubKind>(kind), name);
+    }
+  }
+  client.db = 0;
+  client.protocol = resp::Protocol::kResp2;
+  client.name.clear();
+  client.reply_mode = ReplyMode::kOn;
+  client.no_evict = false;
+  const AclUser& default_user = ctx.engine.acl().default_user();
+  client.user = &default_user;
+  client.authenticated = default_user.nopass && default_user.enabled;
+  ctx.reply.SimpleString("RESET");
+}
+
 // SELECT index
 void CmdSelect(CommandContext& ctx) {
   int index;
@@ -549,6 +574,13 @@ const CommandSpec kCommands[] = {
      .keys = kNoKeys,
      .handler = CmdQuit,
      .doc = {"Close the connection", "1.0.0", "O(1)"}},
+    {.name = "reset",
+     .arity = 1,
+     .flags = kHandshake,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdReset,
+     .doc = {"Reset the connection", "6.2.0", "O(1)"}},
     {.name = "select",
      .arity = 2,
      .flags = kLoading | kStale | kFast,
