@@ -305,7 +305,6 @@ struct SortOptions {
   bool dont_sort = false;  // BY a pattern without '*'
   int64_t offset = 0;
   int64_t count = -1;
-  bool limited = false;
   std::vector<std::string_view> gets;
   bool desc = false;
   bool alpha = false;
@@ -328,7 +327,6 @@ bool ParseSortOptions(CommandContext& ctx, bool read_only, SortOptions* options)
           !ParseIntArg(ctx.reply, ctx.args[i + 2], &options->count)) {
         return false;
       }
-      options->limited = true;
       i += 2;
     } else if (EqualsIgnoreCase(arg, "store") && left >= 1 && !read_only) {
       options->store = ctx.args[++i];
@@ -391,8 +389,9 @@ void Sort(CommandContext& ctx, bool read_only) {
   const bool is_set = value != nullptr && value->is(ValueType::kSet);
   // A set's own order is its hash table's: what is stored is sorted, to be reproducible.
   if (options.dont_sort && is_set && options.store) {
-    options = {.offset = options.offset, .count = options.count, .limited = options.limited,
-               .gets = options.gets, .desc = options.desc, .alpha = true, .store = options.store};
+    options.by.reset();
+    options.dont_sort = false;
+    options.alpha = true;
   }
   // A list or sorted set left unsorted keeps its order, reversed by DESC.
   if (options.dont_sort && options.desc && value != nullptr && !is_set) {
@@ -517,6 +516,18 @@ constexpr UnknownKeys kSortKeys[] = {
      "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear "
      "anywhere in the argument array"}};
 constexpr UnknownKeys kSortRoKeys[] = {kSortPatternKeys};
+
+// WAIT numreplicas timeout: there are no replicas, so no write is ever acknowledged by one.
+// Redis would wait out the timeout when numreplicas > 0; this answers at once.
+void CmdWait(CommandContext& ctx) {
+  int64_t replicas, timeout;
+  if (!ParseIntArg(ctx.reply, ctx.args[1], &replicas)) return;
+  if (!base::ParseInt64(ctx.args[2], &timeout)) {
+    return ctx.reply.Error(errors::kTimeoutNotInteger);
+  }
+  if (timeout < 0) return ctx.reply.Error(errors::kTimeoutNegative);
+  ctx.reply.Integer(0);
+}
 
 // PERSIST key
 void CmdPersist(CommandContext& ctx) { ctx.reply.Integer(ctx.db().Persist(ctx.args[1]) ? 1 : 0); }
@@ -735,6 +746,17 @@ const CommandSpec kCommands[] = {
      .history = {{"3.2.0",
                   "The command no longer returns an error when source and destination names are "
                   "the same."}}},
+    {.name = "wait",
+     .arity = 3,
+     .flags = kNoScript,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdWait,
+     .doc = {"Wait for the synchronous replication of all the write commands sent in the context "
+             "of the current connection",
+             "3.0.0", "O(1)"},
+     .args = "numreplicas:integer timeout:integer",
+     .tips = "request_policy:all_shards response_policy:agg_min"},
     {.name = "move",
      .arity = 3,
      .flags = kWrite | kFast,
