@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "asio/io_context.hpp"
+#include "asio/post.hpp"
 #include "asio/signal_set.hpp"
 #include "server/engine/config.h"
 #include "server/engine/engine.h"
@@ -56,6 +57,12 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", std::string(status.message()));
     return 1;
   }
+  engine.set_shutdown_handler([&] {
+    asio::post(io, [&] {
+      server.Stop();
+      io.stop();
+    });
+  });
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const std::error_code& error, int signal_number) {
     if (error) return;

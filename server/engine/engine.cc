@@ -686,6 +686,13 @@ void Engine::ResetStats() {
   for (int i = 0; i < keyspace_.num_databases(); ++i) keyspace_.db(i).ResetExpiredCount();
 }
 
+bool Engine::Shutdown() {
+  if (!shutdown_) return false;
+  spdlog::warn("User requested shutdown...");
+  shutdown_();
+  return true;
+}
+
 void Engine::AdvanceClock(int64_t ms) {
   shifted_clock_.AdvanceMs(ms);
   clock_.CatchUp();

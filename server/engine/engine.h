@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <functional>
 #include <map>
 #include <set>
 #include <span>
@@ -114,6 +115,11 @@ class Engine final : private store::KeyObserver {
 
   // CLIENT PAUSE: until deadline_ms, commands of other clients (all, or only writes) wait.
   void Pause(int64_t deadline_ms, bool writes_only);
+
+  // What SHUTDOWN calls to stop the host (the network server); it must not stop it
+  // synchronously, as a command is running. Without one (in process) SHUTDOWN is refused.
+  void set_shutdown_handler(std::function<void()> handler) { shutdown_ = std::move(handler); }
+  bool Shutdown();
 
   // Moves the engine's time forward by ms, for tests of TTLs that must not sleep: keys whose
   // deadline passes expire (and are reclaimed) at once, blocked clients and CLIENT PAUSE time
@@ -257,6 +263,7 @@ class Engine final : private store::KeyObserver {
   uint64_t total_connections_received_ = 0;
   uint64_t total_commands_processed_ = 0;
   uint64_t dirty_ = 0;
+  std::function<void()> shutdown_;
   absl::flat_hash_map<const RegisteredCommand*, CommandStats> command_stats_;
   std::map<std::string, uint64_t, std::less<>> error_stats_;
   uint64_t total_error_replies_ = 0;

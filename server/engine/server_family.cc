@@ -27,6 +27,7 @@
 #include "server/engine/families.h"
 #include "server/engine/glob.h"
 #include "server/engine/version.h"
+#include "spdlog/spdlog.h"
 #include "store/value.h"
 
 namespace understudy::engine {
@@ -839,6 +840,39 @@ void CmdDebug(CommandContext& ctx) {
   ctx.reply.Error(errors::UnknownSubcommand(sub, ctx.args[0]));
 }
 
+// SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. There is nothing to save yet (no save
+// points, no AOF), so the server stops at once; only an explicit SAVE fails, unless FORCE, as a
+// failed save does in Redis. The client gets no reply: its connection closes.
+void CmdShutdown(CommandContext& ctx) {
+  bool nosave = false, save = false, now = false, force = false, abort = false;
+  for (size_t i = 1; i < ctx.args.size(); ++i) {
+    const std::string_view arg = ctx.args[i];
+    if (EqualsIgnoreCase(arg, "nosave")) {
+      nosave = true;
+    } else if (EqualsIgnoreCase(arg, "save")) {
+      save = true;
+    } else if (EqualsIgnoreCase(arg, "now")) {
+      now = true;
+    } else if (EqualsIgnoreCase(arg, "force")) {
+      force = true;
+    } else if (EqualsIgnoreCase(arg, "abort")) {
+      abort = true;
+    } else {
+      return ctx.reply.Error(errors::kSyntax);
+    }
+  }
+  if ((abort && (nosave || save || now || force)) || (nosave && save)) {
+    return ctx.reply.Error(errors::kSyntax);
+  }
+  if (abort) return ctx.reply.Error(errors::kNoShutdownInProgress);
+  if (save && !force) {
+    spdlog::warn("SHUTDOWN SAVE: understudy has no persistence yet, nothing can be saved");
+    return ctx.reply.Error(errors::kShutdownFailed);
+  }
+  // No reply on success, as Redis: the connection closes with the server.
+  if (!ctx.engine.Shutdown()) ctx.reply.Error(errors::kShutdownFailed);
+}
+
 // MEMORY USAGE key [SAMPLES count]: understudy's own count of the bytes the key and its value
 // hold (the entry's chunk, its table slot, the value's heap); every element is counted, so
 // SAMPLES is checked as Redis checks it and otherwise ignored.
@@ -1000,6 +1034,17 @@ const CommandSpec kCommands[] = {
      .doc = {"A container for server configuration commands", "2.0.0", "Depends on subcommand."},
      .tips = "",
      .subcommands = kConfigSubcommands},
+    {.name = "shutdown",
+     .arity = -1,
+     .flags = kAdmin | kNoScript | kLoading | kStale | kNoMulti | kAllowBusy,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdShutdown,
+     .doc = {"Synchronously save the dataset to disk and then shut down the server", "1.0.0",
+             "O(N) when saving, where N is the total number of keys in all databases when saving "
+             "data, otherwise O(1)"},
+     .args = "[nosave_save:(NOSAVE | SAVE)] [NOW@7.0.0] [FORCE@7.0.0] [ABORT@7.0.0]",
+     .history = {{"7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."}}},
     {.name = "debug",
      .arity = -2,
      .flags = kAdmin | kNoScript | kLoading | kStale,

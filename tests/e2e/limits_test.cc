@@ -269,6 +269,21 @@ TEST_F(LimitsTest, ALargeValueIsStoredWithoutACopy) {
   EXPECT_EQ(Ok(control_->Command({"PING"})), "+PONG");
 }
 
+TEST_F(LimitsTest, ShutdownStopsTheServer) {
+  Start();
+  // Nothing can be saved yet: an explicit SAVE fails unless forced, and the server stays.
+  EXPECT_EQ(Ok(control_->Command({"SHUTDOWN", "SAVE"})),
+            "-ERR Errors trying to SHUTDOWN. Check logs.");
+  EXPECT_EQ(Ok(control_->Command({"PING"})), "+PONG");
+  absl::StatusOr<SyncConnection> other = server_->Connect();
+  ASSERT_TRUE(other.ok()) << other.status();
+  ASSERT_TRUE(control_->WriteRaw(Command({"SHUTDOWN", "NOSAVE"})).ok());
+  EXPECT_FALSE(control_->ReadReply().ok());  // no reply: the connection closes
+  EXPECT_FALSE(other->ReadReply().ok());     // and so do the others
+  EXPECT_TRUE(WaitFor([&] { return !server_->Alive().ok(); }));
+  EXPECT_THAT(server_->Alive().message(), HasSubstr("exited with code 0"));
+}
+
 TEST_F(LimitsTest, AQueryOverTheLimitClosesTheClient) {
   Start();
   ASSERT_EQ(Ok(control_->Command({"CONFIG", "SET", "client-query-buffer-limit", "1mb"})), "+OK");
