@@ -117,4 +117,77 @@ void ReplyError(resp::ReplyWriter& reply, store::OpStatus status) {
   }
 }
 
+std::optional<ScanOptions> ParseScanOptions(resp::ReplyWriter& reply,
+                                            std::span<const std::string_view> args, size_t first,
+                                            bool with_type) {
+  ScanOptions options;
+  ArgParser parser(args, first);
+  while (parser.HasNext()) {
+    if (parser.remaining() >= 2 && parser.Check("count")) {
+      options.count = parser.NextInt64();
+      if (parser.ok() && options.count < 1) parser.Fail(errors::kSyntax);
+    } else if (parser.remaining() >= 2 && parser.Check("match")) {
+      options.pattern = parser.Next();
+    } else if (with_type && parser.remaining() >= 2 && parser.Check("type")) {
+      options.type = parser.Next();
+    } else {
+      parser.Fail(errors::kSyntax);
+    }
+  }
+  if (!parser.ok()) {
+    reply.Error(parser.error());
+    return std::nullopt;
+  }
+  if (options.pattern == "*") options.pattern.reset();
+  return options;
+}
+
+void ReplyEmptyScan(resp::ReplyWriter& reply) {
+  reply.ArrayHeader(2);
+  reply.Bulk("0");
+  reply.ArrayHeader(0);
+}
+
+std::optional<MultiPopArgs> ParseMultiPop(resp::ReplyWriter& reply,
+                                          std::span<const std::string_view> args,
+                                          size_t numkeys_at, std::string_view first_end,
+                                          std::string_view second_end) {
+  int64_t numkeys;
+  if (!store::ParseInt64(args[numkeys_at], &numkeys) || numkeys < 1) {
+    reply.Error(errors::kNumkeysNotPositive);
+    return std::nullopt;
+  }
+  const size_t first_key = numkeys_at + 1;
+  // The keys and then END must fit in the arguments.
+  if (static_cast<uint64_t>(numkeys) >= args.size() - first_key) {
+    reply.Error(errors::kSyntax);
+    return std::nullopt;
+  }
+  MultiPopArgs out;
+  out.keys = args.subspan(first_key, numkeys);
+  const std::string_view end = args[first_key + numkeys];
+  out.second_end = EqualsIgnoreCase(end, second_end);
+  if (!out.second_end && !EqualsIgnoreCase(end, first_end)) {
+    reply.Error(errors::kSyntax);
+    return std::nullopt;
+  }
+  bool has_count = false;
+  ArgParser parser(args, first_key + numkeys + 1);
+  while (parser.HasNext()) {
+    if (!has_count && parser.remaining() >= 2 && parser.Check("count")) {
+      has_count = true;
+      if (!store::ParseInt64(parser.Next(), &out.count) || out.count < 1) {
+        parser.Fail(errors::kCountNotPositive);
+      }
+    } else {
+      parser.Fail(errors::kSyntax);
+    }
+  }
+  if (!parser.ok()) {
+    reply.Error(parser.error());
+    return std::nullopt;
+  }
+  return out;
+}
+
 }  // namespace understudy::engine

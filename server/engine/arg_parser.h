@@ -58,4 +58,31 @@ std::optional<int64_t> ParseBlockingTimeout(resp::ReplyWriter& reply, std::strin
 // Replies the error text for a failed data operation (WRONGTYPE, not an integer, ...).
 void ReplyError(resp::ReplyWriter& reply, store::OpStatus status);
 
+// The options of SCAN, HSCAN, SSCAN and ZSCAN from args[first] on: [MATCH pattern]
+// [COUNT count], and [TYPE type] for SCAN (with_type). Replies the error and returns nullopt
+// if they are not valid.
+struct ScanOptions {
+  std::optional<std::string_view> pattern;  // none for "*"; "" is a pattern: the empty string
+  int64_t count = 10;
+  std::string_view type;  // SCAN's TYPE; empty: any
+};
+std::optional<ScanOptions> ParseScanOptions(resp::ReplyWriter& reply,
+                                            std::span<const std::string_view> args, size_t first,
+                                            bool with_type);
+// What HSCAN, SSCAN and ZSCAN answer for a missing key: cursor 0 and nothing.
+void ReplyEmptyScan(resp::ReplyWriter& reply);
+
+// The arguments of LMPOP, ZMPOP and their blocking forms from args[numkeys_at] on: numkeys
+// key [key ...] END [COUNT count], where END is first_end or second_end (LEFT or RIGHT, MIN or
+// MAX). Replies the error and returns nullopt if they are not valid.
+struct MultiPopArgs {
+  std::span<const std::string_view> keys;
+  bool second_end = false;  // RIGHT, MAX
+  int64_t count = 1;
+};
+std::optional<MultiPopArgs> ParseMultiPop(resp::ReplyWriter& reply,
+                                          std::span<const std::string_view> args,
+                                          size_t numkeys_at, std::string_view first_end,
+                                          std::string_view second_end);
+
 }  // namespace understudy::engine

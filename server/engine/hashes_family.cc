@@ -281,25 +281,13 @@ void CmdHScan(CommandContext& ctx) {
   const HashValue* hash = *found;
   // Redis answers a missing key before it reads the options.
   if (hash == nullptr) {
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk("0");
-    return ctx.reply.ArrayHeader(0);
+    return ReplyEmptyScan(ctx.reply);
   }
-  std::optional<std::string_view> pattern;  // "" is a pattern too: it matches the empty field
-  int64_t count = 10;
-  ArgParser parser(ctx.args, 3);
-  while (parser.HasNext()) {
-    if (parser.remaining() >= 2 && parser.Check("count")) {
-      count = parser.NextInt64();
-      if (parser.ok() && count < 1) parser.Fail(errors::kSyntax);
-    } else if (parser.remaining() >= 2 && parser.Check("match")) {
-      pattern = parser.Next();
-    } else {
-      parser.Fail(errors::kSyntax);
-    }
-  }
-  if (!parser.ok()) return ctx.reply.Error(parser.error());
-  if (pattern == "*") pattern.reset();
+  const std::optional<ScanOptions> options =
+      ParseScanOptions(ctx.reply, ctx.args, 3, /*with_type=*/false);
+  if (!options) return;
+  const std::optional<std::string_view>& pattern = options->pattern;
+  const int64_t count = options->count;
 
   // The number of matches is known only at the end: the pairs go to a side buffer first.
   std::string items;

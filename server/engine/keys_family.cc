@@ -85,24 +85,12 @@ void CmdKeys(CommandContext& ctx) {
 void CmdScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseCursor(ctx.args[1], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
-  std::optional<std::string_view> pattern;  // "" is a pattern too: it matches the empty key
-  std::string_view type;
-  int64_t count = 10;
-  ArgParser parser(ctx.args, 2);
-  while (parser.HasNext()) {
-    if (parser.remaining() >= 2 && parser.Check("count")) {
-      count = parser.NextInt64();
-      if (parser.ok() && count < 1) parser.Fail(errors::kSyntax);
-    } else if (parser.remaining() >= 2 && parser.Check("match")) {
-      pattern = parser.Next();
-    } else if (parser.remaining() >= 2 && parser.Check("type")) {
-      type = parser.Next();
-    } else {
-      parser.Fail(errors::kSyntax);
-    }
-  }
-  if (!parser.ok()) return ctx.reply.Error(parser.error());
-  if (pattern == "*") pattern.reset();
+  const std::optional<ScanOptions> options =
+      ParseScanOptions(ctx.reply, ctx.args, 2, /*with_type=*/true);
+  if (!options) return;
+  const std::optional<std::string_view>& pattern = options->pattern;
+  const int64_t count = options->count;
+  const std::string_view type = options->type;
 
   std::vector<std::string_view> keys;
   const uint64_t next = ctx.db().Scan(

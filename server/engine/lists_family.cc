@@ -371,60 +371,11 @@ void CmdRPopLPush(CommandContext& ctx) {
   if (!MoveElement(ctx, End::kRight, End::kLeft)) ctx.reply.Null();
 }
 
-// The arguments of LMPOP and BLMPOP from numkeys on: numkeys key [key ...] LEFT | RIGHT
-// [COUNT count].
-struct MultiPopArgs {
-  std::span<const std::string_view> keys;
-  End end = End::kLeft;
-  int64_t count = 1;
-};
-
-// Parses them with numkeys at `numkeys_at`; replies the error and returns nullopt if invalid.
-std::optional<MultiPopArgs> ParseMultiPop(CommandContext& ctx, size_t numkeys_at) {
-  int64_t numkeys;
-  if (!store::ParseInt64(ctx.args[numkeys_at], &numkeys) || numkeys < 1) {
-    ctx.reply.Error(errors::kNumkeysNotPositive);
-    return std::nullopt;
-  }
-  const size_t first_key = numkeys_at + 1;
-  // The keys and then LEFT or RIGHT must fit in the arguments.
-  if (static_cast<uint64_t>(numkeys) >= ctx.args.size() - first_key) {
-    ctx.reply.Error(errors::kSyntax);
-    return std::nullopt;
-  }
-  MultiPopArgs out;
-  out.keys = ctx.args.subspan(first_key, numkeys);
-  const std::optional<End> end = ParseEnd(ctx.args[first_key + numkeys]);
-  if (!end) {
-    ctx.reply.Error(errors::kSyntax);
-    return std::nullopt;
-  }
-  out.end = *end;
-  bool has_count = false;
-  ArgParser parser(ctx.args, first_key + numkeys + 1);
-  while (parser.HasNext()) {
-    if (!has_count && parser.remaining() >= 2 && parser.Check("count")) {
-      has_count = true;
-      const std::string_view arg = parser.Next();
-      if (!store::ParseInt64(arg, &out.count) || out.count < 1) {
-        parser.Fail(errors::kCountNotPositive);
-      }
-    } else {
-      parser.Fail(errors::kSyntax);
-    }
-  }
-  if (!parser.ok()) {
-    ctx.reply.Error(parser.error());
-    return std::nullopt;
-  }
-  return out;
-}
-
 // LMPOP numkeys key [key ...] LEFT | RIGHT [COUNT count]
 void CmdLMPop(CommandContext& ctx) {
-  const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx, 1);
+  const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx.reply, ctx.args, 1, "left", "right");
   if (!pop) return;
-  if (!PopFromFirstList(ctx, pop->keys, pop->end, pop->count)) ctx.reply.NullArray();
+  if (!PopFromFirstList(ctx, pop->keys, pop->second_end ? End::kRight : End::kLeft, pop->count)) ctx.reply.NullArray();
 }
 
 // BLPOP key [key ...] timeout, BRPOP key [key ...] timeout
@@ -460,11 +411,11 @@ void CmdBRPopLPush(CommandContext& ctx) { BlockingMove(ctx, End::kRight, End::kL
 
 // BLMPOP timeout numkeys key [key ...] LEFT | RIGHT [COUNT count]
 void CmdBLMPop(CommandContext& ctx) {
-  const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx, 2);
+  const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx.reply, ctx.args, 2, "left", "right");
   if (!pop) return;
   const std::optional<int64_t> deadline = ParseTimeout(ctx, ctx.args[1]);
   if (!deadline) return;
-  if (PopFromFirstList(ctx, pop->keys, pop->end, pop->count)) return;
+  if (PopFromFirstList(ctx, pop->keys, pop->second_end ? End::kRight : End::kLeft, pop->count)) return;
   ctx.Block(pop->keys, ValueType::kList, *deadline, TimeoutReply::kNullArray);
 }
 

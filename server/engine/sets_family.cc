@@ -422,25 +422,13 @@ void CmdSScan(CommandContext& ctx) {
   const SetValue* set = *found;
   // Redis reads the options only once it has found a set.
   if (set == nullptr) {
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk("0");
-    return ctx.reply.ArrayHeader(0);
+    return ReplyEmptyScan(ctx.reply);
   }
-  std::optional<std::string_view> pattern;  // "" is a pattern too: it matches the empty member
-  int64_t count = 10;
-  ArgParser parser(ctx.args, 3);
-  while (parser.HasNext()) {
-    if (parser.remaining() >= 2 && parser.Check("count")) {
-      count = parser.NextInt64();
-      if (parser.ok() && count < 1) parser.Fail(errors::kSyntax);
-    } else if (parser.remaining() >= 2 && parser.Check("match")) {
-      pattern = parser.Next();
-    } else {
-      parser.Fail(errors::kSyntax);
-    }
-  }
-  if (!parser.ok()) return ctx.reply.Error(parser.error());
-  if (pattern == "*") pattern.reset();
+  const std::optional<ScanOptions> options =
+      ParseScanOptions(ctx.reply, ctx.args, 3, /*with_type=*/false);
+  if (!options) return;
+  const std::optional<std::string_view>& pattern = options->pattern;
+  const int64_t count = options->count;
 
   DeferredMembers members(ctx.reply);
   const uint64_t next = set->Scan(cursor, static_cast<size_t>(count), [&](std::string_view m) {

@@ -465,59 +465,11 @@ bool PopFromFirstZSet(CommandContext& ctx, std::span<const std::string_view> key
   return false;
 }
 
-// The arguments of ZMPOP and BZMPOP from numkeys on: numkeys key [key ...] MIN | MAX
-// [COUNT count].
-struct MultiPopArgs {
-  std::span<const std::string_view> keys;
-  bool max = false;
-  int64_t count = 1;
-};
-
-// Parses them with numkeys at `numkeys_at`; replies the error and returns nullopt if invalid.
-std::optional<MultiPopArgs> ParseMultiPop(CommandContext& ctx, size_t numkeys_at) {
-  int64_t numkeys;
-  if (!store::ParseInt64(ctx.args[numkeys_at], &numkeys) || numkeys < 1) {
-    ctx.reply.Error(errors::kNumkeysNotPositive);
-    return std::nullopt;
-  }
-  const size_t first_key = numkeys_at + 1;
-  // The keys and then MIN or MAX must fit in the arguments.
-  if (static_cast<uint64_t>(numkeys) >= ctx.args.size() - first_key) {
-    ctx.reply.Error(errors::kSyntax);
-    return std::nullopt;
-  }
-  MultiPopArgs out;
-  out.keys = ctx.args.subspan(first_key, numkeys);
-  const std::string_view end = ctx.args[first_key + numkeys];
-  out.max = EqualsIgnoreCase(end, "max");
-  if (!out.max && !EqualsIgnoreCase(end, "min")) {
-    ctx.reply.Error(errors::kSyntax);
-    return std::nullopt;
-  }
-  bool has_count = false;
-  ArgParser parser(ctx.args, first_key + numkeys + 1);
-  while (parser.HasNext()) {
-    if (!has_count && parser.remaining() >= 2 && parser.Check("count")) {
-      has_count = true;
-      if (!store::ParseInt64(parser.Next(), &out.count) || out.count < 1) {
-        parser.Fail(errors::kCountNotPositive);
-      }
-    } else {
-      parser.Fail(errors::kSyntax);
-    }
-  }
-  if (!parser.ok()) {
-    ctx.reply.Error(parser.error());
-    return std::nullopt;
-  }
-  return out;
-}
-
 // ZMPOP numkeys key [key ...] MIN | MAX [COUNT count]
 void CmdZMPop(CommandContext& ctx) {
-  const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx, 1);
+  const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx.reply, ctx.args, 1, "min", "max");
   if (!pop) return;
-  if (!PopFromFirstZSet(ctx, pop->keys, pop->max, pop->count, PopReply::kKeyNested)) {
+  if (!PopFromFirstZSet(ctx, pop->keys, pop->second_end, pop->count, PopReply::kKeyNested)) {
     ctx.reply.NullArray();
   }
 }
@@ -536,12 +488,12 @@ void CmdBZPopMax(CommandContext& ctx) { BlockingPopGeneric(ctx, true); }
 
 // BZMPOP timeout numkeys key [key ...] MIN | MAX [COUNT count]
 void CmdBZMPop(CommandContext& ctx) {
-  const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx, 2);
+  const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx.reply, ctx.args, 2, "min", "max");
   if (!pop) return;
   const std::optional<int64_t> deadline =
       ParseBlockingTimeout(ctx.reply, ctx.args[1], ctx.now_ms());
   if (!deadline) return;
-  if (PopFromFirstZSet(ctx, pop->keys, pop->max, pop->count, PopReply::kKeyNested)) return;
+  if (PopFromFirstZSet(ctx, pop->keys, pop->second_end, pop->count, PopReply::kKeyNested)) return;
   ctx.Block(pop->keys, ValueType::kZSet, *deadline, TimeoutReply::kNullArray);
 }
 
@@ -604,26 +556,14 @@ void CmdZScan(CommandContext& ctx) {
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   if (zset == nullptr) {
-    ctx.reply.ArrayHeader(2);
-    ctx.reply.Bulk("0");
-    return ctx.reply.ArrayHeader(0);
+    return ReplyEmptyScan(ctx.reply);
   }
   // Options are read only for an existing sorted set, as in Redis.
-  std::optional<std::string_view> pattern;
-  int64_t count = 10;
-  ArgParser parser(ctx.args, 3);
-  while (parser.HasNext()) {
-    if (parser.remaining() >= 2 && parser.Check("count")) {
-      count = parser.NextInt64();
-      if (parser.ok() && count < 1) parser.Fail(errors::kSyntax);
-    } else if (parser.remaining() >= 2 && parser.Check("match")) {
-      pattern = parser.Next();
-    } else {
-      parser.Fail(errors::kSyntax);
-    }
-  }
-  if (!parser.ok()) return ctx.reply.Error(parser.error());
-  if (pattern == "*") pattern.reset();
+  const std::optional<ScanOptions> options =
+      ParseScanOptions(ctx.reply, ctx.args, 3, /*with_type=*/false);
+  if (!options) return;
+  const std::optional<std::string_view>& pattern = options->pattern;
+  const int64_t count = options->count;
   // Copies: a listpack renders an integer member into a temporary.
   std::vector<std::pair<std::string, double>> entries;
   const uint64_t next =
