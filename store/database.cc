@@ -30,7 +30,8 @@ constexpr size_t kTrimAfterKeys = 1 << 16;
 
 // A key and its value in one allocation, laid out for bytes per key:
 //
-//   next (8) | header (1) | access (3) [| key length (8)] | key | value [| deadline (8) | timer (4)]
+//   next (8) | header (1) | access (3) [| key length (8)] | key | value
+//   [| deadline (8) | timer (4)]
 //
 // `next` links the table's chain. The header's top bit says whether the key has a TTL, and so
 // whether the deadline and timer fields are there at all; its low 7 bits hold the key's length,

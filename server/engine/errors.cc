@@ -79,15 +79,11 @@ std::string NotAllowedWhileSubscribed(std::string_view full_name) {
                       "in this context");
 }
 
-std::string PubSubSubcommandSyntax(std::string_view subcommand) {
-  return absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
-                      CString(subcommand, 128), "'. Try PUBSUB HELP.");
-}
-
 // AUTH and ACL.
 std::string UnknownSubcommandOrArity(std::string_view sub, std::string_view parent) {
-  return absl::StrCat("ERR unknown subcommand or wrong number of arguments for '", CString(sub),
-                      "'. Try ", CString(parent), " HELP.");
+  // As Redis's reply for any container, the subcommand cut at 128 bytes.
+  return absl::StrCat("ERR unknown subcommand or wrong number of arguments for '",
+                      CString(sub, 128), "'. Try ", CString(parent), " HELP.");
 }
 
 std::string NoPermCommand(std::string_view full_name) {

@@ -235,8 +235,6 @@ inline constexpr std::string_view kBitFieldReadOnly =
 // "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are
 // allowed in this context", to a RESP2 client with subscriptions.
 std::string NotAllowedWhileSubscribed(std::string_view full_name);
-// "ERR unknown subcommand or wrong number of arguments for 'channels'. Try PUBSUB HELP."
-std::string PubSubSubcommandSyntax(std::string_view subcommand);
 // AUTH and ACL.
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kHelloNoAuth =

@@ -443,7 +443,9 @@ void Sort(CommandContext& ctx, bool read_only) {
       out.emplace_back(element);
       continue;
     }
-    for (std::string_view pattern : options.gets) out.push_back(LookUpPattern(db, pattern, element));
+    for (std::string_view pattern : options.gets) {
+      out.push_back(LookUpPattern(db, pattern, element));
+    }
   }
   if (!options.store) {
     ctx.reply.ArrayHeader(out.size());

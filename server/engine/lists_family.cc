@@ -375,7 +375,8 @@ void CmdRPopLPush(CommandContext& ctx) {
 void CmdLMPop(CommandContext& ctx) {
   const std::optional<MultiPopArgs> pop = ParseMultiPop(ctx.reply, ctx.args, 1, "left", "right");
   if (!pop) return;
-  if (!PopFromFirstList(ctx, pop->keys, pop->second_end ? End::kRight : End::kLeft, pop->count)) ctx.reply.NullArray();
+  const End end = pop->second_end ? End::kRight : End::kLeft;
+  if (!PopFromFirstList(ctx, pop->keys, end, pop->count)) ctx.reply.NullArray();
 }
 
 // BLPOP key [key ...] timeout, BRPOP key [key ...] timeout
@@ -415,7 +416,8 @@ void CmdBLMPop(CommandContext& ctx) {
   if (!pop) return;
   const std::optional<int64_t> deadline = ParseTimeout(ctx, ctx.args[1]);
   if (!deadline) return;
-  if (PopFromFirstList(ctx, pop->keys, pop->second_end ? End::kRight : End::kLeft, pop->count)) return;
+  const End end = pop->second_end ? End::kRight : End::kLeft;
+  if (PopFromFirstList(ctx, pop->keys, end, pop->count)) return;
   ctx.Block(pop->keys, ValueType::kList, *deadline, TimeoutReply::kNullArray);
 }
 

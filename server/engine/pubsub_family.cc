@@ -104,7 +104,9 @@ void CmdSpublish(CommandContext& ctx) {
 
 // PUBSUB CHANNELS / SHARDCHANNELS [pattern]: the names with subscribers, in no particular order.
 void ReplyChannels(CommandContext& ctx, PubSubKind kind) {
-  if (ctx.args.size() > 3) return ctx.reply.Error(errors::PubSubSubcommandSyntax(ctx.args[1]));
+  if (ctx.args.size() > 3) {
+    return ctx.reply.Error(errors::UnknownSubcommandOrArity(ctx.args[1], "PUBSUB"));
+  }
   std::vector<std::string_view> found;
   for (const auto& [name, subscribers] : ctx.engine.pubsub().names(kind)) {
     if (ctx.args.size() == 2 || GlobMatch(ctx.args[2], name)) found.push_back(name);
