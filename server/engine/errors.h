@@ -235,6 +235,9 @@ inline constexpr std::string_view kBitFieldReadOnly =
 // "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are
 // allowed in this context", to a RESP2 client with subscriptions.
 std::string NotAllowedWhileSubscribed(std::string_view full_name);
+// SSUBSCRIBE inside a transaction, where nothing may wait.
+inline constexpr std::string_view kSsubscribeDenyBlocking =
+    "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client";
 // AUTH and ACL.
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kHelloNoAuth =
