@@ -279,6 +279,13 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   const bool froze = clock_.Freeze();
   client.last_interaction_ms = clock_.NowMs();
   const RegisteredCommand* command = commands_.Find(args[0]);
+  // A container's known subcommand; an unknown one leaves the command unresolved, as Redis's
+  // lookup does (CLIENT LIST then shows cmd=NULL).
+  const RegisteredCommand* resolved = command;
+  if (command != nullptr && !command->subcommands.empty() && args.size() >= 2) {
+    resolved = command->FindSubcommand(args[1]);
+  }
+  client.last_command = resolved != nullptr ? resolved->full_name : "NULL";
   resp::ReplyWriter reply(&client.output, client.protocol);
   // A request refused here, inside MULTI, makes the transaction's EXEC answer EXECABORT.
   auto refuse = [&](std::string_view error) {
@@ -302,13 +309,10 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
     refuse(errors::UnknownCommand(args));
   } else if (!ArityAccepts(command->spec->arity, args.size())) {
     refuse(errors::WrongArity(command->full_name));
-  } else if (!command->subcommands.empty() && args.size() >= 2 &&
-             command->FindSubcommand(args[1]) == nullptr) {
+  } else if (resolved == nullptr) {
     refuse(errors::UnknownSubcommand(args[1], args[0]));
   } else {
-    if (!command->subcommands.empty() && args.size() >= 2) {
-      command = command->FindSubcommand(args[1]);
-    }
+    command = resolved;
     AclDenial denial = AclDenial::kNone;
     if (!ArityAccepts(command->spec->arity, args.size())) {
       refuse(errors::WrongArity(command->full_name));
@@ -395,7 +399,6 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
                  std::span<const std::string_view> args) {
   const ReplyMode mode = client.reply_mode;
   const size_t output_before = client.output.size();
-  client.last_command = command.full_name;
   ++total_commands_processed_;
   resp::ReplyWriter reply(&client.output, client.protocol);
   CommandContext ctx{*this, client, reply, args, *command.spec};
