@@ -8,6 +8,7 @@
 
 #include "absl/container/btree_set.h"
 #include "resp/reply_writer.h"
+#include "server/engine/tracking.h"
 #include "server/engine/transactions.h"
 #include "store/value.h"
 
@@ -98,6 +99,7 @@ struct Client {
   std::vector<std::pair<int, std::string>> watched;  // (db, key) of each WATCH
   bool watch_broken = false;                         // a watched key changed since WATCH
   bool in_exec = false;  // running EXEC's commands: a blocking command answers as if timed out
+  ClientTracking tracking;  // CLIENT TRACKING
   ClientTransport* transport = nullptr;
 
   // Pub/Sub subscriptions by PubSubKind; sorted, which is the order UNSUBSCRIBE without

@@ -238,6 +238,10 @@ std::vector<Parameter> BuildParameters() {
       "proto-max-bulk-len", [](auto& c) -> auto& { return c.proto_max_bulk_len; }, 1 << 20,
       kInt64Max, Unit::kMemory));
 
+  table.push_back(Numeric(
+      "tracking-table-max-keys", [](auto& c) -> auto& { return c.tracking_table_max_keys; }, 0,
+      kInt64Max));
+
   Parameter maxclients = Numeric(
       "maxclients", [](auto& c) -> auto& { return c.maxclients; }, 1,
       std::numeric_limits<uint32_t>::max());

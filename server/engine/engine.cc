@@ -78,6 +78,7 @@ Client& Engine::Register(ClientTransport* transport, std::string addr, std::stri
 void Engine::Unregister(Client& client) {
   if (client.is_blocked()) ForgetWait(client);
   UnwatchAll(client);
+  DisableTracking(client);
   for (int kind = 0; kind < kPubSubKinds; ++kind) {
     for (const std::string& name : client.subscriptions[kind]) {
       pubsub_.Remove(static_cast<PubSubKind>(kind), name, client.id);
@@ -115,6 +116,9 @@ std::string Engine::ClientInfo(const Client& client,
   if (client.in_pubsub()) flags += 'P';
   if (client.is_blocked()) flags += 'b';
   if (client.transaction != nullptr) flags += 'x';
+  if (client.tracking.on) flags += 't';
+  if (client.tracking.broken_redirect) flags += 'R';
+  if (client.tracking.bcast) flags += 'B';
   if (client.close_after_reply) flags += 'c';
   if (client.closing) flags += 'A';
   if (client.no_evict) flags += 'e';
@@ -144,7 +148,9 @@ std::string Engine::ClientInfo(const Client& client,
       " rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
       " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
       " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
-      " user=", client.user->name, " redir=-1 resp=", static_cast<int>(client.protocol));
+      " user=", client.user->name, " redir=",
+      client.tracking.on ? static_cast<int64_t>(client.tracking.redirect) : int64_t{-1},
+      " resp=", static_cast<int>(client.protocol));
 }
 
 bool Engine::EnforceOutputLimits(Client& client) {
@@ -279,6 +285,10 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   const bool froze = clock_.Freeze();
   client.last_interaction_ms = clock_.NowMs();
   const RegisteredCommand* command = commands_.Find(args[0]);
+  // CLIENT CACHING's choice holds for the next command: it survives CLIENT subcommands (the
+  // CACHING itself) and a transaction's queueing, as in Redis.
+  const bool keeps_caching_choice =
+      client.transaction != nullptr || (command != nullptr && command->full_name == "client");
   // A container's known subcommand; an unknown one leaves the command unresolved, as Redis's
   // lookup does (CLIENT LIST then shows cmd=NULL).
   const RegisteredCommand* resolved = command;
@@ -338,6 +348,8 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
       ServeReadyKeys();
     }
   }
+  if (!keeps_caching_choice && client.transaction == nullptr) client.tracking.caching = false;
+  if (outer == nullptr && !pending_invalidations_.empty()) SendPendingInvalidations(client);
   EnforceOutputLimits(client);
   if (froze) clock_.Thaw();
   executing_ = outer;
@@ -417,6 +429,7 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   }
   running_ = outer;
   std::swap(pushes, running_pushes_);
+  RememberReadKeys(client, command, args);
   // A blocked command is counted when it is served, as in Redis.
   if (!client.is_blocked() || client.blocked->postponed) {
     CommandStats& stats = command_stats_[&command];
@@ -600,10 +613,14 @@ void Engine::SendMessage(Client& subscriber, std::span<const std::string_view> p
   resp::ReplyWriter writer(&subscriber.output, subscriber.protocol);
   writer.PushHeader(parts.size());
   for (std::string_view part : parts) writer.Bulk(part);
-  if (&subscriber == running_) KeepPush(subscriber, from);
+  FinishPush(subscriber, from);
+}
+
+void Engine::FinishPush(Client& client, size_t from) {
+  if (&client == running_) KeepPush(client, from);
   // A client whose command runs gets it with the command's reply, which is delivered (and its
   // limits checked) once the command is done.
-  if (&subscriber != executing_ && &subscriber != running_) DeliverOutput(subscriber);
+  if (&client != executing_ && &client != running_) DeliverOutput(client);
 }
 
 void Engine::KeepPush(Client& client, size_t from) {
@@ -726,6 +743,7 @@ void Engine::OnKeyEvent(int db, std::string_view key, store::KeyEvent event) {
   if (!watched_keys_.empty()) BreakWatches(db, key);
   if (event != store::KeyEvent::kWritten) ++keys_freed_since_trim_;
   if (event == store::KeyEvent::kWritten) blocked_keys_.MarkReady(db, key);
+  InvalidateKey(key);
 }
 
 void Engine::OnFlush(int db) {
@@ -748,6 +766,7 @@ void Engine::Cron() {
   const bool froze = clock_.Freeze();
   const bool expiry_done = ActiveExpire();
   CheckClients();
+  TrimTrackingTable();
   // The allocator keeps freed memory for reuse; once a mass deletion is over, hand what it can
   // back to the system, as Redis's allocator purges dirty pages. Not during one: it would only be
   // taken again.

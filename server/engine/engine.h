@@ -4,6 +4,7 @@
 #include <memory>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -19,6 +20,7 @@
 #include "server/engine/config.h"
 #include "server/engine/executor.h"
 #include "server/engine/pubsub.h"
+#include "server/engine/tracking.h"
 #include "store/clock.h"
 #include "store/database.h"
 #include "store/key_observer.h"
@@ -113,6 +115,24 @@ class Engine final : private store::KeyObserver {
   // confirmation): it is sent even under CLIENT REPLY OFF or SKIP, as in Redis.
   void KeepPush(Client& client, size_t from);
 
+  // Client-side caching (CLIENT TRACKING ON): the client is told when keys it read change, or
+  // with BCAST any key under its prefixes (none: every key). The options were checked as
+  // Redis checks them (see connection_family.cc).
+  struct TrackingOptions {
+    uint64_t redirect = 0;  // the client told instead; 0: this one
+    bool bcast = false;
+    bool optin = false;
+    bool optout = false;
+    bool noloop = false;
+    std::vector<std::string_view> prefixes;
+  };
+  void EnableTracking(Client& client, const TrackingOptions& options);
+  void DisableTracking(Client& client);
+  // FLUSHDB and FLUSHALL: every tracking client is told to drop all it cached.
+  void InvalidateAllTracked();
+  const TrackingTable& tracking() const { return tracking_; }
+  size_t tracking_clients() const { return tracking_clients_; }
+
   // CLIENT PAUSE: until deadline_ms, commands of other clients (all, or only writes) wait.
   void Pause(int64_t deadline_ms, bool writes_only);
 
@@ -204,6 +224,26 @@ class Engine final : private store::KeyObserver {
   void CountError(const std::string& output, size_t at);
   // Appends a Pub/Sub message (a push under RESP3) to a subscriber's output and has it sent.
   void SendMessage(Client& subscriber, std::span<const std::string_view> parts);
+  // A push was written to client.output from `from` on outside the client's own reply: it is
+  // kept under CLIENT REPLY OFF, and sent now unless the client's command is running.
+  void FinishPush(Client& client, size_t from);
+
+  // Client-side caching (tracking.cc).
+  // After a read-only command: remembers its keys for the client, as its tracking mode says.
+  void RememberReadKeys(Client& client, const RegisteredCommand& command,
+                        std::span<const std::string_view> args);
+  // A key changed: its readers are told (the client making the change after its reply) and
+  // the BCAST prefixes it falls under note it.
+  void InvalidateKey(std::string_view key);
+  // One invalidation message, for keys or (nullopt) for everything, to the tracking client or
+  // its redirect.
+  void SendInvalidation(Client& tracker, std::optional<std::span<const std::string_view>> keys);
+  // The invalidations the executing client caused to itself, after its reply.
+  void SendPendingInvalidations(Client& client);
+  // Tells BCAST clients of the keys changed under their prefixes since the last time.
+  void AnnounceBroadcasts();
+  // Forgets keys beyond tracking-table-max-keys, telling their readers.
+  void TrimTrackingTable();
   void Postpone(Client& client, std::span<const std::string_view> args);
   // Serves clients blocked on keys that became ready, until no key is ready.
   void ServeReadyKeys();
@@ -243,6 +283,12 @@ class Engine final : private store::KeyObserver {
   Client* running_ = nullptr;
   // Pushes the running command wrote to its client, as [from, to) of its output.
   std::vector<std::pair<size_t, size_t>> running_pushes_;
+
+  TrackingTable tracking_;
+  size_t tracking_clients_ = 0;
+  bool broadcast_scheduled_ = false;
+  // Invalidations of the executing client's own changes (nullopt: a flush), in order.
+  std::vector<std::optional<std::string>> pending_invalidations_;
 
   BlockedKeys blocked_keys_;
   WatchedKeys watched_keys_;

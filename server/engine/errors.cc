@@ -111,4 +111,10 @@ std::string AclCommandNotFound(std::string_view name) {
   return absl::StrCat("ERR Command '", CString(name), "' not found");
 }
 
+std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other, bool existing) {
+  return absl::StrCat("ERR Prefix '", store::AbslView(prefix), "' overlaps with ",
+                      existing ? "an existing" : "another provided", " prefix '",
+                      store::AbslView(other), "'. Prefixes for a single client must not overlap.");
+}
+
 }  // namespace understudy::engine::errors
