@@ -73,6 +73,7 @@ void SetFields(CommandContext& ctx, bool reply_ok) {
   }
   db.Written(ctx.args[1]);
   reply_ok ? ctx.reply.Ok() : ctx.reply.Integer(added);
+  ctx.Notify(kNotifyHash, "hset", ctx.args[1]);
 }
 void CmdHSet(CommandContext& ctx) { SetFields(ctx, false); }
 void CmdHMSet(CommandContext& ctx) { SetFields(ctx, true); }
@@ -85,6 +86,7 @@ void CmdHSetNx(CommandContext& ctx) {
   const bool added = (*found)->SetIfMissing(ctx.args[2], ctx.args[3], Encoding(ctx));
   if (added) db.Written(ctx.args[1]);
   ctx.reply.Integer(added ? 1 : 0);
+  if (added) ctx.Notify(kNotifyHash, "hset", ctx.args[1]);
 }
 
 // HGET key field
@@ -120,8 +122,10 @@ void CmdHDel(CommandContext& ctx) {
   int64_t deleted = 0;
   if (hash != nullptr) {
     for (size_t i = 2; i < ctx.args.size(); ++i) deleted += hash->Erase(ctx.args[i]) ? 1 : 0;
+    if (deleted > 0) ctx.Notify(kNotifyHash, "hdel", key);
     if (hash->empty()) {
       db.Erase(key);
+      ctx.Notify(kNotifyGeneric, "del", key);
     } else if (deleted > 0) {
       db.Written(key);
     }
@@ -195,6 +199,7 @@ void CmdHIncrBy(CommandContext& ctx) {
   hash.Set(ctx.args[2], std::string_view(digits, end - digits), Encoding(ctx));
   db.Written(ctx.args[1]);
   ctx.reply.Integer(result);
+  ctx.Notify(kNotifyHash, "hincrby", ctx.args[1]);
 }
 
 // HINCRBYFLOAT key field increment: long double arithmetic, stored and answered in
@@ -222,6 +227,7 @@ void CmdHIncrByFloat(CommandContext& ctx) {
   hash.Set(ctx.args[2], text, Encoding(ctx));
   db.Written(ctx.args[1]);
   ctx.reply.Bulk(text);
+  ctx.Notify(kNotifyHash, "hincrbyfloat", ctx.args[1]);
 }
 
 // HRANDFIELD key [count [WITHVALUES]]

@@ -46,12 +46,20 @@ void CountKeys(CommandContext& ctx, Fn fn) {
 
 // DEL key [key ...]
 void CmdDel(CommandContext& ctx) {
-  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Erase(key); });
+  CountKeys(ctx, [&](Database& db, std::string_view key) {
+    if (!db.Erase(key)) return false;
+    ctx.Notify(kNotifyGeneric, "del", key);
+    return true;
+  });
 }
 
 // UNLINK key [key ...]: DEL, with large values freed off the loop.
 void CmdUnlink(CommandContext& ctx) {
-  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Unlink(key); });
+  CountKeys(ctx, [&](Database& db, std::string_view key) {
+    if (!db.Unlink(key)) return false;
+    ctx.Notify(kNotifyGeneric, "del", key);
+    return true;
+  });
 }
 
 // EXISTS key [key ...] (a key named twice counts twice): not an access of the keys.
@@ -122,6 +130,8 @@ void Rename(CommandContext& ctx, bool only_if_new) {
   if (from == to) return only_if_new ? ctx.reply.Integer(0) : ctx.reply.Ok();
   if (only_if_new && db.Find(to) != nullptr) return ctx.reply.Integer(0);
   db.Rename(from, to);
+  ctx.Notify(kNotifyGeneric, "rename_from", from);
+  ctx.Notify(kNotifyGeneric, "rename_to", to);
   only_if_new ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 void CmdRename(CommandContext& ctx) { Rename(ctx, false); }
@@ -151,8 +161,12 @@ void CmdCopy(CommandContext& ctx) {
   Database& target = ctx.engine.keyspace().db(target_db);
   const store::Value* value = source.Find(from);
   if (value == nullptr) return ctx.reply.Integer(0);
-  if (!replace && target.Find(to) != nullptr) return ctx.reply.Integer(0);
+  const bool replaced = target.Find(to) != nullptr;
+  if (replaced && !replace) return ctx.reply.Integer(0);
+  // Redis deletes a destination it replaces and adds it anew: a "new" key either way.
+  if (replaced) ctx.engine.NotifyKeyspaceEvent(kNotifyNew, "new", to, target_db);
   target.Set(to, *value, *source.GetExpiry(from));
+  ctx.engine.NotifyKeyspaceEvent(kNotifyGeneric, "copy_to", to, target_db);
   ctx.reply.Integer(1);
 }
 
@@ -199,9 +213,15 @@ void Expire(CommandContext& ctx, bool seconds, bool relative) {
       (lt && has_ttl && when >= *current)) {
     return ctx.reply.Integer(0);
   }
-  // A deadline already past deletes the key (SetExpiry does so).
+  // A deadline already past deletes the key (SetExpiry does so), which Redis reports as a DEL
+  // before its reply; a deadline set, after it.
   db.SetExpiry(ctx.args[1], when);
+  if (when <= ctx.now_ms()) {
+    ctx.Notify(kNotifyGeneric, "del", ctx.args[1]);
+    return ctx.reply.Integer(1);
+  }
   ctx.reply.Integer(1);
+  ctx.Notify(kNotifyGeneric, "expire", ctx.args[1]);
 }
 void CmdExpire(CommandContext& ctx) { Expire(ctx, true, true); }
 void CmdPExpire(CommandContext& ctx) { Expire(ctx, false, true); }
@@ -239,6 +259,10 @@ void CmdMove(CommandContext& ctx) {
   }
   if (target_db == ctx.client.db) return ctx.reply.Error(errors::kSameObject);
   const bool moved = ctx.db().MoveTo(ctx.args[1], ctx.engine.keyspace().db(target_db));
+  if (moved) {
+    ctx.Notify(kNotifyGeneric, "move_from", ctx.args[1]);
+    ctx.engine.NotifyKeyspaceEvent(kNotifyGeneric, "move_to", ctx.args[1], target_db);
+  }
   ctx.reply.Integer(moved ? 1 : 0);
 }
 
@@ -458,13 +482,13 @@ void Sort(CommandContext& ctx, bool read_only) {
     }
     return;
   }
-  db.Erase(*options.store);
-  if (!out.empty()) {
-    auto [stored, inserted] = db.FindOrInsert(*options.store, ValueType::kList);
-    store::ListValue& list = stored->as<store::ListValue>();
+  if (out.empty()) {
+    if (db.Erase(*options.store)) ctx.Notify(kNotifyGeneric, "del", *options.store);
+  } else {
+    store::ListValue& list = db.Replace(*options.store, ValueType::kList)->as<store::ListValue>();
     list.set_fill(ctx.engine.keyspace().encoding().list_max_listpack_size);
     for (const auto& item : out) list.PushBack(item ? std::string_view(*item) : "");
-    db.Written(*options.store);
+    ctx.Notify(kNotifyList, "sortstore", *options.store);
   }
   ctx.reply.Integer(static_cast<int64_t>(out.size()));
 }
@@ -520,7 +544,11 @@ void CmdWait(CommandContext& ctx) {
 }
 
 // PERSIST key
-void CmdPersist(CommandContext& ctx) { ctx.reply.Integer(ctx.db().Persist(ctx.args[1]) ? 1 : 0); }
+void CmdPersist(CommandContext& ctx) {
+  const bool persisted = ctx.db().Persist(ctx.args[1]);
+  if (persisted) ctx.Notify(kNotifyGeneric, "persist", ctx.args[1]);
+  ctx.reply.Integer(persisted ? 1 : 0);
+}
 
 // OBJECT ENCODING key
 void CmdObjectEncoding(CommandContext& ctx) {

@@ -49,26 +49,32 @@ OpResult<SetValue*> FindOrCreateSet(Database& db, std::string_view key) {
   return &value->as<SetValue>();
 }
 
-// Reports a change to the set under key; a set the change emptied is deleted.
-void SetChanged(Database& db, std::string_view key, const SetValue& set) {
+// Reports a change to the set under key; a set the change emptied is deleted, with its "del"
+// event (the caller sends the change's own event first).
+void SetChanged(CommandContext& ctx, std::string_view key, const SetValue& set) {
   if (set.empty()) {
-    db.Erase(key);
+    ctx.db().Erase(key);
+    ctx.Notify(kNotifyGeneric, "del", key);
   } else {
-    db.Written(key);
+    ctx.db().Written(key);
   }
 }
 
+// Deletes dest (with its "del" event) and replies 0: a *STORE with nothing to store.
+void StoreNothing(CommandContext& ctx, std::string_view dest, bool reply_first) {
+  if (reply_first) ctx.reply.Integer(0);
+  if (ctx.db().Unlink(dest)) ctx.Notify(kNotifyGeneric, "del", dest);
+  if (!reply_first) ctx.reply.Integer(0);
+}
+
 // Replaces whatever dest holds (its TTL too) with result, or deletes dest if result is empty,
-// and replies result's size: the *STORE commands.
+// and replies result's size: the *STORE commands, whose event is the command's name.
 void StoreResult(CommandContext& ctx, std::string_view dest, SetValue&& result) {
-  Database& db = ctx.db();
   const size_t size = result.size();
-  db.Unlink(dest);
-  if (size > 0) {
-    db.FindOrInsert(dest, ValueType::kSet).first->as<SetValue>() = std::move(result);
-    db.Written(dest);
-  }
+  if (size == 0) return StoreNothing(ctx, dest, /*reply_first=*/true);
+  ctx.db().Replace(dest, ValueType::kSet)->as<SetValue>() = std::move(result);
   ctx.reply.Integer(static_cast<int64_t>(size));
+  ctx.Notify(kNotifySet, ctx.spec.name, dest);
 }
 
 // Members replied before their number is known: an intset's member texts do not outlive the
@@ -136,7 +142,8 @@ void InterGeneric(CommandContext& ctx, std::span<const std::string_view> keys, I
       case InterOutput::kCount:
         return ctx.reply.Integer(0);
       case InterOutput::kStore:
-        return StoreResult(ctx, ctx.args[1], SetValue());
+        // Here Redis deletes the destination before it replies.
+        return StoreNothing(ctx, ctx.args[1], /*reply_first=*/false);
     }
   }
   std::sort(sets.begin(), sets.end(),
@@ -247,7 +254,10 @@ void CmdSAdd(CommandContext& ctx) {
   const EncodingConfig& config = Encoding(ctx);
   int64_t added = 0;
   for (size_t i = 2; i < ctx.args.size(); ++i) added += (*found)->Add(ctx.args[i], config);
-  if (added > 0) db.Written(key);
+  if (added > 0) {
+    db.Written(key);
+    ctx.Notify(kNotifySet, "sadd", key);
+  }
   ctx.reply.Integer(added);
 }
 
@@ -263,7 +273,10 @@ void CmdSRem(CommandContext& ctx) {
     removed += set->Remove(ctx.args[i]);
     if (set->empty()) break;
   }
-  if (removed > 0) SetChanged(db, key, *set);
+  if (removed > 0) {
+    ctx.Notify(kNotifySet, "srem", key);
+    SetChanged(ctx, key, *set);
+  }
   ctx.reply.Integer(removed);
 }
 
@@ -307,12 +320,14 @@ void CmdSPop(CommandContext& ctx) {
   SetValue* set = *found;
   if (!has_count) {
     if (set == nullptr) return ctx.reply.Null();
-  } else {
-    if (set == nullptr || count == 0) return ctx.reply.SetHeader(0);
-    ctx.reply.SetHeader(std::min<uint64_t>(count, set->size()));
+  } else if (set == nullptr || count == 0) {
+    return ctx.reply.SetHeader(0);
   }
+  // Redis sends the event before the reply, and a "del" for an emptied set after it.
+  ctx.Notify(kNotifySet, "spop", key);
+  if (has_count) ctx.reply.SetHeader(std::min<uint64_t>(count, set->size()));
   set->PopRandom(count, Encoding(ctx), [&](std::string_view member) { ctx.reply.Bulk(member); });
-  SetChanged(db, key, *set);
+  SetChanged(ctx, key, *set);
 }
 
 // SRANDMEMBER key [count]: a positive count picks distinct members, a negative one may repeat
@@ -367,10 +382,14 @@ void CmdSMove(CommandContext& ctx) {
   SetValue& from = **src;
   if (&from == *dst) return ctx.reply.Integer(from.Contains(member) ? 1 : 0);
   if (!from.Remove(member)) return ctx.reply.Integer(0);
-  SetChanged(db, source, from);
+  ctx.Notify(kNotifySet, "srem", source);
+  SetChanged(ctx, source, from);
   SetValue* to = *dst != nullptr ? *dst : *FindOrCreateSet(db, destination);
-  to->Add(member, Encoding(ctx));
-  db.Written(destination);
+  // Redis reports the destination only if the member was not there yet.
+  if (to->Add(member, Encoding(ctx))) {
+    db.Written(destination);
+    ctx.Notify(kNotifySet, "sadd", destination);
+  }
   ctx.reply.Integer(1);
 }
 

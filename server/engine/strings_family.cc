@@ -91,6 +91,12 @@ void ReplyOptionalBulk(resp::ReplyWriter& reply, const std::optional<std::string
   }
 }
 
+// The events of a SET: "set", then "expire" if it gave the key a deadline.
+void NotifySet(CommandContext& ctx, bool expires) {
+  ctx.Notify(kNotifyString, "set", ctx.args[1]);
+  if (expires) ctx.Notify(kNotifyGeneric, "expire", ctx.args[1]);
+}
+
 // GET key
 void CmdGet(CommandContext& ctx) {
   auto result = store::GetString(ctx.db(), ctx.args[1]);
@@ -128,8 +134,11 @@ void CmdSet(CommandContext& ctx) {
 
   auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
-  // With GET the old value is the reply whether or not NX/XX let the write happen.
-  if (params.get_old) return ReplyOptionalBulk(ctx.reply, result.value().old);
+  // With GET the old value is the reply whether or not NX/XX let the write happen; Redis
+  // writes it before the notifications, and OK after them.
+  if (params.get_old) ReplyOptionalBulk(ctx.reply, result.value().old);
+  if (result.value().written) NotifySet(ctx, expire.has_expire());
+  if (params.get_old) return;
   if (!result.value().written) return ctx.reply.Null();
   ctx.reply.Ok();
 }
@@ -139,6 +148,7 @@ void CmdSetNx(CommandContext& ctx) {
   store::SetParams params;
   params.condition = store::SetParams::Condition::kIfMissing;
   auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
+  if (result.value().written) NotifySet(ctx, /*expires=*/false);
   ctx.reply.Integer(result.value().written ? 1 : 0);
 }
 
@@ -149,6 +159,7 @@ void SetWithExpire(CommandContext& ctx, ExpireUnit unit) {
   store::SetParams params;
   params.deadline = *deadline;
   store::Set(ctx.db(), ctx.args[1], ctx.args[3], params);
+  NotifySet(ctx, /*expires=*/true);
   ctx.reply.Ok();
 }
 void CmdSetEx(CommandContext& ctx) { SetWithExpire(ctx, ExpireUnit::kEx); }
@@ -161,6 +172,7 @@ void CmdGetSet(CommandContext& ctx) {
   auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ReplyOptionalBulk(ctx.reply, result.value().old);
+  NotifySet(ctx, /*expires=*/false);
 }
 
 // GETDEL key
@@ -170,6 +182,7 @@ void CmdGetDel(CommandContext& ctx) {
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Bulk(result.value().view());
   ctx.db().Erase(ctx.args[1]);
+  ctx.Notify(kNotifyGeneric, "del", ctx.args[1]);
 }
 
 // GETEX key [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | PERSIST]
@@ -191,9 +204,12 @@ void CmdGetEx(CommandContext& ctx) {
   }
   ctx.reply.Bulk(result.value().view());
   if (deadline) {
+    // A deadline already past deletes the key, which Redis reports as a DEL.
     db.SetExpiry(ctx.args[1], *deadline);
-  } else if (expire.persist) {
-    db.Persist(ctx.args[1]);
+    const bool deleted = *deadline <= ctx.now_ms();
+    ctx.Notify(kNotifyGeneric, deleted ? "del" : "expire", ctx.args[1]);
+  } else if (expire.persist && db.Persist(ctx.args[1])) {
+    ctx.Notify(kNotifyGeneric, "persist", ctx.args[1]);
   }
 }
 
@@ -222,6 +238,7 @@ void SetPairs(CommandContext& ctx) {
   store::Database& db = ctx.db();
   for (size_t i = 1; i < ctx.args.size(); i += 2) {
     db.Set(ctx.args[i], ctx.args[i + 1]);
+    ctx.Notify(kNotifyString, "set", ctx.args[i]);
   }
 }
 void CmdMSet(CommandContext& ctx) {
@@ -244,6 +261,7 @@ void CmdAppend(CommandContext& ctx) {
   auto result =
       store::Append(ctx.db(), ctx.args[1], ctx.args[2], ctx.engine.config().proto_max_bulk_len);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.Notify(kNotifyString, "append", ctx.args[1]);
   ctx.reply.Integer(result.value());
 }
 
@@ -274,12 +292,15 @@ void CmdSetRange(CommandContext& ctx) {
   auto result = store::SetRange(ctx.db(), ctx.args[1], offset, ctx.args[3],
                                 ctx.engine.config().proto_max_bulk_len);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  // An empty value writes nothing (and creates no key).
+  if (!ctx.args[3].empty()) ctx.Notify(kNotifyString, "setrange", ctx.args[1]);
   ctx.reply.Integer(result.value());
 }
 
 void IncrementBy(CommandContext& ctx, int64_t delta) {
   auto result = store::IncrBy(ctx.db(), ctx.args[1], delta);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.Notify(kNotifyString, "incrby", ctx.args[1]);
   ctx.reply.Integer(result.value());
 }
 
@@ -303,6 +324,7 @@ void CmdDecrBy(CommandContext& ctx) {
 void CmdIncrByFloat(CommandContext& ctx) {
   auto result = store::IncrByFloat(ctx.db(), ctx.args[1], ctx.args[2]);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.Notify(kNotifyString, "incrbyfloat", ctx.args[1]);
   ctx.reply.Bulk(result.value());
 }
 

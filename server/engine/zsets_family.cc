@@ -46,25 +46,31 @@ OpResult<ZSetValue*> FindZSet(Database& db, std::string_view key) {
 }
 
 // Reports a change to the sorted set under key; one the change emptied is deleted.
-void ZSetChanged(Database& db, std::string_view key, const ZSetValue& zset) {
+// The caller sends the change's own event first; the deletion's "del" follows.
+void ZSetChanged(CommandContext& ctx, std::string_view key, const ZSetValue& zset) {
   if (zset.empty()) {
-    db.Erase(key);
+    ctx.db().Erase(key);
+    ctx.Notify(kNotifyGeneric, "del", key);
   } else {
-    db.Written(key);
+    ctx.db().Written(key);
   }
 }
 
 // Replaces whatever dest holds (its TTL too) with result, or deletes dest if result is empty,
 // and replies result's size: the *STORE commands.
+// Its event, after the reply, is the command's name (zunionstore, ..., zrangestore), or "del".
 void StoreResult(CommandContext& ctx, std::string_view dest, ZSetValue&& result) {
   Database& db = ctx.db();
   const size_t size = result.size();
-  db.Erase(dest);
-  if (size > 0) {
-    db.FindOrInsert(dest, ValueType::kZSet).first->as<ZSetValue>() = std::move(result);
-    db.Written(dest);
+  if (size == 0) {
+    const bool deleted = db.Erase(dest);
+    ctx.reply.Integer(0);
+    if (deleted) ctx.Notify(kNotifyGeneric, "del", dest);
+    return;
   }
+  db.Replace(dest, ValueType::kZSet)->as<ZSetValue>() = std::move(result);
   ctx.reply.Integer(static_cast<int64_t>(size));
+  ctx.Notify(kNotifyZset, ctx.spec.name, dest);
 }
 
 // How members are replied: alone; with their scores flat (member, score, member, score ...);
@@ -152,8 +158,12 @@ void AddGeneric(CommandContext& ctx, bool incrby) {
     updated += result.updated;
   }
   if (added + updated > 0) db.Written(key);
-  if (flags.incr) return result.skipped ? ctx.reply.Null() : ctx.reply.Double(result.score);
-  ctx.reply.Integer(ch ? added + updated : added);
+  if (flags.incr) {
+    result.skipped ? ctx.reply.Null() : ctx.reply.Double(result.score);
+  } else {
+    ctx.reply.Integer(ch ? added + updated : added);
+  }
+  if (added + updated > 0) ctx.Notify(kNotifyZset, flags.incr ? "zincr" : "zadd", key);
 }
 void CmdZAdd(CommandContext& ctx) { AddGeneric(ctx, false); }
 void CmdZIncrBy(CommandContext& ctx) { AddGeneric(ctx, true); }
@@ -169,7 +179,10 @@ void CmdZRem(CommandContext& ctx) {
     for (size_t i = 2; i < ctx.args.size() && !zset->empty(); ++i) {
       removed += zset->Remove(ctx.args[i]);
     }
-    if (removed > 0) ZSetChanged(db, ctx.args[1], *zset);
+    if (removed > 0) {
+      ctx.Notify(kNotifyZset, "zrem", ctx.args[1]);
+      ZSetChanged(ctx, ctx.args[1], *zset);
+    }
   }
   ctx.reply.Integer(removed);
 }
@@ -378,7 +391,12 @@ void RemoveRangeGeneric(CommandContext& ctx, RangeBy by) {
         removed = zset->RemoveRangeByLex(bounds.lex);
         break;
     }
-    if (removed > 0) ZSetChanged(db, ctx.args[1], *zset);
+    if (removed > 0) {
+      static constexpr std::string_view kEvents[] = {"zremrangebyrank", "zremrangebyscore",
+                                                     "zremrangebylex"};
+      ctx.Notify(kNotifyZset, kEvents[static_cast<int>(by)], ctx.args[1]);
+      ZSetChanged(ctx, ctx.args[1], *zset);
+    }
   }
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
@@ -417,13 +435,15 @@ void PopAndReply(CommandContext& ctx, std::string_view key, ZSetValue& zset, boo
       break;
   }
   if (n == 0) return;
+  // Redis sends the event once the first member is gone, before it replies that member.
+  ctx.Notify(kNotifyZset, max ? "zpopmax" : "zpopmin", key);
   const Shape shape =
       how == PopReply::kNested || how == PopReply::kKeyNested ? Shape::kNested : Shape::kFlat;
   zset.Emit(span, max, [&](std::string_view member, double score) {
     ReplyEntry(ctx.reply, shape, member, score);
   });
   zset.Erase(span);
-  ZSetChanged(ctx.db(), key, zset);
+  ZSetChanged(ctx, key, zset);
 }
 
 // ZPOPMIN key [count], ZPOPMAX key [count]

@@ -1,0 +1,79 @@
+#include "server/engine/notifications.h"
+
+#include <charconv>
+
+namespace understudy::engine {
+namespace {
+
+struct ClassLetter {
+  char letter;
+  uint32_t classes;
+};
+
+// The event classes in the order CONFIG GET lists them when not all of A are set.
+constexpr ClassLetter kEventLetters[] = {
+    {'g', kNotifyGeneric}, {'$', kNotifyString},  {'l', kNotifyList},    {'s', kNotifySet},
+    {'h', kNotifyHash},    {'z', kNotifyZset},    {'x', kNotifyExpired}, {'e', kNotifyEvicted},
+    {'t', kNotifyStream},  {'d', kNotifyModule},  {'n', kNotifyNew},
+};
+
+}  // namespace
+
+std::optional<uint32_t> ParseNotifyClasses(std::string_view text) {
+  uint32_t classes = 0;
+  for (char c : text) {
+    switch (c) {
+      case 'A': classes |= kNotifyAll; break;
+      case 'K': classes |= kNotifyKeyspace; break;
+      case 'E': classes |= kNotifyKeyevent; break;
+      case 'm': classes |= kNotifyKeyMiss; break;
+      default: {
+        bool known = false;
+        for (const ClassLetter& letter : kEventLetters) {
+          if (letter.letter == c) {
+            classes |= letter.classes;
+            known = true;
+          }
+        }
+        if (!known) return std::nullopt;
+      }
+    }
+  }
+  return classes;
+}
+
+std::string RenderNotifyClasses(uint32_t classes) {
+  std::string text;
+  if ((classes & kNotifyAll) == kNotifyAll) {
+    text += 'A';
+  } else {
+    for (const ClassLetter& letter : kEventLetters) {
+      if (classes & letter.classes) text += letter.letter;
+    }
+  }
+  if (classes & kNotifyKeyspace) text += 'K';
+  if (classes & kNotifyKeyevent) text += 'E';
+  if (classes & kNotifyKeyMiss) text += 'm';
+  return text;
+}
+
+std::string_view NotificationChannels::Keyspace(int db, std::string_view key) {
+  return Build("__keyspace@", db, key);
+}
+
+std::string_view NotificationChannels::Keyevent(int db, std::string_view event) {
+  return Build("__keyevent@", db, event);
+}
+
+std::string_view NotificationChannels::Build(std::string_view prefix, int db,
+                                             std::string_view suffix) {
+  char digits[16];
+  const auto [end, error] = std::to_chars(std::begin(digits), std::end(digits), db);
+  buffer_.assign(prefix);
+  buffer_.append(digits, end);
+  buffer_.append("__:");
+  buffer_.append(suffix);
+  return buffer_;
+}
+
+}  // namespace understudy::engine
