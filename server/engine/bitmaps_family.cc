@@ -97,6 +97,7 @@ void CmdSetBit(CommandContext& ctx) {
 void CmdGetBit(CommandContext& ctx) {
   const std::optional<uint64_t> offset = ParseBitOffset(ctx, ctx.args[2]);
   if (!offset) return;
+  ctx.CheckKeyMiss(ctx.args[1]);
   auto result = store::GetBit(ctx.db(), ctx.args[1], *offset);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Integer(result.value());
@@ -107,7 +108,10 @@ void CmdGetBit(CommandContext& ctx) {
 // whatever follows it.
 void CmdBitCount(CommandContext& ctx) {
   auto found = store::GetString(ctx.db(), ctx.args[1]);
-  if (found.status() == OpStatus::kKeyNotFound) return ctx.reply.Integer(0);
+  if (found.status() == OpStatus::kKeyNotFound) {
+    ctx.NotifyKeyMiss(ctx.args[1]);
+    return ctx.reply.Integer(0);
+  }
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const std::string_view s = found.value().view();
   const size_t argc = ctx.args.size();
@@ -133,7 +137,10 @@ void CmdBitPos(CommandContext& ctx) {
   if (bit != 0 && bit != 1) return ctx.reply.Error(errors::kBitArgumentNotZeroOrOne);
   auto found = store::GetString(ctx.db(), ctx.args[1]);
   // A missing key is an endless run of zeros, whatever the range.
-  if (found.status() == OpStatus::kKeyNotFound) return ctx.reply.Integer(bit == 1 ? -1 : 0);
+  if (found.status() == OpStatus::kKeyNotFound) {
+    ctx.NotifyKeyMiss(ctx.args[1]);
+    return ctx.reply.Integer(bit == 1 ? -1 : 0);
+  }
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const std::string_view s = found.value().view();
   const size_t argc = ctx.args.size();
@@ -167,6 +174,7 @@ void CmdBitOp(CommandContext& ctx) {
   if (*op == BitOperation::kNot && ctx.args.size() != 4) {
     return ctx.reply.Error(errors::kBitOpNotSingleSource);
   }
+  for (std::string_view source : ctx.args.subspan(3)) ctx.CheckKeyMiss(source);
   const uint64_t dirty = ctx.engine.dirty();
   auto result = store::BitOp(ctx.db(), *op, ctx.args[2], ctx.args.subspan(3));
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
@@ -240,6 +248,8 @@ void BitFieldGeneric(CommandContext& ctx, bool read_only) {
     i += op.kind == Kind::kGet ? 3 : 4;
   }
   if (read_only && writes) return ctx.reply.Error(errors::kBitFieldReadOnly);
+  // Only reads look the key up as a read.
+  if (!writes) ctx.CheckKeyMiss(ctx.args[1]);
   const uint64_t dirty = ctx.engine.dirty();
   auto result = store::BitField(ctx.db(), ctx.args[1], ops);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());

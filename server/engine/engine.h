@@ -117,6 +117,9 @@ class Engine final : private store::KeyObserver {
                            int db) {
     if (config_.notify_keyspace_events & event_class) PublishKeyspaceEvent(event, key, db);
   }
+  bool Notifies(uint32_t event_class) const {
+    return (config_.notify_keyspace_events & event_class) != 0;
+  }
   // The running command wrote a push to its own client at output[from, end) (a Pub/Sub
   // confirmation): it is sent even under CLIENT REPLY OFF or SKIP, as in Redis.
   void KeepPush(Client& client, size_t from);
@@ -283,6 +286,14 @@ class Engine final : private store::KeyObserver {
 inline void CommandContext::Notify(uint32_t event_class, std::string_view event,
                                    std::string_view key) const {
   engine.NotifyKeyspaceEvent(event_class, event, key, client.db);
+}
+
+inline void CommandContext::NotifyKeyMiss(std::string_view key) const {
+  Notify(kNotifyKeyMiss, "keymiss", key);
+}
+
+inline void CommandContext::CheckKeyMiss(std::string_view key) const {
+  if (engine.Notifies(kNotifyKeyMiss) && db().Peek(key) == nullptr) NotifyKeyMiss(key);
 }
 
 }  // namespace understudy::engine

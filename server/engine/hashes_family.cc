@@ -40,6 +40,13 @@ OpResult<HashValue*> FindHash(Database& db, std::string_view key) {
   return &value->as<HashValue>();
 }
 
+// FindHash for a read: a missing key is a keymiss.
+OpResult<HashValue*> ReadHash(CommandContext& ctx, std::string_view key) {
+  auto found = FindHash(ctx.db(), key);
+  if (found.ok() && *found == nullptr) ctx.NotifyKeyMiss(key);
+  return found;
+}
+
 // The hash under key, created empty if there is none. The caller fills a new hash at once: an
 // empty hash must not stay in the keyspace.
 OpResult<HashValue*> FindOrCreateHash(Database& db, std::string_view key) {
@@ -91,7 +98,7 @@ void CmdHSetNx(CommandContext& ctx) {
 
 // HGET key field
 void CmdHGet(CommandContext& ctx) {
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   if (*found == nullptr) return ctx.reply.Null();
   ReplyOptionalValue(ctx.reply, (*found)->GetView(ctx.args[2]));
@@ -99,7 +106,7 @@ void CmdHGet(CommandContext& ctx) {
 
 // HMGET key field [field ...]
 void CmdHMGet(CommandContext& ctx) {
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const HashValue* hash = *found;
   ctx.reply.ArrayHeader(ctx.args.size() - 2);
@@ -136,7 +143,7 @@ void CmdHDel(CommandContext& ctx) {
 // HLEN key, HEXISTS key field, HSTRLEN key field: an integer about the hash, 0 without one.
 template <typename Fn>
 void ReplyHashInteger(CommandContext& ctx, Fn fn) {
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   ctx.reply.Integer(*found == nullptr ? 0 : static_cast<int64_t>(fn(**found)));
 }
@@ -153,7 +160,7 @@ void CmdHStrLen(CommandContext& ctx) {
 // HGETALL key (a map in RESP3), HKEYS key, HVALS key
 enum class Parts : uint8_t { kFieldsAndValues, kFields, kValues };
 void ReplyAll(CommandContext& ctx, Parts parts) {
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const HashValue* hash = *found;
   const size_t size = hash == nullptr ? 0 : hash->size();
@@ -233,7 +240,7 @@ void CmdHIncrByFloat(CommandContext& ctx) {
 // HRANDFIELD key [count [WITHVALUES]]
 void CmdHRandField(CommandContext& ctx) {
   if (ctx.args.size() == 2) {
-    auto found = FindHash(ctx.db(), ctx.args[1]);
+    auto found = ReadHash(ctx, ctx.args[1]);
     if (!found.ok()) return ReplyError(ctx.reply, found.status());
     if (*found == nullptr) return ctx.reply.Null();
     return (*found)->RandomFieldsWithRepeats(
@@ -251,7 +258,7 @@ void CmdHRandField(CommandContext& ctx) {
   if (with_values && (count < -kLongMax / 2 || count > kLongMax / 2)) {
     return ctx.reply.Error(errors::kOutOfRange);
   }
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const HashValue* hash = *found;
   if (hash == nullptr || count == 0) return ctx.reply.ArrayHeader(0);
@@ -282,7 +289,7 @@ void CmdHRandField(CommandContext& ctx) {
 void CmdHScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseCursor(ctx.args[2], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const HashValue* hash = *found;
   // Redis answers a missing key before it reads the options.

@@ -64,17 +64,26 @@ void CmdUnlink(CommandContext& ctx) {
 
 // EXISTS key [key ...] (a key named twice counts twice): not an access of the keys.
 void CmdExists(CommandContext& ctx) {
-  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Peek(key) != nullptr; });
+  CountKeys(ctx, [&](Database& db, std::string_view key) {
+    if (db.Peek(key) != nullptr) return true;
+    ctx.NotifyKeyMiss(key);
+    return false;
+  });
 }
 
 // TOUCH key [key ...]: counts the keys as EXISTS does, and accesses them.
 void CmdTouch(CommandContext& ctx) {
-  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Find(key) != nullptr; });
+  CountKeys(ctx, [&](Database& db, std::string_view key) {
+    if (db.Find(key) != nullptr) return true;
+    ctx.NotifyKeyMiss(key);
+    return false;
+  });
 }
 
 // TYPE key
 void CmdType(CommandContext& ctx) {
   const store::Value* value = ctx.db().Peek(ctx.args[1]);
+  if (value == nullptr) ctx.NotifyKeyMiss(ctx.args[1]);
   ctx.reply.SimpleString(value == nullptr ? "none" : store::TypeName(value->type()));
 }
 
@@ -160,7 +169,10 @@ void CmdCopy(CommandContext& ctx) {
   Database& source = ctx.db();
   Database& target = ctx.engine.keyspace().db(target_db);
   const store::Value* value = source.Find(from);
-  if (value == nullptr) return ctx.reply.Integer(0);
+  if (value == nullptr) {
+    ctx.NotifyKeyMiss(from);
+    return ctx.reply.Integer(0);
+  }
   const bool replaced = target.Find(to) != nullptr;
   if (replaced && !replace) return ctx.reply.Integer(0);
   // Redis deletes a destination it replaces and adds it anew: a "new" key either way.
@@ -231,7 +243,10 @@ void CmdPExpireAt(CommandContext& ctx) { Expire(ctx, false, false); }
 // TTL key, PTTL key: -2 for a missing key, -1 for a key without expiry.
 void ReplyTtl(CommandContext& ctx, bool seconds) {
   const std::optional<int64_t> deadline = ctx.db().GetExpiry(ctx.args[1]);
-  if (!deadline) return ctx.reply.Integer(-2);
+  if (!deadline) {
+    ctx.NotifyKeyMiss(ctx.args[1]);
+    return ctx.reply.Integer(-2);
+  }
   if (*deadline == store::kNoExpiry) return ctx.reply.Integer(-1);
   const int64_t left = std::max<int64_t>(*deadline - ctx.now_ms(), 0);
   ctx.reply.Integer(seconds ? (left + 500) / 1000 : left);
@@ -242,7 +257,10 @@ void CmdPTtl(CommandContext& ctx) { ReplyTtl(ctx, false); }
 // EXPIRETIME key (rounded to the nearest second), PEXPIRETIME key: the absolute deadline.
 void ReplyExpireTime(CommandContext& ctx, bool seconds) {
   const std::optional<int64_t> deadline = ctx.db().GetExpiry(ctx.args[1]);
-  if (!deadline) return ctx.reply.Integer(-2);
+  if (!deadline) {
+    ctx.NotifyKeyMiss(ctx.args[1]);
+    return ctx.reply.Integer(-2);
+  }
   if (*deadline == store::kNoExpiry) return ctx.reply.Integer(-1);
   // Rounded without computing deadline + 500, which overflows near INT64_MAX.
   ctx.reply.Integer(seconds ? *deadline / 1000 + (*deadline % 1000 >= 500 ? 1 : 0) : *deadline);
@@ -271,7 +289,7 @@ void CmdMove(CommandContext& ctx) {
 // What a BY or GET pattern names for one element: "#" is the element itself; otherwise the
 // first '*' is replaced by the element, giving a string key, or with "->field" after the '*'
 // a field of a hash. Missing keys, other types and patterns without '*' give nothing.
-std::optional<std::string> LookUpPattern(Database& db, std::string_view pattern,
+std::optional<std::string> LookUpPattern(const CommandContext& ctx, std::string_view pattern,
                                          std::string_view element) {
   if (pattern == "#") return std::string(element);
   const size_t star = pattern.find('*');
@@ -285,8 +303,11 @@ std::optional<std::string> LookUpPattern(Database& db, std::string_view pattern,
   }
   const std::string key = absl::StrCat(store::AbslView(pattern.substr(0, star)),
                                        store::AbslView(element), store::AbslView(suffix));
-  const store::Value* value = db.Find(key);
-  if (value == nullptr) return std::nullopt;
+  const store::Value* value = ctx.db().Find(key);
+  if (value == nullptr) {
+    ctx.NotifyKeyMiss(key);
+    return std::nullopt;
+  }
   if (field.empty()) {
     if (!value->is(ValueType::kString)) return std::nullopt;
     return std::string(value->str().view());
@@ -392,6 +413,7 @@ void Sort(CommandContext& ctx, bool read_only) {
   if (!ParseSortOptions(ctx, read_only, &options)) return;
   Database& db = ctx.db();
   const store::Value* value = db.Find(ctx.args[1]);
+  if (value == nullptr) ctx.NotifyKeyMiss(ctx.args[1]);
   if (value != nullptr && !value->is(ValueType::kList) && !value->is(ValueType::kSet) &&
       !value->is(ValueType::kZSet)) {
     return ctx.reply.Error(errors::kWrongType);
@@ -417,7 +439,7 @@ void Sort(CommandContext& ctx, bool read_only) {
     for (SortItem& item : items) {
       std::optional<std::string> weight;
       if (options.by) {
-        weight = LookUpPattern(db, *options.by, item.element);
+        weight = LookUpPattern(ctx, *options.by, item.element);
         if (!weight) continue;
       }
       if (options.alpha) {
@@ -468,7 +490,7 @@ void Sort(CommandContext& ctx, bool read_only) {
       continue;
     }
     for (std::string_view pattern : options.gets) {
-      out.push_back(LookUpPattern(db, pattern, element));
+      out.push_back(LookUpPattern(ctx, pattern, element));
     }
   }
   if (!options.store) {

@@ -67,6 +67,13 @@ OpResult<ListValue*> FindList(Database& db, std::string_view key) {
   return &value->as<ListValue>();
 }
 
+// FindList for a read: a missing key is a keymiss.
+OpResult<ListValue*> ReadList(CommandContext& ctx, std::string_view key) {
+  auto found = FindList(ctx.db(), key);
+  if (found.ok() && *found == nullptr) ctx.NotifyKeyMiss(key);
+  return found;
+}
+
 // The list under key, created empty with the configured node size if there is none. The caller
 // fills a new list at once: an empty list must not stay in the keyspace.
 OpResult<ListValue*> FindOrCreateList(CommandContext& ctx, std::string_view key) {
@@ -231,7 +238,7 @@ void CmdRPop(CommandContext& ctx) { PopGeneric(ctx, End::kRight); }
 
 // LLEN key
 void CmdLLen(CommandContext& ctx) {
-  auto found = FindList(ctx.db(), ctx.args[1]);
+  auto found = ReadList(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   ctx.reply.Integer(*found == nullptr ? 0 : static_cast<int64_t>((*found)->size()));
 }
@@ -242,7 +249,7 @@ void CmdLRange(CommandContext& ctx) {
   if (!ParseIntArg(ctx.reply, ctx.args[2], &start) || !ParseIntArg(ctx.reply, ctx.args[3], &stop)) {
     return;
   }
-  auto found = FindList(ctx.db(), ctx.args[1]);
+  auto found = ReadList(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ListValue* list = *found;
   const auto range = list == nullptr ? std::nullopt : ClampRange(start, stop, list->size());
@@ -253,7 +260,7 @@ void CmdLRange(CommandContext& ctx) {
 
 // LINDEX key index
 void CmdLIndex(CommandContext& ctx) {
-  auto found = FindList(ctx.db(), ctx.args[1]);
+  auto found = ReadList(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   // Redis reads the index only once it has found a list.
   if (*found == nullptr) return ctx.reply.Null();
@@ -361,7 +368,7 @@ void CmdLPos(CommandContext& ctx) {
     }
   }
   if (!parser.ok()) return ctx.reply.Error(parser.error());
-  auto found = FindList(ctx.db(), ctx.args[1]);
+  auto found = ReadList(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ListValue* list = *found;
 

@@ -41,6 +41,13 @@ OpResult<SetValue*> FindSet(Database& db, std::string_view key) {
   return &value->as<SetValue>();
 }
 
+// FindSet for a read: a missing key is a keymiss.
+OpResult<SetValue*> ReadSet(CommandContext& ctx, std::string_view key) {
+  auto found = FindSet(ctx.db(), key);
+  if (found.ok() && *found == nullptr) ctx.NotifyKeyMiss(key);
+  return found;
+}
+
 // The set under key, created empty if there is none. The caller fills a new set at once: an
 // empty set must not stay in the keyspace.
 OpResult<SetValue*> FindOrCreateSet(Database& db, std::string_view key) {
@@ -113,12 +120,14 @@ void ReplyMembers(resp::ReplyWriter& reply, const SetValue& set) {
 // The sets under keys, in order, null for a missing key; kWrongType if any key holds another
 // type. Like Redis, every key is checked, also past a missing one that empties the result.
 using SetList = absl::InlinedVector<const SetValue*, 4>;
-OpResult<SetList> FindSets(Database& db, std::span<const std::string_view> keys) {
+// They are read: a missing key is a keymiss.
+OpResult<SetList> FindSets(CommandContext& ctx, std::span<const std::string_view> keys) {
   SetList sets;
   sets.reserve(keys.size());
   for (std::string_view key : keys) {
-    auto found = FindSet(db, key);
+    auto found = FindSet(ctx.db(), key);
     if (!found.ok()) return found.status();
+    if (*found == nullptr) ctx.NotifyKeyMiss(key);
     sets.push_back(*found);
   }
   return sets;
@@ -131,7 +140,7 @@ enum class InterOutput : uint8_t { kReply, kCount, kStore };
 // looked up in the others. kCount stops at `limit` members (0: no limit).
 void InterGeneric(CommandContext& ctx, std::span<const std::string_view> keys, InterOutput output,
                   uint64_t limit = 0) {
-  auto found = FindSets(ctx.db(), keys);
+  auto found = FindSets(ctx, keys);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   SetList& sets = found.value();
   const bool empty = std::find(sets.begin(), sets.end(), nullptr) != sets.end();
@@ -237,7 +246,7 @@ enum class SetOp : uint8_t { kUnion, kDifference };
 // (answered in ascending order) when its members are integers that fit one.
 void UnionDiffGeneric(CommandContext& ctx, SetOp op, bool store) {
   const auto keys = ctx.args.subspan(store ? 2 : 1);
-  auto found = FindSets(ctx.db(), keys);
+  auto found = FindSets(ctx, keys);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const EncodingConfig& config = Encoding(ctx);
   SetValue result = op == SetOp::kUnion ? Union(*found, config) : Difference(found.value(), config);
@@ -282,21 +291,21 @@ void CmdSRem(CommandContext& ctx) {
 
 // SCARD key
 void CmdSCard(CommandContext& ctx) {
-  auto found = FindSet(ctx.db(), ctx.args[1]);
+  auto found = ReadSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   ctx.reply.Integer(*found == nullptr ? 0 : static_cast<int64_t>((*found)->size()));
 }
 
 // SISMEMBER key member
 void CmdSIsMember(CommandContext& ctx) {
-  auto found = FindSet(ctx.db(), ctx.args[1]);
+  auto found = ReadSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   ctx.reply.Integer(*found != nullptr && (*found)->Contains(ctx.args[2]) ? 1 : 0);
 }
 
 // SMISMEMBER key member [member ...]
 void CmdSMIsMember(CommandContext& ctx) {
-  auto found = FindSet(ctx.db(), ctx.args[1]);
+  auto found = ReadSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const SetValue* set = *found;
   ctx.reply.ArrayHeader(ctx.args.size() - 2);
@@ -342,7 +351,7 @@ void CmdSRandMember(CommandContext& ctx) {
       return ctx.reply.Error(errors::kRandomCountOutOfRange);
     }
   }
-  auto found = FindSet(ctx.db(), ctx.args[1]);
+  auto found = ReadSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const SetValue* set = *found;
   const auto reply = [&](std::string_view member) { ctx.reply.Bulk(member); };
@@ -436,7 +445,7 @@ void CmdSDiffStore(CommandContext& ctx) { UnionDiffGeneric(ctx, SetOp::kDifferen
 void CmdSScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseCursor(ctx.args[2], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
-  auto found = FindSet(ctx.db(), ctx.args[1]);
+  auto found = ReadSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const SetValue* set = *found;
   // Redis reads the options only once it has found a set.

@@ -97,9 +97,16 @@ void NotifySet(CommandContext& ctx, bool expires) {
   if (expires) ctx.Notify(kNotifyGeneric, "expire", ctx.args[1]);
 }
 
+// store::GetString for a read: a missing key is a keymiss.
+auto ReadString(CommandContext& ctx, std::string_view key) {
+  auto result = store::GetString(ctx.db(), key);
+  if (result.status() == OpStatus::kKeyNotFound) ctx.NotifyKeyMiss(key);
+  return result;
+}
+
 // GET key
 void CmdGet(CommandContext& ctx) {
-  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  auto result = ReadString(ctx, ctx.args[1]);
   if (result.ok()) return ctx.reply.Bulk(result.value().view());
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
   ReplyError(ctx.reply, result.status());
@@ -132,6 +139,7 @@ void CmdSet(CommandContext& ctx) {
   }
   params.keep_ttl = expire.keep_ttl;
 
+  if (params.get_old) ctx.CheckKeyMiss(ctx.args[1]);
   auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   // With GET the old value is the reply whether or not NX/XX let the write happen; Redis
@@ -169,6 +177,7 @@ void CmdPSetEx(CommandContext& ctx) { SetWithExpire(ctx, ExpireUnit::kPx); }
 void CmdGetSet(CommandContext& ctx) {
   store::SetParams params;
   params.get_old = true;
+  ctx.CheckKeyMiss(ctx.args[1]);
   auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ReplyOptionalBulk(ctx.reply, result.value().old);
@@ -177,7 +186,7 @@ void CmdGetSet(CommandContext& ctx) {
 
 // GETDEL key
 void CmdGetDel(CommandContext& ctx) {
-  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  auto result = ReadString(ctx, ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Bulk(result.value().view());
@@ -194,7 +203,7 @@ void CmdGetEx(CommandContext& ctx) {
   }
   if (!parser.ok()) return ctx.reply.Error(parser.error());
   store::Database& db = ctx.db();
-  auto result = store::GetString(db, ctx.args[1]);
+  auto result = ReadString(ctx, ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   std::optional<int64_t> deadline;
@@ -215,10 +224,9 @@ void CmdGetEx(CommandContext& ctx) {
 
 // MGET key [key ...]
 void CmdMGet(CommandContext& ctx) {
-  store::Database& db = ctx.db();
   ctx.reply.ArrayHeader(ctx.args.size() - 1);
   for (size_t i = 1; i < ctx.args.size(); ++i) {
-    auto result = store::GetString(db, ctx.args[i]);
+    auto result = ReadString(ctx, ctx.args[i]);
     if (result.ok()) {
       ctx.reply.Bulk(result.value().view());
     } else {
@@ -267,7 +275,7 @@ void CmdAppend(CommandContext& ctx) {
 
 // STRLEN key
 void CmdStrLen(CommandContext& ctx) {
-  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  auto result = ReadString(ctx, ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Integer(0);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Integer(static_cast<int64_t>(result.value().size()));
@@ -279,7 +287,7 @@ void CmdGetRange(CommandContext& ctx) {
   if (!ParseIntArg(ctx.reply, ctx.args[2], &start) || !ParseIntArg(ctx.reply, ctx.args[3], &end)) {
     return;
   }
-  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  auto result = ReadString(ctx, ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Bulk("");
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Bulk(store::Substring(result.value().view(), start, end));
@@ -332,6 +340,9 @@ void CmdIncrByFloat(CommandContext& ctx) {
 void CmdLcs(CommandContext& ctx) {
   store::Database& db = ctx.db();
   const store::Value* values[2] = {db.Find(ctx.args[1]), db.Find(ctx.args[2])};
+  for (int i = 0; i < 2; ++i) {
+    if (values[i] == nullptr) ctx.NotifyKeyMiss(ctx.args[1 + i]);
+  }
   for (const store::Value* value : values) {
     if (value != nullptr && !value->is(store::ValueType::kString)) {
       return ctx.reply.Error(errors::kLcsNotStrings);

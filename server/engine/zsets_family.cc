@@ -45,6 +45,13 @@ OpResult<ZSetValue*> FindZSet(Database& db, std::string_view key) {
   return &value->as<ZSetValue>();
 }
 
+// FindZSet for a read: a missing key is a keymiss.
+OpResult<ZSetValue*> ReadZSet(CommandContext& ctx, std::string_view key) {
+  auto found = FindZSet(ctx.db(), key);
+  if (found.ok() && *found == nullptr) ctx.NotifyKeyMiss(key);
+  return found;
+}
+
 // Reports a change to the sorted set under key; one the change emptied is deleted.
 // The caller sends the change's own event first; the deletion's "del" follows.
 void ZSetChanged(CommandContext& ctx, std::string_view key, const ZSetValue& zset) {
@@ -189,7 +196,7 @@ void CmdZRem(CommandContext& ctx) {
 
 // ZSCORE key member
 void CmdZScore(CommandContext& ctx) {
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const std::optional<double> score =
       *found == nullptr ? std::nullopt : (*found)->Score(ctx.args[2]);
@@ -199,7 +206,7 @@ void CmdZScore(CommandContext& ctx) {
 
 // ZMSCORE key member [member ...]
 void CmdZMScore(CommandContext& ctx) {
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   ctx.reply.ArrayHeader(ctx.args.size() - 2);
@@ -215,14 +222,14 @@ void CmdZMScore(CommandContext& ctx) {
 
 // ZCARD key
 void CmdZCard(CommandContext& ctx) {
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   ctx.reply.Integer(*found == nullptr ? 0 : static_cast<int64_t>((*found)->size()));
 }
 
 // ZRANK key member, ZREVRANK key member
 void RankGeneric(CommandContext& ctx, bool reverse) {
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const std::optional<size_t> rank =
       *found == nullptr ? std::nullopt : (*found)->Rank(ctx.args[2], reverse);
@@ -301,7 +308,7 @@ void RangeGeneric(CommandContext& ctx, RangeBy by, bool reverse, bool flexible, 
   RangeBounds bounds;
   if (!bounds.Parse(ctx, by, min, max)) return;
 
-  auto found = FindZSet(ctx.db(), ctx.args[key_at]);
+  auto found = ReadZSet(ctx, ctx.args[key_at]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   ZSetValue::Span span;
@@ -357,7 +364,7 @@ void CmdZRevRangeByLex(CommandContext& ctx) {
 void CountGeneric(CommandContext& ctx, RangeBy by) {
   RangeBounds bounds;
   if (!bounds.Parse(ctx, by, ctx.args[2], ctx.args[3])) return;
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   size_t count = 0;
@@ -521,9 +528,8 @@ void CmdBZMPop(CommandContext& ctx) {
 
 // ZRANDMEMBER key [count [WITHSCORES]]
 void CmdZRandMember(CommandContext& ctx) {
-  Database& db = ctx.db();
   if (ctx.args.size() == 2) {
-    auto found = FindZSet(db, ctx.args[1]);
+    auto found = ReadZSet(ctx, ctx.args[1]);
     if (!found.ok()) return ReplyError(ctx.reply, found.status());
     if (*found == nullptr) return ctx.reply.Null();
     return (*found)->RandomMembers(
@@ -543,7 +549,7 @@ void CmdZRandMember(CommandContext& ctx) {
   if (with_scores && (count < -kMaxWithScores || count > kMaxWithScores)) {
     return ctx.reply.Error(errors::kOutOfRange);
   }
-  auto found = FindZSet(db, ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   if (zset == nullptr || count == 0) return ctx.reply.ArrayHeader(0);
@@ -572,7 +578,7 @@ void CmdZRandMember(CommandContext& ctx) {
 void CmdZScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseCursor(ctx.args[2], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   if (zset == nullptr) {
@@ -684,8 +690,12 @@ void AlgebraGeneric(CommandContext& ctx, SetOp op, bool store, bool cardinality_
   Database& db = ctx.db();
   std::vector<Source> sources(numkeys);
   for (Source& source : sources) {
-    const store::Value* value = db.Find(ctx.args[pos++]);
-    if (value == nullptr) continue;
+    const std::string_view key = ctx.args[pos++];
+    const store::Value* value = db.Find(key);
+    if (value == nullptr) {
+      ctx.NotifyKeyMiss(key);
+      continue;
+    }
     if (value->is(ValueType::kZSet)) {
       source.zset = &value->as<ZSetValue>();
     } else if (value->is(ValueType::kSet)) {
