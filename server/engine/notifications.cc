@@ -12,32 +12,38 @@ struct ClassLetter {
 
 // The event classes in the order CONFIG GET lists them when not all of A are set.
 constexpr ClassLetter kEventLetters[] = {
-    {'g', kNotifyGeneric}, {'$', kNotifyString},  {'l', kNotifyList},    {'s', kNotifySet},
-    {'h', kNotifyHash},    {'z', kNotifyZset},    {'x', kNotifyExpired}, {'e', kNotifyEvicted},
-    {'t', kNotifyStream},  {'d', kNotifyModule},  {'n', kNotifyNew},
+    {'g', kNotifyGeneric}, {'$', kNotifyString}, {'l', kNotifyList},    {'s', kNotifySet},
+    {'h', kNotifyHash},    {'z', kNotifyZset},   {'x', kNotifyExpired}, {'e', kNotifyEvicted},
+    {'t', kNotifyStream},  {'d', kNotifyModule}, {'n', kNotifyNew},
 };
+
+// The classes one letter of notify-keyspace-events names; nullopt for no class.
+std::optional<uint32_t> LetterClasses(char c) {
+  switch (c) {
+    case 'A':
+      return kNotifyAll;
+    case 'K':
+      return kNotifyKeyspace;
+    case 'E':
+      return kNotifyKeyevent;
+    case 'm':
+      return kNotifyKeyMiss;
+    default:
+      for (const ClassLetter& letter : kEventLetters) {
+        if (letter.letter == c) return letter.classes;
+      }
+      return std::nullopt;
+  }
+}
 
 }  // namespace
 
 std::optional<uint32_t> ParseNotifyClasses(std::string_view text) {
   uint32_t classes = 0;
   for (char c : text) {
-    switch (c) {
-      case 'A': classes |= kNotifyAll; break;
-      case 'K': classes |= kNotifyKeyspace; break;
-      case 'E': classes |= kNotifyKeyevent; break;
-      case 'm': classes |= kNotifyKeyMiss; break;
-      default: {
-        bool known = false;
-        for (const ClassLetter& letter : kEventLetters) {
-          if (letter.letter == c) {
-            classes |= letter.classes;
-            known = true;
-          }
-        }
-        if (!known) return std::nullopt;
-      }
-    }
+    const std::optional<uint32_t> named = LetterClasses(c);
+    if (!named) return std::nullopt;
+    classes |= *named;
   }
   return classes;
 }

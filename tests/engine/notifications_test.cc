@@ -28,7 +28,9 @@ TEST(NotifyClassesTest, ParsesEveryLetter) {
 }
 
 TEST(NotifyClassesTest, RendersAsConfigGetShowsThem) {
-  auto render = [](std::string_view text) { return RenderNotifyClasses(*ParseNotifyClasses(text)); };
+  auto render = [](std::string_view text) {
+    return RenderNotifyClasses(*ParseNotifyClasses(text));
+  };
   EXPECT_EQ(render(""), "");
   EXPECT_EQ(render("KEA"), "AKE");
   EXPECT_EQ(render("Elg"), "glE");
