@@ -751,6 +751,18 @@ TEST_F(DatabaseTest, CopyKeepsEncodingAndIsIndependent) {
   EXPECT_EQ(db_.Find("h3")->as<HashValue>().size(), 2u);
 }
 
+TEST_F(DatabaseTest, ReplaceGivesAnEmptyValueWithoutTheOldDeadline) {
+  db_.Set("k", "v", StringPolicy::kTryInt, now() + 1000);
+  Value* value = db_.Replace("k", ValueType::kSet);
+  ASSERT_NE(value, nullptr);
+  EXPECT_TRUE(value->is(ValueType::kSet));
+  EXPECT_TRUE(value->as<SetValue>().empty());
+  EXPECT_EQ(db_.GetExpiry("k"), kNoExpiry);
+  EXPECT_EQ(db_.expires_size(), 0u);
+  EXPECT_TRUE(db_.Replace("new", ValueType::kZSet)->is(ValueType::kZSet));
+  EXPECT_EQ(db_.size(), 2u);
+}
+
 // Records what the database reports.
 class EventLog : public KeyObserver {
  public:
