@@ -10,7 +10,7 @@ enum class KeyEvent : uint8_t {
   kDeleted,  // removed by a command (DEL, an emptied container, RENAME's source, ...)
   kExpired,  // removed because its deadline passed, lazily or actively
   // A key was added where none was (before the kWritten of its value, if any): Redis's "new".
-  // A key replaced by RENAME, COPY or MOVE is added anew too, as Redis deletes it first.
+  // RENAME's destination is added anew even when it replaced a key, as Redis deletes it first.
   kCreated,
 };
 
