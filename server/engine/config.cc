@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "resp/request_parser.h"
 #include "server/engine/errors.h"
+#include "server/engine/notifications.h"
 #include "spdlog/spdlog.h"
 #include "store/numbers.h"
 #include "store/value.h"
@@ -333,6 +334,18 @@ std::vector<Parameter> BuildParameters() {
       [](auto& c) -> auto& { return c.client_output_pause_threshold; }, 0, kInt64Max,
       Unit::kMemory));
 
+  Parameter notify = Named("notify-keyspace-events");
+  notify.set = [](Config& config, const Words& words) {
+    const std::optional<uint32_t> classes = ParseNotifyClasses(words[0]);
+    if (!classes) return Refuse(errors::kConfigBadNotifyClass);
+    config.notify_keyspace_events = *classes;
+    return absl::OkStatus();
+  };
+  notify.get = [](const Config& config) {
+    return RenderNotifyClasses(config.notify_keyspace_events);
+  };
+  table.push_back(notify);
+
   // Encoding thresholds under their 7.0 names and the ziplist names 7.0 still accepts.
   for (std::string_view name : {"hash-max-listpack-entries", "hash-max-ziplist-entries"}) {
     table.push_back(Numeric(
@@ -397,7 +410,6 @@ constexpr std::string_view kAcceptedWithoutEffect[] = {"daemonize",
                                                        "lazyfree-lazy-expire",
                                                        "lazyfree-lazy-server-del",
                                                        "lazyfree-lazy-user-del",
-                                                       "notify-keyspace-events",
                                                        "unixsocket",
                                                        "unixsocketperm"};
 

@@ -60,6 +60,8 @@ struct Config {
   // The container encoding thresholds (hash-max-listpack-entries, ...); the engine hands them
   // to the keyspace.
   store::EncodingConfig encoding;
+  // notify-keyspace-events: the NotifyClass bits of the keyspace notifications sent (0: none).
+  uint32_t notify_keyspace_events = 0;
 
   // Directives of features understudy lacks, accepted so an existing redis.conf loads; the
   // host warns about each.

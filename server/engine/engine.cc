@@ -607,6 +607,12 @@ size_t Engine::PublishShard(std::string_view channel, std::string_view message) 
   return ids.size();
 }
 
+void Engine::PublishKeyspaceEvent(std::string_view event, std::string_view key, int db) {
+  const uint32_t classes = config_.notify_keyspace_events;
+  if (classes & kNotifyKeyspace) Publish(notification_channels_.Keyspace(db, key), event);
+  if (classes & kNotifyKeyevent) Publish(notification_channels_.Keyevent(db, event), key);
+}
+
 void Engine::SendMessage(Client& subscriber, std::span<const std::string_view> parts) {
   if (subscriber.closing) return;
   const size_t from = subscriber.output.size();
@@ -739,6 +745,9 @@ void Engine::OnDeadlines() {
 }
 
 void Engine::OnKeyEvent(int db, std::string_view key, store::KeyEvent event) {
+  // A creation is followed by the write of the value, which counts.
+  if (event == store::KeyEvent::kCreated) return NotifyKeyspaceEvent(kNotifyNew, "new", key, db);
+  if (event == store::KeyEvent::kExpired) NotifyKeyspaceEvent(kNotifyExpired, "expired", key, db);
   ++dirty_;
   if (!watched_keys_.empty()) BreakWatches(db, key);
   if (event != store::KeyEvent::kWritten) ++keys_freed_since_trim_;

@@ -19,6 +19,7 @@
 #include "server/engine/command_table.h"
 #include "server/engine/config.h"
 #include "server/engine/executor.h"
+#include "server/engine/notifications.h"
 #include "server/engine/pubsub.h"
 #include "server/engine/tracking.h"
 #include "store/clock.h"
@@ -111,6 +112,16 @@ class Engine final : private store::KeyObserver {
   // SPUBLISH: to the subscribers of a shard channel.
   size_t PublishShard(std::string_view channel, std::string_view message);
   const PubSubRegistry& pubsub() const { return pubsub_; }
+  // Keyspace notification: publishes `event` on key of database db to the keyspace and keyevent
+  // channels that notify-keyspace-events enables, if it enables the event's class (a
+  // NotifyClass). Costs one test of a flag while notifications are off.
+  void NotifyKeyspaceEvent(uint32_t event_class, std::string_view event, std::string_view key,
+                           int db) {
+    if (config_.notify_keyspace_events & event_class) PublishKeyspaceEvent(event, key, db);
+  }
+  bool Notifies(uint32_t event_class) const {
+    return (config_.notify_keyspace_events & event_class) != 0;
+  }
   // The running command wrote a push to its own client at output[from, end) (a Pub/Sub
   // confirmation): it is sent even under CLIENT REPLY OFF or SKIP, as in Redis.
   void KeepPush(Client& client, size_t from);
@@ -220,6 +231,7 @@ class Engine final : private store::KeyObserver {
   static bool ControlsTransaction(const RegisteredCommand& command);
   void Queue(Client& client, std::span<const std::string_view> args);
   void BreakWatches(int db, std::string_view key);
+  void PublishKeyspaceEvent(std::string_view event, std::string_view key, int db);
   // Counts an error reply written at output[at...] in errorstats.
   void CountError(const std::string& output, size_t at);
   // Appends a Pub/Sub message (a push under RESP3) to a subscriber's output and has it sent.
@@ -276,6 +288,7 @@ class Engine final : private store::KeyObserver {
   uint64_t last_client_id_ = 0;
 
   PubSubRegistry pubsub_;
+  NotificationChannels notification_channels_;
   // The client whose request the engine is running for its transport, and the client whose
   // command is running (another one while a blocked command is served): output added to them
   // goes out with the command's reply, not through OutputReady.
@@ -315,5 +328,18 @@ class Engine final : private store::KeyObserver {
   uint64_t total_error_replies_ = 0;
   uint64_t keys_freed_since_trim_ = 0;
 };
+
+inline void CommandContext::Notify(uint32_t event_class, std::string_view event,
+                                   std::string_view key) const {
+  engine.NotifyKeyspaceEvent(event_class, event, key, client.db);
+}
+
+inline void CommandContext::NotifyKeyMiss(std::string_view key) const {
+  Notify(kNotifyKeyMiss, "keymiss", key);
+}
+
+inline void CommandContext::CheckKeyMiss(std::string_view key) const {
+  if (engine.Notifies(kNotifyKeyMiss) && db().Peek(key) == nullptr) NotifyKeyMiss(key);
+}
 
 }  // namespace understudy::engine

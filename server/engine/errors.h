@@ -304,4 +304,8 @@ std::string AclUserNotFound(std::string_view name);
 // "ERR Command 'nosuch' not found"
 std::string AclCommandNotFound(std::string_view name);
 
+// Keyspace notifications.
+inline constexpr std::string_view kConfigBadNotifyClass =
+    "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+
 }  // namespace understudy::engine::errors
