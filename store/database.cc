@@ -506,6 +506,12 @@ void Keyspace::FlushAll(bool async) {
   for (auto& db : databases_) db->Clear(async);
 }
 
+void Keyspace::SwapDatabases(int a, int b) {
+  std::swap(databases_[a], databases_[b]);
+  databases_[a]->index_ = a;
+  databases_[b]->index_ = b;
+}
+
 size_t Keyspace::ExpireDue(size_t budget) {
   const size_t n = databases_.size();
   if (n == 0 || budget == 0) return 0;

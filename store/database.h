@@ -166,8 +166,10 @@ class Database {
     if (observer_ != nullptr) observer_->OnKeyEvent(index_, key, event);
   }
 
+  friend class Keyspace;  // SwapDatabases renumbers the databases it swaps
+
   const Clock& clock_;
-  const int index_;
+  int index_;
   LazyFreer* const freer_;
   KeyObserver* observer_ = nullptr;
   std::unique_ptr<Table> table_;
@@ -196,6 +198,9 @@ class Keyspace {
   LazyFreer& freer() { return *freer_; }
   // Runs active expiry over every database with a total budget; returns keys deleted.
   size_t ExpireDue(size_t budget);
+  // SWAPDB: database a's keys, values and deadlines become database b's and the reverse, at
+  // once, whatever their size. Both indexes must be valid.
+  void SwapDatabases(int a, int b);
 
  private:
   const Clock& clock_;

@@ -22,6 +22,8 @@ namespace {
 
 // ACL SETUSER username [rule ...]
 void CmdAclSetUser(CommandContext& ctx) {
+  // As Redis, the whole request is secret: names and rules may hold passwords.
+  for (size_t i = 2; i < ctx.args.size(); ++i) ctx.Redact(i);
   const std::string_view name = ctx.args[2];
   if (name.find_first_of(std::string_view(" \0", 2)) != std::string_view::npos) {
     return ctx.reply.Error(errors::kBadUsername);

@@ -84,6 +84,8 @@ struct CommandContext {
   // client gets the timeout reply. The command writes no reply when it blocks.
   void Block(std::span<const std::string_view> keys, store::ValueType wants, int64_t deadline_ms,
              TimeoutReply timeout_reply);
+  // args[index] is a secret: the slow log and MONITOR show "(redacted)" in its place.
+  void Redact(size_t index) const;
 };
 
 using CommandHandler = void (*)(CommandContext& ctx);

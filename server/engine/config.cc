@@ -356,6 +356,17 @@ std::vector<Parameter> BuildParameters() {
         name, [](auto& c) -> auto& { return c.encoding.list_max_listpack_size; },
         std::numeric_limits<int32_t>::min(), kInt32Max));
   }
+  // Diagnostics.
+  table.push_back(Numeric(
+      "slowlog-log-slower-than", [](auto& c) -> auto& { return c.slowlog_log_slower_than; }, -1,
+      kInt64Max));
+  table.push_back(Numeric(
+      "slowlog-max-len", [](auto& c) -> auto& { return c.slowlog_max_len; }, 0, kInt64Max));
+  table.push_back(Numeric(
+      "latency-monitor-threshold", [](auto& c) -> auto& { return c.latency_monitor_threshold; },
+      0, kInt64Max));
+  table.push_back(Numeric(
+      "acllog-max-len", [](auto& c) -> auto& { return c.acllog_max_len; }, 0, kInt64Max));
   return table;
 }
 

@@ -59,6 +59,14 @@ struct Config {
   // to the keyspace.
   store::EncodingConfig encoding;
 
+  // Diagnostics: commands slower than slowlog_log_slower_than microseconds (-1: none) go to
+  // the slow log, which keeps slowlog_max_len of them; the latency monitor records commands of
+  // at least latency_monitor_threshold ms (0: off); the ACL log keeps acllog_max_len entries.
+  int64_t slowlog_log_slower_than = 10000;
+  int64_t slowlog_max_len = 128;
+  int64_t latency_monitor_threshold = 0;
+  int64_t acllog_max_len = 128;
+
   // Directives of features understudy lacks, accepted so an existing redis.conf loads; the
   // host warns about each.
   std::vector<std::string> ignored_directives;

@@ -18,7 +18,9 @@
 #include "server/engine/command_table.h"
 #include "server/engine/config.h"
 #include "server/engine/executor.h"
+#include "server/engine/latency.h"
 #include "server/engine/pubsub.h"
+#include "server/engine/slowlog.h"
 #include "store/clock.h"
 #include "store/database.h"
 #include "store/key_observer.h"
@@ -129,6 +131,9 @@ class Engine final : private store::KeyObserver {
   // Transactions. EXEC of the client's MULTI: its commands' replies as one array, or null if a
   // watched key changed, or EXECABORT if a command was refused while queueing.
   void Exec(Client& client, resp::ReplyWriter& reply);
+  // SWAPDB: databases a and b trade their data. WATCHes of keys in either database that exist
+  // in either break, and clients blocked on keys the swap filled are served.
+  void SwapDatabases(int a, int b);
   // WATCH of key in the client's database; UNWATCH (and EXEC, DISCARD) forget them all.
   void Watch(Client& client, std::string_view key);
   void UnwatchAll(Client& client);
@@ -188,6 +193,25 @@ class Engine final : private store::KeyObserver {
   int64_t last_save_ms() const { return start_time_ms_; }
   void ResetStats();
 
+  // DEBUG SET-ACTIVE-EXPIRE: off, keys whose deadline passed go only when a command meets them
+  // (AdvanceClock too leaves them).
+  void set_active_expire(bool on) { active_expire_ = on; }
+
+  // Diagnostics: SLOWLOG, LATENCY, MONITOR.
+  SlowLog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency() { return latency_; }
+  // MONITOR: from now on the client gets a line for each command other clients (and itself)
+  // run, until RESET or it goes.
+  void AddMonitor(Client& client);
+  void RemoveMonitor(Client& client);
+  // Shows a command to the monitors as Redis's MONITOR does: `origin` is the client's address,
+  // or "lua" for a script's commands; `redacted` lists arguments shown as "(redacted)".
+  void FeedMonitors(int db, std::string_view origin, std::span<const std::string_view> args,
+                    std::span<const size_t> redacted = {});
+  // The running command's argument at index is a secret (a password): the slow log and
+  // MONITOR show "(redacted)" in its place.
+  void RedactArgument(size_t index) { redacted_.push_back(index); }
+
  private:
   void OnKeyEvent(int db, std::string_view key, store::KeyEvent event) override;
   void OnFlush(int db) override;
@@ -205,6 +229,10 @@ class Engine final : private store::KeyObserver {
   // Appends a Pub/Sub message (a push under RESP3) to a subscriber's output and has it sent.
   void SendMessage(Client& subscriber, std::span<const std::string_view> parts);
   void Postpone(Client& client, std::span<const std::string_view> args);
+  // After a command ran: the slow log and the latency monitor, when it took long enough.
+  void RecordSlow(const Client& client, const RegisteredCommand& command,
+                  std::span<const std::string_view> args, std::span<const size_t> redacted,
+                  int64_t duration_us);
   // Serves clients blocked on keys that became ready, until no key is ready.
   void ServeReadyKeys();
   // Re-runs a blocked client's command; unparks it if the command did not block again.
@@ -268,6 +296,12 @@ class Engine final : private store::KeyObserver {
   std::map<std::string, uint64_t, std::less<>> error_stats_;
   uint64_t total_error_replies_ = 0;
   uint64_t keys_freed_since_trim_ = 0;
+
+  bool active_expire_ = true;
+  SlowLog slowlog_;
+  LatencyMonitor latency_;
+  std::vector<uint64_t> monitors_;  // MONITOR clients, in the order they started
+  std::vector<size_t> redacted_;    // of the running command (see RedactArgument)
 };
 
 }  // namespace understudy::engine

@@ -111,4 +111,8 @@ std::string AclCommandNotFound(std::string_view name) {
   return absl::StrCat("ERR Command '", CString(name), "' not found");
 }
 
+std::string NoLatencySamples(std::string_view event) {
+  return absl::StrCat("ERR No samples available for event '", store::AbslView(event), "'");
+}
+
 }  // namespace understudy::engine::errors

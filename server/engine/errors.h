@@ -274,4 +274,21 @@ std::string AclUserNotFound(std::string_view name);
 // "ERR Command 'nosuch' not found"
 std::string AclCommandNotFound(std::string_view name);
 
+// Diagnostics and administration: SLOWLOG, LATENCY, MONITOR, DEBUG, SWAPDB.
+inline constexpr std::string_view kSlowlogCount = "ERR count should be greater than or equal to -1";
+inline constexpr std::string_view kMonitorKeyspace = "ERR Replica can't interact with the keyspace";
+inline constexpr std::string_view kMonitorDenyBlocking =
+    "ERR MONITOR isn't allowed for DENY BLOCKING client";
+// "ERR No samples available for event 'command'"
+std::string NoLatencySamples(std::string_view event);
+inline constexpr std::string_view kQuicklistThreshold =
+    "ERR argument must be a memory value bigger than 1 and smaller than 4gb";
+inline constexpr std::string_view kDebugPushNeedsResp3 =
+    "ERR RESP2 is not supported by this command";
+inline constexpr std::string_view kDebugProtocolType =
+    "ERR Wrong protocol type name. Please use one of the following: "
+    "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
+inline constexpr std::string_view kInvalidFirstDb = "ERR invalid first DB index";
+inline constexpr std::string_view kInvalidSecondDb = "ERR invalid second DB index";
+
 }  // namespace understudy::engine::errors

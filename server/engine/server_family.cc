@@ -28,6 +28,7 @@
 #include "server/engine/glob.h"
 #include "server/engine/version.h"
 #include "spdlog/spdlog.h"
+#include "store/numbers.h"
 #include "store/value.h"
 
 namespace understudy::engine {
@@ -56,6 +57,23 @@ void CmdFlushAll(CommandContext& ctx) {
   const FlushMode mode = ParseFlushMode(ctx);
   if (mode == FlushMode::kInvalid) return;
   ctx.engine.keyspace().FlushAll(mode == FlushMode::kAsync);
+  ctx.reply.Ok();
+}
+
+// SWAPDB index1 index2
+void CmdSwapDb(CommandContext& ctx) {
+  int64_t a, b;
+  if (!store::ParseInt64(ctx.args[1], &a) || a < INT32_MIN || a > INT32_MAX) {
+    return ctx.reply.Error(errors::kInvalidFirstDb);
+  }
+  if (!store::ParseInt64(ctx.args[2], &b) || b < INT32_MIN || b > INT32_MAX) {
+    return ctx.reply.Error(errors::kInvalidSecondDb);
+  }
+  const int databases = ctx.engine.keyspace().num_databases();
+  if (a < 0 || a >= databases || b < 0 || b >= databases) {
+    return ctx.reply.Error(errors::kDbIndexOutOfRange);
+  }
+  if (a != b) ctx.engine.SwapDatabases(static_cast<int>(a), static_cast<int>(b));
   ctx.reply.Ok();
 }
 
@@ -486,6 +504,9 @@ void CmdConfigGet(CommandContext& ctx) {
 // CONFIG SET parameter value [parameter value ...]
 void CmdConfigSet(CommandContext& ctx) {
   if (ctx.args.size() % 2 != 0) return ctx.reply.Error(errors::kSyntax);
+  for (size_t i = 2; i + 1 < ctx.args.size(); i += 2) {
+    if (EqualsIgnoreCase(ctx.args[i], "requirepass")) ctx.Redact(i + 1);  // a password
+  }
   if (absl::Status status = ctx.engine.SetConfig(ctx.args.subspan(2)); !status.ok()) {
     const absl::string_view message = status.message();
     return ctx.reply.Error(std::string_view(message.data(), message.size()));
@@ -799,47 +820,6 @@ const CommandSpec kConfigSubcommands[] = {
      .tips = "request_policy:all_nodes response_policy:all_succeeded"},
 };
 
-// Whether the client may run DEBUG under enable-debug-command: "local" admits loopback
-// addresses and in-process clients (which have no address).
-bool DebugAllowed(const Config& config, const Client& client) {
-  if (config.enable_debug_command == "yes") return true;
-  if (config.enable_debug_command != "local") return false;
-  const std::string_view addr = client.addr;
-  return addr.empty() || addr.starts_with("127.") || addr.starts_with("::1:") ||
-         addr.starts_with("[::1]");
-}
-
-// DEBUG subcommand [arg ...]. Of Redis's subcommands, understudy has HELP; it adds
-// ADVANCE-CLOCK milliseconds, which moves the server's time forward for tests of TTLs (keys
-// expire, blocked clients time out) without sleeping.
-void CmdDebug(CommandContext& ctx) {
-  if (!DebugAllowed(ctx.engine.config(), ctx.client)) {
-    return ctx.reply.Error(errors::kDebugNotAllowed);
-  }
-  const std::string_view sub = ctx.args[1];
-  if (EqualsIgnoreCase(sub, "advance-clock") && ctx.args.size() == 3) {
-    int64_t ms;
-    if (!ParseIntArg(ctx.reply, ctx.args[2], &ms)) return;
-    if (ms < 0) return ctx.reply.Error(errors::kNotPositive);
-    ctx.engine.AdvanceClock(ms);
-    return ctx.reply.SimpleString("OK");
-  }
-  if (EqualsIgnoreCase(sub, "help") && ctx.args.size() == 2) {
-    static constexpr std::string_view kLines[] = {
-        "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "ADVANCE-CLOCK <milliseconds>",
-        "    Move the server's clock forward (understudy only): keys expire and blocked",
-        "    clients time out as if that much time had passed.",
-        "HELP",
-        "    Prints this help.",
-    };
-    ctx.reply.ArrayHeader(std::size(kLines));
-    for (std::string_view line : kLines) ctx.reply.SimpleString(line);
-    return;
-  }
-  ctx.reply.Error(errors::UnknownSubcommand(sub, ctx.args[0]));
-}
-
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. There is nothing to save yet (no save
 // points, no AOF), so the server stops at once; only an explicit SAVE fails, unless FORCE, as a
 // failed save does in Redis. The client gets no reply: its connection closes.
@@ -989,6 +969,16 @@ const CommandSpec kCommands[] = {
      .history = {{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
                  {"6.2.0", "Added the `SYNC` flushing mode modifier."}},
      .tips = "request_policy:all_shards response_policy:all_succeeded"},
+    {.name = "swapdb",
+     .arity = 3,
+     .flags = kWrite | kFast,
+     .acl = kAclKeyspace | kAclDangerous,
+     .keys = kNoKeys,
+     .handler = CmdSwapDb,
+     .doc = {"Swaps two Redis databases", "4.0.0",
+             "O(N) where N is the count of clients watching or blocking on keys from both "
+             "databases."},
+     .args = "index1:integer index2:integer"},
     {.name = "lastsave",
      .arity = 1,
      .flags = kLoading | kStale | kFast,
@@ -1045,14 +1035,6 @@ const CommandSpec kCommands[] = {
              "data, otherwise O(1)"},
      .args = "[nosave_save:(NOSAVE | SAVE)] [NOW@7.0.0] [FORCE@7.0.0] [ABORT@7.0.0]",
      .history = {{"7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."}}},
-    {.name = "debug",
-     .arity = -2,
-     .flags = kAdmin | kNoScript | kLoading | kStale,
-     .acl = 0,
-     .keys = kNoKeys,
-     .handler = CmdDebug,
-     .doc = {"A container for debugging commands", "1.0.0", "Depends on subcommand."},
-     .syscmd = true},
     {.name = "memory",
      .arity = -2,
      .flags = 0,
