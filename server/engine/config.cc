@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <limits>
@@ -19,6 +21,7 @@
 #include "absl/strings/str_split.h"
 #include "resp/request_parser.h"
 #include "server/engine/errors.h"
+#include "server/engine/monitor.h"
 #include "spdlog/spdlog.h"
 #include "store/numbers.h"
 #include "store/value.h"
@@ -159,6 +162,13 @@ struct Parameter {
   std::function<std::string(const Config&)> get;
   // CONFIG SET only: makes the new value take effect outside the Config (before it changes).
   std::function<absl::Status(const Config& before, const Config& after)> update;
+  // How CONFIG REWRITE writes the value: as a size with a unit (512mb), quoted (a path or a
+  // password), or as it is.
+  bool memory = false;
+  bool quoted = false;
+  // Another name of the parameter (hash-max-ziplist-entries): CONFIG REWRITE writes the
+  // parameter it names.
+  std::string_view alias_of = {};
 };
 
 Parameter Named(std::string_view name, bool immutable = false, bool list = false) {
@@ -180,6 +190,17 @@ Parameter Numeric(std::string_view name, Field field, int64_t min, int64_t max,
     return absl::OkStatus();
   };
   p.get = [=](const Config& config) { return absl::StrCat(field(config)); };
+  p.memory = unit == Unit::kMemory;
+  return p;
+}
+
+Parameter Quoted(Parameter p) {
+  p.quoted = true;
+  return p;
+}
+
+Parameter AliasOf(std::string_view canonical, Parameter p) {
+  if (p.name != canonical) p.alias_of = canonical;
   return p;
 }
 
@@ -223,7 +244,7 @@ std::vector<Parameter> BuildParameters() {
     return absl::OkStatus();
   };
   logfile.get = [](const Config& config) { return config.logfile; };
-  table.push_back(logfile);
+  table.push_back(Quoted(logfile));
 
   // Redis takes any hz from 0 and keeps it within 1..500.
   Parameter hz = Numeric(
@@ -307,7 +328,7 @@ std::vector<Parameter> BuildParameters() {
     return absl::OkStatus();
   };
   requirepass.get = [](const Config& config) { return config.requirepass; };
-  table.push_back(requirepass);
+  table.push_back(Quoted(requirepass));
 
   Parameter aclfile = Named("aclfile", /*immutable=*/true);
   aclfile.set = [](Config& config, const Words& words) {
@@ -315,7 +336,7 @@ std::vector<Parameter> BuildParameters() {
     return absl::OkStatus();
   };
   aclfile.get = [](const Config& config) { return config.aclfile; };
-  table.push_back(aclfile);
+  table.push_back(Quoted(aclfile));
 
   table.push_back(Numeric(
       "client-query-buffer-limit", [](auto& c) -> auto& { return c.client_query_buffer_limit; },
@@ -331,30 +352,30 @@ std::vector<Parameter> BuildParameters() {
 
   // Encoding thresholds under their 7.0 names and the ziplist names 7.0 still accepts.
   for (std::string_view name : {"hash-max-listpack-entries", "hash-max-ziplist-entries"}) {
-    table.push_back(Numeric(
-        name, [](auto& c) -> auto& { return c.encoding.hash_max_listpack_entries; }, 0, kInt64Max));
+    table.push_back(AliasOf("hash-max-listpack-entries", Numeric(
+        name, [](auto& c) -> auto& { return c.encoding.hash_max_listpack_entries; }, 0, kInt64Max)));
   }
   for (std::string_view name : {"hash-max-listpack-value", "hash-max-ziplist-value"}) {
-    table.push_back(Numeric(
+    table.push_back(AliasOf("hash-max-listpack-value", Numeric(
         name, [](auto& c) -> auto& { return c.encoding.hash_max_listpack_value; }, 0, kInt64Max,
-        Unit::kMemory));
+        Unit::kMemory)));
   }
   table.push_back(Numeric(
       "set-max-intset-entries", [](auto& c) -> auto& { return c.encoding.set_max_intset_entries; },
       0, kInt64Max));
   for (std::string_view name : {"zset-max-listpack-entries", "zset-max-ziplist-entries"}) {
-    table.push_back(Numeric(
-        name, [](auto& c) -> auto& { return c.encoding.zset_max_listpack_entries; }, 0, kInt64Max));
+    table.push_back(AliasOf("zset-max-listpack-entries", Numeric(
+        name, [](auto& c) -> auto& { return c.encoding.zset_max_listpack_entries; }, 0, kInt64Max)));
   }
   for (std::string_view name : {"zset-max-listpack-value", "zset-max-ziplist-value"}) {
-    table.push_back(Numeric(
+    table.push_back(AliasOf("zset-max-listpack-value", Numeric(
         name, [](auto& c) -> auto& { return c.encoding.zset_max_listpack_value; }, 0, kInt64Max,
-        Unit::kMemory));
+        Unit::kMemory)));
   }
   for (std::string_view name : {"list-max-listpack-size", "list-max-ziplist-size"}) {
-    table.push_back(Numeric(
+    table.push_back(AliasOf("list-max-listpack-size", Numeric(
         name, [](auto& c) -> auto& { return c.encoding.list_max_listpack_size; },
-        std::numeric_limits<int32_t>::min(), kInt32Max));
+        std::numeric_limits<int32_t>::min(), kInt32Max)));
   }
   // Diagnostics.
   table.push_back(Numeric(
@@ -476,6 +497,106 @@ std::string Config::Get(std::string_view name) const {
   return parameter == nullptr ? "" : parameter->get(*this);
 }
 
+namespace {
+
+constexpr std::string_view kRewriteSignature = "# Generated by CONFIG REWRITE";
+
+// A size as Redis writes it back: in gb, mb or kb when it is a whole number of them.
+std::string FormatMemory(uint64_t bytes) {
+  if (bytes != 0 && bytes % (1ULL << 30) == 0) return absl::StrCat(bytes >> 30, "gb");
+  if (bytes != 0 && bytes % (1ULL << 20) == 0) return absl::StrCat(bytes >> 20, "mb");
+  if (bytes != 0 && bytes % 1024 == 0) return absl::StrCat(bytes >> 10, "kb");
+  return absl::StrCat(bytes);
+}
+
+std::string RewriteLine(const Parameter& parameter, const Config& config) {
+  std::string value = parameter.get(config);
+  uint64_t bytes;
+  if (parameter.memory && ParseMemory(value, &bytes)) {
+    value = FormatMemory(bytes);
+  } else if (parameter.quoted || value.empty()) {
+    std::string quoted;
+    AppendQuoted(quoted, value);
+    value = std::move(quoted);
+  }
+  return absl::StrCat(store::AbslView(parameter.name), " ", value);
+}
+
+}  // namespace
+
+std::string RewriteConfigText(std::string_view old_text, const Config& config) {
+  std::vector<std::string> lines;
+  std::vector<const Parameter*> written;
+  resp::RequestParser splitter;
+  for (absl::string_view raw : absl::StrSplit(store::AbslView(old_text), '\n')) {
+    const absl::string_view line = absl::StripAsciiWhitespace(raw);
+    splitter.Reset();
+    const std::string request = absl::StrCat(line, "\n");
+    const Parameter* parameter = nullptr;
+    if (!line.empty() && line[0] != '#' &&
+        splitter.Parse(request) == resp::RequestParser::Status::kCommand) {
+      parameter = FindParameter(splitter.args()[0]);
+    }
+    if (parameter != nullptr && !parameter->alias_of.empty()) {
+      parameter = FindParameter(parameter->alias_of);
+    }
+    if (parameter == nullptr) {
+      lines.emplace_back(line);
+    } else if (std::find(written.begin(), written.end(), parameter) != written.end()) {
+      lines.emplace_back();  // a repeat: the first line holds the value
+    } else {
+      lines.push_back(RewriteLine(*parameter, config));
+      written.push_back(parameter);
+    }
+  }
+  bool has_signature = std::find(lines.begin(), lines.end(), kRewriteSignature) != lines.end();
+  const Config defaults;
+  for (const Parameter& parameter : Parameters()) {
+    if (!parameter.alias_of.empty() ||
+        std::find(written.begin(), written.end(), &parameter) != written.end() ||
+        parameter.get(config) == parameter.get(defaults)) {
+      continue;
+    }
+    if (!has_signature) {
+      lines.emplace_back(kRewriteSignature);
+      has_signature = true;
+    }
+    lines.push_back(RewriteLine(parameter, config));
+  }
+  // One empty line at most in a row, none at the end.
+  std::string text;
+  bool previous_empty = false;
+  for (const std::string& line : lines) {
+    if (line.empty() && previous_empty) continue;
+    previous_empty = line.empty();
+    absl::StrAppend(&text, line, "\n");
+  }
+  while (text.size() >= 2 && text.ends_with("\n\n")) text.pop_back();
+  return text;
+}
+
+absl::Status RewriteConfigFile(const Config& config) {
+  std::string old_text;
+  if (std::ifstream file(config.config_file); file) {
+    std::stringstream contents;
+    contents << file.rdbuf();
+    old_text = contents.str();
+  }
+  const std::string temporary = config.config_file + ".tmp";
+  {
+    std::ofstream file(temporary, std::ios::trunc);
+    file << RewriteConfigText(old_text, config);
+    file.flush();
+    if (!file) return absl::InternalError(std::strerror(errno));
+  }
+  if (std::rename(temporary.c_str(), config.config_file.c_str()) != 0) {
+    const int error = errno;
+    std::remove(temporary.c_str());
+    return absl::InternalError(std::strerror(error));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ApplyConfigText(std::string_view text, Config& config) {
   int line_number = 0;
   resp::RequestParser splitter;
@@ -512,6 +633,8 @@ absl::StatusOr<Config> ParseCommandLine(int argc, const char* const* argv) {
     absl::Status status = ApplyConfigText(contents.str(), config);
     if (!status.ok())
       return absl::InvalidArgumentError(absl::StrCat(argv[i], ": ", status.message()));
+    std::error_code ignored;
+    config.config_file = std::filesystem::absolute(argv[i], ignored).string();
     ++i;
   }
   // "--name value [value ...]": everything up to the next "--name" belongs to it.

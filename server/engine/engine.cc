@@ -8,6 +8,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -28,6 +29,18 @@ std::vector<CommandFamily> AllFamilies() {
           ConnectionFamily(), ServerFamily(),       AclFamily(),
           DiagnosticsFamily(), DebugFamily()};
 }
+
+namespace {
+
+// Random lower-case hex digits (run ids).
+std::string RandomHex(size_t length) {
+  std::random_device random;
+  std::string out;
+  for (size_t i = 0; i < length; ++i) out += "0123456789abcdef"[random() % 16];
+  return out;
+}
+
+}  // namespace
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }
 int64_t CommandContext::now_ms() const { return engine.clock().NowMs(); }
@@ -53,6 +66,8 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
   acl_->SetRequirePass(config_.requirepass);
   keyspace_.set_observer(this);
   keyspace_.encoding() = config_.encoding;
+  run_id_ = RandomHex(40);
+  replication_id_ = RandomHex(40);
   ScheduleCron();
 }
 
@@ -423,6 +438,7 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   // A blocked command served again was shown to the monitors when it first ran.
   const bool served_again = client.is_blocked();
   std::vector<size_t> redacted = std::exchange(redacted_, {});
+  const store::LookupCounts lookups_before = keyspace_.lookups();
   Client* const outer = std::exchange(running_, &client);
   std::vector<std::pair<size_t, size_t>> pushes = std::exchange(running_pushes_, {});
   // One client's request must never take the server down: a command that throws answers an
@@ -438,6 +454,11 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   running_ = outer;
   std::swap(pushes, running_pushes_);
   std::swap(redacted, redacted_);  // `redacted` is now this command's
+  // Redis counts the lookups of keys for reading, as read commands do them.
+  if (command.spec->flags & kReadOnly) {
+    keyspace_hits_ += keyspace_.lookups().hits - lookups_before.hits;
+    keyspace_misses_ += keyspace_.lookups().misses - lookups_before.misses;
+  }
   // A blocked command is counted when it is served, as in Redis.
   if (!client.is_blocked() || client.blocked->postponed) {
     CommandStats& stats = command_stats_[&command];
@@ -751,6 +772,8 @@ void Engine::ResetStats() {
   error_stats_.clear();
   total_error_replies_ = 0;
   total_commands_processed_ = 0;
+  keyspace_hits_ = keyspace_misses_ = 0;
+  net_input_bytes_ = net_output_bytes_ = 0;
   total_connections_received_ = 0;
   for (int i = 0; i < keyspace_.num_databases(); ++i) keyspace_.db(i).ResetExpiredCount();
 }
@@ -814,6 +837,10 @@ void Engine::Cron() {
   const bool froze = clock_.Freeze();
   const bool expiry_done = ActiveExpire();
   CheckClients();
+  const int64_t now_ms = clock_.base().NowMs();
+  ops_rate_.Sample(now_ms, total_commands_processed_);
+  input_rate_.Sample(now_ms, net_input_bytes_);
+  output_rate_.Sample(now_ms, net_output_bytes_);
   // The allocator keeps freed memory for reuse; once a mass deletion is over, hand what it can
   // back to the system, as Redis's allocator purges dirty pages. Not during one: it would only be
   // taken again.

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <functional>
@@ -19,6 +20,7 @@
 #include "server/engine/config.h"
 #include "server/engine/executor.h"
 #include "server/engine/latency.h"
+#include "server/engine/metrics.h"
 #include "server/engine/pubsub.h"
 #include "server/engine/slowlog.h"
 #include "store/clock.h"
@@ -193,6 +195,31 @@ class Engine final : private store::KeyObserver {
   int64_t last_save_ms() const { return start_time_ms_; }
   void ResetStats();
 
+  // INFO's traffic figures: keyspace hits and misses of read commands, the bytes and the reads
+  // and writes of the transports (which report them here), and their recent rates.
+  uint64_t keyspace_hits() const { return keyspace_hits_; }
+  uint64_t keyspace_misses() const { return keyspace_misses_; }
+  void CountNetInput(size_t bytes) {
+    net_input_bytes_ += bytes;
+    ++reads_processed_;
+  }
+  void CountNetOutput(size_t bytes) {
+    net_output_bytes_ += bytes;
+    ++writes_processed_;
+  }
+  uint64_t net_input_bytes() const { return net_input_bytes_; }
+  uint64_t net_output_bytes() const { return net_output_bytes_; }
+  uint64_t reads_processed() const { return reads_processed_; }
+  uint64_t writes_processed() const { return writes_processed_; }
+  double ops_per_sec() const { return ops_rate_.PerSecond(); }
+  double input_bytes_per_sec() const { return input_rate_.PerSecond(); }
+  double output_bytes_per_sec() const { return output_rate_.PerSecond(); }
+  // INFO's run_id and master_replid: random, made at start.
+  const std::string& run_id() const { return run_id_; }
+  const std::string& replication_id() const { return replication_id_; }
+  // The most memory INFO has seen in use (used_memory_peak).
+  uint64_t NoteMemoryUsed(uint64_t bytes) { return memory_peak_ = std::max(memory_peak_, bytes); }
+
   // DEBUG SET-ACTIVE-EXPIRE: off, keys whose deadline passed go only when a command meets them
   // (AdvanceClock too leaves them).
   void set_active_expire(bool on) { active_expire_ = on; }
@@ -298,6 +325,18 @@ class Engine final : private store::KeyObserver {
   uint64_t keys_freed_since_trim_ = 0;
 
   bool active_expire_ = true;
+  uint64_t keyspace_hits_ = 0;
+  uint64_t keyspace_misses_ = 0;
+  uint64_t net_input_bytes_ = 0;
+  uint64_t net_output_bytes_ = 0;
+  uint64_t reads_processed_ = 0;
+  uint64_t writes_processed_ = 0;
+  RateMeter ops_rate_;
+  RateMeter input_rate_;
+  RateMeter output_rate_;
+  std::string run_id_;
+  std::string replication_id_;
+  uint64_t memory_peak_ = 0;
   SlowLog slowlog_;
   LatencyMonitor latency_;
   std::vector<uint64_t> monitors_;  // MONITOR clients, in the order they started

@@ -111,6 +111,10 @@ std::string AclCommandNotFound(std::string_view name) {
   return absl::StrCat("ERR Command '", CString(name), "' not found");
 }
 
+std::string ConfigRewriteFailed(std::string_view reason) {
+  return absl::StrCat("ERR Rewriting config file: ", store::AbslView(reason));
+}
+
 std::string NoLatencySamples(std::string_view event) {
   return absl::StrCat("ERR No samples available for event '", store::AbslView(event), "'");
 }

@@ -288,6 +288,9 @@ inline constexpr std::string_view kDebugPushNeedsResp3 =
 inline constexpr std::string_view kDebugProtocolType =
     "ERR Wrong protocol type name. Please use one of the following: "
     "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
+inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
+// "ERR Rewriting config file: Permission denied"
+std::string ConfigRewriteFailed(std::string_view reason);
 inline constexpr std::string_view kInvalidFirstDb = "ERR invalid first DB index";
 inline constexpr std::string_view kInvalidSecondDb = "ERR invalid second DB index";
 

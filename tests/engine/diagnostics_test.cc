@@ -157,5 +157,46 @@ TEST_F(DiagnosticsTest, SwapDbWakesAClientBlockedOnAFilledKey) {
   EXPECT_EQ(blocked.output, "*2\r\n$1\r\nq\r\n$1\r\nx\r\n");
 }
 
+// The value of one INFO field.
+std::string InfoField(const std::string& info, const std::string& name) {
+  const size_t at = info.find("\n" + name + ":");
+  if (at == std::string::npos) return "<missing>";
+  const size_t from = at + name.size() + 2;
+  return info.substr(from, info.find('\r', from) - from);
+}
+
+TEST_F(DiagnosticsTest, InfoCountsKeyspaceHitsAndMissesOfReadCommands) {
+  Run({"SET", "k", "v"});
+  Run({"LPUSH", "l", "x"});  // a write looks keys up too, and does not count
+  Run({"GET", "k"});
+  Run({"GET", "missing"});
+  Run({"EXISTS", "k", "missing", "k"});
+  Run({"MGET", "k", "missing"});
+  client_.output.clear();
+  std::vector<std::string_view> info = {"INFO", "stats"};
+  engine_.Execute(client_, info);
+  EXPECT_EQ(InfoField(client_.output, "keyspace_hits"), "4");
+  EXPECT_EQ(InfoField(client_.output, "keyspace_misses"), "3");
+  Run({"CONFIG", "RESETSTAT"});
+  client_.output.clear();
+  engine_.Execute(client_, info);
+  EXPECT_EQ(InfoField(client_.output, "keyspace_hits"), "0");
+}
+
+TEST_F(DiagnosticsTest, InfoKeyspaceAverageTtl) {
+  Run({"SET", "a", "v", "PX", "10000"});
+  Run({"SET", "b", "v", "PX", "20000"});
+  Run({"SET", "c", "v"});
+  client_.output.clear();
+  std::vector<std::string_view> info = {"INFO", "keyspace"};
+  engine_.Execute(client_, info);
+  EXPECT_EQ(InfoField(client_.output, "db0"), "keys=3,expires=2,avg_ttl=15000");
+  Run({"PERSIST", "b"});
+  Run({"DEBUG", "ADVANCE-CLOCK", "4000"});
+  client_.output.clear();
+  engine_.Execute(client_, info);
+  EXPECT_EQ(InfoField(client_.output, "db0"), "keys=3,expires=1,avg_ttl=6000");
+}
+
 }  // namespace
 }  // namespace understudy::engine
