@@ -199,15 +199,19 @@ Parameter Quoted(Parameter p) {
   return p;
 }
 
-Parameter AliasOf(std::string_view canonical, Parameter p) {
-  if (p.name != canonical) p.alias_of = canonical;
-  return p;
-}
-
 Parameter Immutable(Parameter p) {
   p.immutable = true;
   return p;
 }
+
+// The 6.2 names 7.0 still accepts, and the parameters they name.
+constexpr std::pair<std::string_view, std::string_view> kAliases[] = {
+    {"hash-max-ziplist-entries", "hash-max-listpack-entries"},
+    {"hash-max-ziplist-value", "hash-max-listpack-value"},
+    {"zset-max-ziplist-entries", "zset-max-listpack-entries"},
+    {"zset-max-ziplist-value", "zset-max-listpack-value"},
+    {"list-max-ziplist-size", "list-max-listpack-size"},
+};
 
 std::vector<Parameter> BuildParameters() {
   std::vector<Parameter> table;
@@ -352,30 +356,30 @@ std::vector<Parameter> BuildParameters() {
 
   // Encoding thresholds under their 7.0 names and the ziplist names 7.0 still accepts.
   for (std::string_view name : {"hash-max-listpack-entries", "hash-max-ziplist-entries"}) {
-    table.push_back(AliasOf("hash-max-listpack-entries", Numeric(
-        name, [](auto& c) -> auto& { return c.encoding.hash_max_listpack_entries; }, 0, kInt64Max)));
+    table.push_back(Numeric(
+        name, [](auto& c) -> auto& { return c.encoding.hash_max_listpack_entries; }, 0, kInt64Max));
   }
   for (std::string_view name : {"hash-max-listpack-value", "hash-max-ziplist-value"}) {
-    table.push_back(AliasOf("hash-max-listpack-value", Numeric(
+    table.push_back(Numeric(
         name, [](auto& c) -> auto& { return c.encoding.hash_max_listpack_value; }, 0, kInt64Max,
-        Unit::kMemory)));
+        Unit::kMemory));
   }
   table.push_back(Numeric(
       "set-max-intset-entries", [](auto& c) -> auto& { return c.encoding.set_max_intset_entries; },
       0, kInt64Max));
   for (std::string_view name : {"zset-max-listpack-entries", "zset-max-ziplist-entries"}) {
-    table.push_back(AliasOf("zset-max-listpack-entries", Numeric(
-        name, [](auto& c) -> auto& { return c.encoding.zset_max_listpack_entries; }, 0, kInt64Max)));
+    table.push_back(Numeric(
+        name, [](auto& c) -> auto& { return c.encoding.zset_max_listpack_entries; }, 0, kInt64Max));
   }
   for (std::string_view name : {"zset-max-listpack-value", "zset-max-ziplist-value"}) {
-    table.push_back(AliasOf("zset-max-listpack-value", Numeric(
+    table.push_back(Numeric(
         name, [](auto& c) -> auto& { return c.encoding.zset_max_listpack_value; }, 0, kInt64Max,
-        Unit::kMemory)));
+        Unit::kMemory));
   }
   for (std::string_view name : {"list-max-listpack-size", "list-max-ziplist-size"}) {
-    table.push_back(AliasOf("list-max-listpack-size", Numeric(
+    table.push_back(Numeric(
         name, [](auto& c) -> auto& { return c.encoding.list_max_listpack_size; },
-        std::numeric_limits<int32_t>::min(), kInt32Max)));
+        std::numeric_limits<int32_t>::min(), kInt32Max));
   }
   // Diagnostics.
   table.push_back(Numeric(
@@ -384,10 +388,15 @@ std::vector<Parameter> BuildParameters() {
   table.push_back(Numeric(
       "slowlog-max-len", [](auto& c) -> auto& { return c.slowlog_max_len; }, 0, kInt64Max));
   table.push_back(Numeric(
-      "latency-monitor-threshold", [](auto& c) -> auto& { return c.latency_monitor_threshold; },
-      0, kInt64Max));
+      "latency-monitor-threshold", [](auto& c) -> auto& { return c.latency_monitor_threshold; }, 0,
+      kInt64Max));
   table.push_back(Numeric(
       "acllog-max-len", [](auto& c) -> auto& { return c.acllog_max_len; }, 0, kInt64Max));
+  for (Parameter& p : table) {
+    for (const auto& [alias, canonical] : kAliases) {
+      if (p.name == alias) p.alias_of = canonical;
+    }
+  }
   return table;
 }
 

@@ -56,8 +56,8 @@ size_t ListpackEntrySize(std::string_view s) {
   int64_t n;
   size_t size;
   if (s.size() <= 20 && store::ParseInt64(s, &n)) {
-    size = n >= 0 && n <= 127             ? 1
-           : n >= -4096 && n <= 4095      ? 2
+    size = n >= 0 && n <= 127                 ? 1
+           : n >= -4096 && n <= 4095          ? 2
            : n >= INT16_MIN && n <= INT16_MAX ? 3
            : n >= -(1 << 23) && n < (1 << 23) ? 4
            : n >= INT32_MIN && n <= INT32_MAX ? 5
@@ -136,11 +136,11 @@ void DebugObject(CommandContext& ctx) {
     size_t bytes = 0;
     list.ForEachNode([&](size_t, size_t node_bytes) { bytes += node_bytes; });
     const size_t nodes = list.node_count();
-    absl::StrAppendFormat(
-        &line, " ql_nodes:%d ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:0 "
-               "ql_uncompressed_size:%d",
-        nodes, nodes == 0 ? 0.0 : static_cast<double>(list.size()) / nodes,
-        ctx.engine.keyspace().encoding().list_max_listpack_size, bytes);
+    absl::StrAppendFormat(&line,
+                          " ql_nodes:%d ql_avg_node:%.2f ql_listpack_max:%d ql_compressed:0 "
+                          "ql_uncompressed_size:%d",
+                          nodes, nodes == 0 ? 0.0 : static_cast<double>(list.size()) / nodes,
+                          ctx.engine.keyspace().encoding().list_max_listpack_size, bytes);
   }
   ctx.reply.SimpleString(line);
 }
@@ -280,10 +280,11 @@ bool ParseMemoryValue(std::string_view text, uint64_t* out) {
   const auto [end, error] = std::from_chars(text.data(), text.data() + digits, value);
   if (error != std::errc()) return false;
   const std::string_view unit = text.substr(digits);
+  static constexpr std::pair<std::string_view, uint64_t> kUnits[] = {
+      {"", 1},          {"b", 1},           {"k", 1000},          {"kb", 1024},
+      {"m", 1'000'000}, {"mb", 1ULL << 20}, {"g", 1'000'000'000}, {"gb", 1ULL << 30}};
   uint64_t multiplier = 0;
-  for (const auto& [name, factor] :
-       {std::pair<std::string_view, uint64_t>{"", 1}, {"b", 1}, {"k", 1000}, {"kb", 1024},
-        {"m", 1'000'000}, {"mb", 1ULL << 20}, {"g", 1'000'000'000}, {"gb", 1ULL << 30}}) {
+  for (const auto& [name, factor] : kUnits) {
     if (EqualsIgnoreCase(unit, name)) multiplier = factor;
   }
   if (multiplier == 0) return false;

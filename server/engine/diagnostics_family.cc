@@ -31,8 +31,8 @@ void CmdSlowlogGet(CommandContext& ctx) {
   if (ctx.args.size() == 3 && (!store::ParseInt64(ctx.args[2], &count) || count < -1)) {
     return ctx.reply.Error(errors::kSlowlogCount);
   }
-  const size_t shown = count == -1 ? entries.size()
-                                   : std::min(entries.size(), static_cast<size_t>(count));
+  const size_t shown =
+      count == -1 ? entries.size() : std::min(entries.size(), static_cast<size_t>(count));
   ctx.reply.ArrayHeader(shown);
   for (size_t i = 0; i < shown; ++i) {
     const SlowLog::Entry& entry = entries[i];
@@ -133,9 +133,9 @@ void CmdLatencyGraph(CommandContext& ctx) {
     high = std::max(high, sample.latency_ms);
     low = std::min(low, sample.latency_ms);
   }
-  std::string text = absl::StrCat(std::string(event), " - high ", high, " ms, low ", low,
-                                  " ms (all time high ", series->max_ms, " ms)\n",
-                                  std::string(80, '-'), "\n");
+  std::string text =
+      absl::StrCat(std::string(event), " - high ", high, " ms, low ", low, " ms (all time high ",
+                   series->max_ms, " ms)\n", std::string(80, '-'), "\n");
   constexpr int kRows = 4;
   for (int row = kRows - 1; row >= 0; --row) {
     for (const auto& sample : samples) {

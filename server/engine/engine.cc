@@ -500,8 +500,8 @@ void Engine::RecordSlow(const Client& client, const RegisteredCommand& command,
   }
   const int64_t duration_ms = duration_us / 1000;
   if (config_.latency_monitor_threshold > 0 && duration_ms >= config_.latency_monitor_threshold) {
-    latency_.Add((command.spec->flags & kFast) ? "fast-command" : "command",
-                 clock_.NowMs() / 1000, static_cast<uint32_t>(duration_ms));
+    latency_.Add((command.spec->flags & kFast) ? "fast-command" : "command", clock_.NowMs() / 1000,
+                 static_cast<uint32_t>(duration_ms));
   }
 }
 

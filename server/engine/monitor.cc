@@ -44,8 +44,8 @@ void AppendQuoted(std::string& out, std::string_view s) {
 
 std::string MonitorLine(int64_t now_us, int db, std::string_view origin,
                         std::span<const std::string_view> args, std::span<const size_t> redacted) {
-  std::string line = absl::StrFormat("+%d.%06d [%d %s]", now_us / 1'000'000, now_us % 1'000'000,
-                                     db, absl::string_view(origin.data(), origin.size()));
+  std::string line = absl::StrFormat("+%d.%06d [%d %s]", now_us / 1'000'000, now_us % 1'000'000, db,
+                                     absl::string_view(origin.data(), origin.size()));
   for (size_t i = 0; i < args.size(); ++i) {
     line += ' ';
     const bool secret = std::find(redacted.begin(), redacted.end(), i) != redacted.end();

@@ -624,8 +624,8 @@ void InfoMemory(CommandContext& ctx, std::string& out) {
   InfoField(out, "allocator_allocated", used);
   InfoField(out, "allocator_active", heap.arena + heap.hblkhd);  // the heap's arenas and maps
   InfoField(out, "allocator_resident", rss);
-  const uint64_t system = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) *
-                          static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  const uint64_t system =
+      static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   InfoField(out, "total_system_memory", system);
   InfoField(out, "total_system_memory_human", HumanBytes(system));
   for (std::string_view zero :
@@ -964,8 +964,7 @@ const CommandSpec kConfigSubcommands[] = {
      .acl = 0,
      .keys = kNoKeys,
      .handler = CmdConfigRewrite,
-     .doc = {"Rewrite the configuration file with the in memory configuration", "2.8.0",
-             "O(1)"}},
+     .doc = {"Rewrite the configuration file with the in memory configuration", "2.8.0", "O(1)"}},
     {.name = "get",
      .arity = -3,
      .flags = kAdmin | kNoScript | kLoading | kStale,

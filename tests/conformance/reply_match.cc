@@ -26,9 +26,9 @@ struct Hole {
 
 // Parses the text between '<' and '>'.
 std::optional<Hole> ParseHole(std::string_view body) {
-  static constexpr std::string_view kKinds[] = {"any",    "int",  "bulk",  "simple", "error", "nil",
-                                                "double", "bool", "array", "map",    "set",
-                                                "monitor"};
+  static constexpr std::string_view kKinds[] = {"any",   "int", "bulk",   "simple",
+                                                "error", "nil", "double", "bool",
+                                                "array", "map", "set",    "monitor"};
   Hole hole;
   size_t space = body.find(' ');
   hole.kind = body.substr(0, space);
