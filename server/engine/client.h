@@ -87,6 +87,17 @@ struct Client {
   ReplyMode reply_mode = ReplyMode::kOn;
   bool no_evict = false;
   bool monitor = false;  // MONITOR: sees every command; may not touch keys
+  // CLIENT TRACKING's mode. Only the mode is kept: no invalidation messages are sent yet.
+  struct Tracking {
+    bool on = false;
+    bool bcast = false;
+    bool optin = false;
+    bool optout = false;
+    bool noloop = false;
+    bool caching = false;  // CLIENT CACHING YES/NO, for the next command only
+    uint64_t redirect = 0;  // 0: none
+    std::vector<std::string> prefixes;  // BCAST's
+  } tracking;
   // Set by QUIT and by protocol errors: send the replies, then close.
   bool close_after_reply = false;
   // Set when the engine asked the transport to close the client.

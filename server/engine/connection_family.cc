@@ -64,6 +64,7 @@ void CmdReset(CommandContext& ctx) {
   client.reply_mode = ReplyMode::kOn;
   client.no_evict = false;
   ctx.engine.RemoveMonitor(client);
+  client.tracking = {};
   const AclUser& default_user = ctx.engine.acl().default_user();
   client.user = &default_user;
   client.authenticated = default_user.nopass && default_user.enabled;
@@ -410,6 +411,139 @@ void CmdClientHelp(CommandContext& ctx) {
   for (std::string_view line : kLines) ctx.reply.SimpleString(line);
 }
 
+// CLIENT TRACKING ON|OFF [REDIRECT client-id] [PREFIX prefix ...] [BCAST] [OPTIN] [OPTOUT]
+// [NOLOOP]: checked and kept as Redis does; no invalidation messages are sent yet.
+void CmdClientTracking(CommandContext& ctx) {
+  Client::Tracking options;
+  for (size_t i = 3; i < ctx.args.size(); ++i) {
+    const std::string_view option = ctx.args[i];
+    const bool more = i + 1 < ctx.args.size();
+    if (EqualsIgnoreCase(option, "redirect") && more) {
+      int64_t id;
+      if (!ParseIntArg(ctx.reply, ctx.args[++i], &id)) return;
+      if (id <= 0 || ctx.engine.FindClient(static_cast<uint64_t>(id)) == nullptr) {
+        return ctx.reply.Error(errors::kTrackingRedirectMissing);
+      }
+      options.redirect = static_cast<uint64_t>(id);
+    } else if (EqualsIgnoreCase(option, "bcast")) {
+      options.bcast = true;
+    } else if (EqualsIgnoreCase(option, "optin")) {
+      options.optin = true;
+    } else if (EqualsIgnoreCase(option, "optout")) {
+      options.optout = true;
+    } else if (EqualsIgnoreCase(option, "noloop")) {
+      options.noloop = true;
+    } else if (EqualsIgnoreCase(option, "prefix") && more) {
+      options.prefixes.emplace_back(ctx.args[++i]);
+    } else {
+      return ctx.reply.Error(errors::kSyntax);
+    }
+  }
+  Client::Tracking& tracking = ctx.client.tracking;
+  if (EqualsIgnoreCase(ctx.args[2], "off")) {
+    tracking = {};
+    return ctx.reply.Ok();
+  }
+  if (!EqualsIgnoreCase(ctx.args[2], "on")) return ctx.reply.Error(errors::kSyntax);
+  if (!options.bcast && !options.prefixes.empty()) {
+    return ctx.reply.Error(errors::kTrackingPrefixNeedsBcast);
+  }
+  if (tracking.on && tracking.bcast != options.bcast) {
+    return ctx.reply.Error(errors::kTrackingBcastSwitch);
+  }
+  if (options.bcast && (options.optin || options.optout)) {
+    return ctx.reply.Error(errors::kTrackingBcastOptInOut);
+  }
+  if (options.optin && options.optout) return ctx.reply.Error(errors::kTrackingOptInAndOut);
+  if ((options.optin && tracking.optout) || (options.optout && tracking.optin)) {
+    return ctx.reply.Error(errors::kTrackingOptSwitch);
+  }
+  if (options.bcast) {
+    auto overlap = [](std::string_view a, std::string_view b) {
+      return a.starts_with(b) || b.starts_with(a);
+    };
+    for (size_t i = 0; i < options.prefixes.size(); ++i) {
+      for (const std::string& existing : tracking.prefixes) {
+        if (overlap(options.prefixes[i], existing)) {
+          return ctx.reply.Error(errors::TrackingPrefixOverlap(options.prefixes[i], existing,
+                                                               /*existing=*/true));
+        }
+      }
+      for (size_t j = i + 1; j < options.prefixes.size(); ++j) {
+        if (overlap(options.prefixes[i], options.prefixes[j])) {
+          return ctx.reply.Error(errors::TrackingPrefixOverlap(
+              options.prefixes[i], options.prefixes[j], /*existing=*/false));
+        }
+      }
+    }
+  }
+  tracking.on = true;
+  tracking.bcast = options.bcast;
+  tracking.optin = tracking.optin || options.optin;
+  tracking.optout = tracking.optout || options.optout;
+  tracking.noloop = tracking.noloop || options.noloop;
+  tracking.redirect = options.redirect;
+  // BCAST without a prefix tracks every key: the empty prefix. Redis keeps them sorted.
+  if (options.bcast && options.prefixes.empty()) options.prefixes.emplace_back();
+  for (std::string& prefix : options.prefixes) {
+    if (std::find(tracking.prefixes.begin(), tracking.prefixes.end(), prefix) ==
+        tracking.prefixes.end()) {
+      tracking.prefixes.push_back(std::move(prefix));
+    }
+  }
+  std::sort(tracking.prefixes.begin(), tracking.prefixes.end());
+  ctx.reply.Ok();
+}
+
+// CLIENT TRACKINGINFO
+void CmdClientTrackingInfo(CommandContext& ctx) {
+  const Client::Tracking& tracking = ctx.client.tracking;
+  std::vector<std::string_view> flags;
+  if (!tracking.on) {
+    flags.push_back("off");
+  } else {
+    flags.push_back("on");
+    if (tracking.bcast) flags.push_back("bcast");
+    if (tracking.optin) flags.push_back("optin");
+    if (tracking.optin && tracking.caching) flags.push_back("caching-yes");
+    if (tracking.optout) flags.push_back("optout");
+    if (tracking.optout && tracking.caching) flags.push_back("caching-no");
+    if (tracking.noloop) flags.push_back("noloop");
+  }
+  ctx.reply.MapHeader(3);
+  ctx.reply.Bulk("flags");
+  ctx.reply.SetHeader(flags.size());
+  for (std::string_view flag : flags) ctx.reply.Bulk(flag);
+  ctx.reply.Bulk("redirect");
+  ctx.reply.Integer(tracking.on ? static_cast<int64_t>(tracking.redirect) : -1);
+  ctx.reply.Bulk("prefixes");
+  ctx.reply.ArrayHeader(tracking.prefixes.size());
+  for (const std::string& prefix : tracking.prefixes) ctx.reply.Bulk(prefix);
+}
+
+// CLIENT GETREDIR: -1 when not tracking, 0 without a redirection.
+void CmdClientGetRedir(CommandContext& ctx) {
+  const Client::Tracking& tracking = ctx.client.tracking;
+  ctx.reply.Integer(tracking.on ? static_cast<int64_t>(tracking.redirect) : -1);
+}
+
+// CLIENT CACHING YES|NO: whether the next command's keys are tracked, in OPTIN or OPTOUT mode.
+void CmdClientCaching(CommandContext& ctx) {
+  Client::Tracking& tracking = ctx.client.tracking;
+  if (!tracking.on || !(tracking.optin || tracking.optout)) {
+    return ctx.reply.Error(errors::kCachingWithoutOptMode);
+  }
+  if (EqualsIgnoreCase(ctx.args[2], "yes")) {
+    if (!tracking.optin) return ctx.reply.Error(errors::kCachingYesNeedsOptIn);
+  } else if (EqualsIgnoreCase(ctx.args[2], "no")) {
+    if (!tracking.optout) return ctx.reply.Error(errors::kCachingNoNeedsOptOut);
+  } else {
+    return ctx.reply.Error(errors::kSyntax);
+  }
+  tracking.caching = true;
+  ctx.reply.Ok();
+}
+
 // CLIENT ID
 void CmdClientId(CommandContext& ctx) { ctx.reply.Integer(static_cast<int64_t>(ctx.client.id)); }
 
@@ -508,6 +642,41 @@ const CommandSpec kClientSubcommands[] = {
      .doc = {"Stop processing commands from clients for some time", "2.9.50", "O(1)"},
      .args = "timeout:integer [mode:(WRITE | ALL)@6.2.0]",
      .history = {{"6.2.0", "`CLIENT PAUSE WRITE` mode added along with the `mode` option."}}},
+    {.name = "tracking",
+     .arity = -3,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientTracking,
+     .doc = {"Enable or disable server assisted client side caching support", "6.0.0",
+             "O(1). Some options may introduce additional complexity."},
+     .args = "status:(ON | OFF) [REDIRECT client-id:integer] [PREFIX prefix]... [BCAST] [OPTIN] "
+             "[OPTOUT] [NOLOOP]"},
+    {.name = "trackinginfo",
+     .arity = 2,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientTrackingInfo,
+     .doc = {"Return information about server assisted client side caching for the current "
+             "connection",
+             "6.2.0", "O(1)"}},
+    {.name = "getredir",
+     .arity = 2,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientGetRedir,
+     .doc = {"Get tracking notifications redirection client ID if any", "6.0.0", "O(1)"}},
+    {.name = "caching",
+     .arity = 3,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientCaching,
+     .doc = {"Instruct the server about tracking or not keys in the next request", "6.0.0",
+             "O(1)"},
+     .args = "mode:(YES | NO)"},
     {.name = "unpause",
      .arity = 2,
      .flags = kClientAdmin,

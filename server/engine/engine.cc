@@ -136,6 +136,8 @@ std::string Engine::ClientInfo(const Client& client,
   if (client.in_pubsub()) flags += 'P';
   if (client.is_blocked()) flags += 'b';
   if (client.transaction != nullptr) flags += 'x';
+  if (client.tracking.on) flags += 't';
+  if (client.tracking.bcast) flags += 'B';
   if (client.close_after_reply) flags += 'c';
   if (client.closing) flags += 'A';
   if (client.no_evict) flags += 'e';
@@ -165,7 +167,9 @@ std::string Engine::ClientInfo(const Client& client,
       " rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
       " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
       " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
-      " user=", client.user->name, " redir=-1 resp=", static_cast<int>(client.protocol));
+      " user=", client.user->name,
+      " redir=", client.tracking.on ? static_cast<int64_t>(client.tracking.redirect) : -1,
+      " resp=", static_cast<int>(client.protocol));
 }
 
 bool Engine::EnforceOutputLimits(Client& client) {
@@ -283,10 +287,30 @@ bool Engine::DeleteUser(std::string_view name, Client& current) {
 }
 
 bool Engine::Authenticate(Client& client, std::string_view user, std::string_view password) {
-  if (!acl_->Authenticate(user, password)) return false;
+  if (!acl_->Authenticate(user, password)) {
+    acl_log_.Add({.reason = "auth",
+                  .context = "toplevel",
+                  .object = "AUTH",
+                  .username = std::string(user),
+                  .updated_ms = clock_.NowMs(),
+                  .client_info = ClientInfo(client)},
+                 static_cast<size_t>(config_.acllog_max_len));
+    return false;
+  }
   client.user = acl_->Find(user);
   client.authenticated = true;
   return true;
+}
+
+void Engine::LogAclDenial(const Client& client, AclDenial denial, std::string_view object) {
+  static constexpr std::string_view kReasons[] = {"", "command", "key", "channel"};
+  acl_log_.Add({.reason = std::string(kReasons[static_cast<int>(denial)]),
+                .context = client.in_exec || client.transaction != nullptr ? "multi" : "toplevel",
+                .object = std::string(object),
+                .username = client.user->name,
+                .updated_ms = clock_.NowMs(),
+                .client_info = ClientInfo(client)},
+               static_cast<size_t>(config_.acllog_max_len));
 }
 
 bool Engine::AuthRequired(const Client& client) const {
@@ -331,13 +355,17 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
       command = command->FindSubcommand(args[1]);
     }
     AclDenial denial = AclDenial::kNone;
+    std::string_view denied;
     if (!ArityAccepts(command->spec->arity, args.size())) {
       refuse(errors::WrongArity(command->full_name));
     } else if (AuthRequired(client) && !(command->spec->flags & kNoAuth)) {
       refuse(errors::kNoAuth);
-    } else if (denial = acl_->Check(*client.user, *command, args); denial != AclDenial::kNone) {
+    } else if (denial = acl_->Check(*client.user, *command, args, &denied);
+               denial != AclDenial::kNone) {
+      LogAclDenial(client, denial, denial == AclDenial::kCommand ? command->full_name : denied);
       refuse(denial == AclDenial::kCommand ? errors::NoPermCommand(command->full_name)
-                                           : std::string(errors::kNoPermKey));
+             : denial == AclDenial::kKey   ? std::string(errors::kNoPermKey)
+                                           : std::string(errors::kNoPermChannel));
     } else if (client.in_pubsub() && client.protocol == resp::Protocol::kResp2 &&
                !AllowedWhileSubscribed(*command)) {
       refuse(errors::NotAllowedWhileSubscribed(command->full_name));
@@ -430,6 +458,7 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
                  std::span<const std::string_view> args) {
   const ReplyMode mode = client.reply_mode;
   const size_t output_before = client.output.size();
+
   client.last_command = command.full_name;
   ++total_commands_processed_;
   resp::ReplyWriter reply(&client.output, client.protocol);
@@ -454,6 +483,11 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   running_ = outer;
   std::swap(pushes, running_pushes_);
   std::swap(redacted, redacted_);  // `redacted` is now this command's
+  // CLIENT CACHING applies to the next command, as Redis: CLIENT commands and MULTI's queueing
+  // do not count.
+  if (!command.full_name.starts_with("client|") && client.transaction == nullptr) {
+    client.tracking.caching = false;
+  }
   // Redis counts the lookups of keys for reading, as read commands do them.
   if (command.spec->flags & kReadOnly) {
     keyspace_hits_ += keyspace_.lookups().hits - lookups_before.hits;

@@ -14,6 +14,7 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "server/engine/acl.h"
+#include "server/engine/acl_log.h"
 #include "server/engine/blocking.h"
 #include "server/engine/client.h"
 #include "server/engine/command_table.h"
@@ -158,6 +159,10 @@ class Engine final : private store::KeyObserver {
   bool DeleteUser(std::string_view name, Client& current);
   // AUTH / HELLO AUTH: on success the client runs as the user from now on.
   bool Authenticate(Client& client, std::string_view user, std::string_view password);
+  // ACL LOG: refused requests and failed authentications.
+  AclLog& acl_log() { return acl_log_; }
+  // Logs a refusal of the ACL rules: the command's name, or the key or channel denied.
+  void LogAclDenial(const Client& client, AclDenial denial, std::string_view object);
   // Whether the client must authenticate before running commands other than AUTH and friends:
   // the default user needs a password (or is off) and the client has not authenticated.
   bool AuthRequired(const Client& client) const;
@@ -338,6 +343,7 @@ class Engine final : private store::KeyObserver {
   std::string replication_id_;
   uint64_t memory_peak_ = 0;
   SlowLog slowlog_;
+  AclLog acl_log_;
   LatencyMonitor latency_;
   std::vector<uint64_t> monitors_;  // MONITOR clients, in the order they started
   std::vector<size_t> redacted_;    // of the running command (see RedactArgument)

@@ -291,6 +291,35 @@ inline constexpr std::string_view kDebugProtocolType =
 inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
 // "ERR Rewriting config file: Permission denied"
 std::string ConfigRewriteFailed(std::string_view reason);
+inline constexpr std::string_view kNoPermChannel =
+    "NOPERM this user has no permissions to access one of the channels used as arguments";
+// "This user has no permissions to access the 'ch' channel" (ACL DRYRUN)
+std::string DryRunNoPermChannel(std::string_view channel);
+// CLIENT TRACKING and CLIENT CACHING
+inline constexpr std::string_view kTrackingRedirectMissing =
+    "ERR The client ID you want redirect to does not exist";
+inline constexpr std::string_view kTrackingPrefixNeedsBcast =
+    "ERR PREFIX option requires BCAST mode to be enabled";
+inline constexpr std::string_view kTrackingBcastSwitch =
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then "
+    "re-enabling it with a different mode.";
+inline constexpr std::string_view kTrackingBcastOptInOut =
+    "ERR OPTIN and OPTOUT are not compatible with BCAST";
+inline constexpr std::string_view kTrackingOptInAndOut =
+    "ERR You can't specify both OPTIN mode and OPTOUT mode";
+inline constexpr std::string_view kTrackingOptSwitch =
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then "
+    "re-enabling it with a different mode.";
+// "ERR Prefix 'a' overlaps with another provided prefix 'ab'. Prefixes for a single client must
+// not overlap." (or "with an existing prefix")
+std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other, bool existing);
+inline constexpr std::string_view kCachingWithoutOptMode =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
+    "OPTOUT mode enabled";
+inline constexpr std::string_view kCachingYesNeedsOptIn =
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+inline constexpr std::string_view kCachingNoNeedsOptOut =
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
 inline constexpr std::string_view kInvalidFirstDb = "ERR invalid first DB index";
 inline constexpr std::string_view kInvalidSecondDb = "ERR invalid second DB index";
 
