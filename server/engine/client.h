@@ -87,7 +87,7 @@ struct Client {
   ReplyMode reply_mode = ReplyMode::kOn;
   bool no_evict = false;
   bool monitor = false;  // MONITOR: sees every command; may not touch keys
-  // CLIENT TRACKING's mode. Only the mode is kept: no invalidation messages are sent yet.
+  // CLIENT TRACKING's mode (set through Engine::SetTracking).
   struct Tracking {
     bool on = false;
     bool bcast = false;

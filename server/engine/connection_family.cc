@@ -64,7 +64,7 @@ void CmdReset(CommandContext& ctx) {
   client.reply_mode = ReplyMode::kOn;
   client.no_evict = false;
   ctx.engine.RemoveMonitor(client);
-  client.tracking = {};
+  ctx.engine.SetTracking(client, {});
   const AclUser& default_user = ctx.engine.acl().default_user();
   client.user = &default_user;
   client.authenticated = default_user.nopass && default_user.enabled;
@@ -412,7 +412,7 @@ void CmdClientHelp(CommandContext& ctx) {
 }
 
 // CLIENT TRACKING ON|OFF [REDIRECT client-id] [PREFIX prefix ...] [BCAST] [OPTIN] [OPTOUT]
-// [NOLOOP]: checked and kept as Redis does; no invalidation messages are sent yet.
+// [NOLOOP]: server-assisted client-side caching (the engine sends the invalidations).
 void CmdClientTracking(CommandContext& ctx) {
   Client::Tracking options;
   for (size_t i = 3; i < ctx.args.size(); ++i) {
@@ -439,9 +439,9 @@ void CmdClientTracking(CommandContext& ctx) {
       return ctx.reply.Error(errors::kSyntax);
     }
   }
-  Client::Tracking& tracking = ctx.client.tracking;
+  Client::Tracking tracking = ctx.client.tracking;
   if (EqualsIgnoreCase(ctx.args[2], "off")) {
-    tracking = {};
+    ctx.engine.SetTracking(ctx.client, {});
     return ctx.reply.Ok();
   }
   if (!EqualsIgnoreCase(ctx.args[2], "on")) return ctx.reply.Error(errors::kSyntax);
@@ -492,6 +492,7 @@ void CmdClientTracking(CommandContext& ctx) {
     }
   }
   std::sort(tracking.prefixes.begin(), tracking.prefixes.end());
+  ctx.engine.SetTracking(ctx.client, std::move(tracking));
   ctx.reply.Ok();
 }
 

@@ -98,6 +98,7 @@ void Engine::Unregister(Client& client) {
   if (client.is_blocked()) ForgetWait(client);
   UnwatchAll(client);
   RemoveMonitor(client);
+  SetTracking(client, {});
   for (int kind = 0; kind < kPubSubKinds; ++kind) {
     for (const std::string& name : client.subscriptions[kind]) {
       pubsub_.Remove(static_cast<PubSubKind>(kind), name, client.id);
@@ -385,6 +386,7 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
       ServeReadyKeys();
     }
   }
+  if (!pending_invalidations_.empty()) SendInvalidations();
   EnforceOutputLimits(client);
   if (froze) clock_.Thaw();
   executing_ = outer;
@@ -483,6 +485,7 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   running_ = outer;
   std::swap(pushes, running_pushes_);
   std::swap(redacted, redacted_);  // `redacted` is now this command's
+  if (client.tracking.on) TrackRead(client, command, args);
   // CLIENT CACHING applies to the next command, as Redis: CLIENT commands and MULTI's queueing
   // do not count.
   if (!command.full_name.starts_with("client|") && client.transaction == nullptr) {
@@ -536,6 +539,81 @@ void Engine::RecordSlow(const Client& client, const RegisteredCommand& command,
   if (config_.latency_monitor_threshold > 0 && duration_ms >= config_.latency_monitor_threshold) {
     latency_.Add((command.spec->flags & kFast) ? "fast-command" : "command", clock_.NowMs() / 1000,
                  static_cast<uint32_t>(duration_ms));
+  }
+}
+
+void Engine::SetTracking(Client& client, Client::Tracking tracking) {
+  tracking_clients_ -= client.tracking.on ? 1 : 0;
+  bcast_clients_ -= client.tracking.bcast ? 1 : 0;
+  client.tracking = std::move(tracking);
+  tracking_clients_ += client.tracking.on ? 1 : 0;
+  bcast_clients_ += client.tracking.bcast ? 1 : 0;
+}
+
+void Engine::TrackRead(Client& client, const RegisteredCommand& command,
+                       std::span<const std::string_view> args) {
+  const Client::Tracking& tracking = client.tracking;
+  if (tracking.bcast || !(command.spec->flags & kReadOnly)) return;
+  // OPTIN tracks only after CLIENT CACHING YES, OPTOUT all but after CLIENT CACHING NO.
+  if ((tracking.optin && !tracking.caching) || (tracking.optout && tracking.caching)) return;
+  const std::optional<std::vector<RequestKey>> keys = RequestKeys(command.spec->keys, args);
+  if (!keys) return;
+  for (const RequestKey& key : *keys) tracking_table_.Remember(key.key, client.id);
+}
+
+void Engine::InvalidateKey(std::string_view key) {
+  for (uint64_t id : tracking_table_.Take(key)) {
+    const Client* client = FindClient(id);
+    if (client == nullptr || !client->tracking.on || client->tracking.bcast) continue;
+    if (client->tracking.noloop && client == running_) continue;
+    pending_invalidations_[id].keys.emplace_back(key);
+  }
+  if (bcast_clients_ == 0) return;
+  for (const auto& [id, client] : clients_) {
+    const Client::Tracking& tracking = client->tracking;
+    if (!tracking.bcast || (tracking.noloop && client.get() == running_)) continue;
+    for (const std::string& prefix : tracking.prefixes) {
+      if (key.starts_with(prefix)) {
+        pending_invalidations_[id].keys.emplace_back(key);
+        break;
+      }
+    }
+  }
+}
+
+void Engine::InvalidateAll() {
+  tracking_table_.Clear();
+  for (const auto& [id, client] : clients_) {
+    if (client->tracking.on) pending_invalidations_[id].everything = true;
+  }
+}
+
+void Engine::SendInvalidations() {
+  constexpr std::string_view kChannel = "__redis__:invalidate";
+  for (auto& [id, pending] : std::exchange(pending_invalidations_, {})) {
+    Client* client = FindClient(id);
+    if (client == nullptr || !client->tracking.on) continue;
+    // A RESP3 client gets a push; a RESP2 one can only get them through a redirection to a
+    // client subscribed to __redis__:invalidate.
+    Client* target = client->tracking.redirect == 0 ? client : FindClient(client->tracking.redirect);
+    if (target == nullptr || target->closing) continue;
+    resp::ReplyWriter writer(&target->output, target->protocol);
+    if (target->protocol == resp::Protocol::kResp3) {
+      writer.PushHeader(2);
+    } else if (target->subscribed(PubSubKind::kChannel).contains(store::AbslView(kChannel))) {
+      writer.PushHeader(3);
+      writer.Bulk("message");
+      writer.Bulk(kChannel);
+    } else {
+      continue;
+    }
+    if (target->protocol == resp::Protocol::kResp3) writer.Bulk("invalidate");
+    if (pending.everything) {
+      writer.Null();
+    } else {
+      writer.BulkArray(pending.keys);
+    }
+    if (target != executing_) DeliverOutput(*target);
   }
 }
 
@@ -828,6 +906,7 @@ void Engine::AdvanceClock(int64_t ms) {
   if (pause_deadline_ms_ != 0 && pause_deadline_ms_ <= clock_.NowMs()) Unpause();
   if (deadline_timer_ != 0) executor_.Cancel(deadline_timer_);
   OnDeadlines();
+  if (!pending_invalidations_.empty()) SendInvalidations();
 }
 
 void Engine::OnDeadlines() {
@@ -846,6 +925,7 @@ void Engine::OnDeadlines() {
 
 void Engine::OnKeyEvent(int db, std::string_view key, store::KeyEvent event) {
   ++dirty_;
+  if (tracking_clients_ != 0) InvalidateKey(key);
   if (!watched_keys_.empty()) BreakWatches(db, key);
   if (event != store::KeyEvent::kWritten) ++keys_freed_since_trim_;
   if (event == store::KeyEvent::kWritten) blocked_keys_.MarkReady(db, key);
@@ -853,6 +933,7 @@ void Engine::OnKeyEvent(int db, std::string_view key, store::KeyEvent event) {
 
 void Engine::OnFlush(int db) {
   ++dirty_;
+  if (tracking_clients_ != 0) InvalidateAll();
   // As Redis: a flush breaks the WATCH of the keys it removes, not of keys that were missing.
   for (const std::string& key : watched_keys_.Keys(db)) {
     if (keyspace_.db(db).Contains(key)) BreakWatches(db, key);
@@ -871,6 +952,7 @@ void Engine::Cron() {
   const bool froze = clock_.Freeze();
   const bool expiry_done = ActiveExpire();
   CheckClients();
+  if (!pending_invalidations_.empty()) SendInvalidations();  // of keys that expired
   const int64_t now_ms = clock_.base().NowMs();
   ops_rate_.Sample(now_ms, total_commands_processed_);
   input_rate_.Sample(now_ms, net_input_bytes_);

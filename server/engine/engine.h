@@ -24,6 +24,7 @@
 #include "server/engine/metrics.h"
 #include "server/engine/pubsub.h"
 #include "server/engine/slowlog.h"
+#include "server/engine/tracking.h"
 #include "store/clock.h"
 #include "store/database.h"
 #include "store/key_observer.h"
@@ -225,6 +226,9 @@ class Engine final : private store::KeyObserver {
   // The most memory INFO has seen in use (used_memory_peak).
   uint64_t NoteMemoryUsed(uint64_t bytes) { return memory_peak_ = std::max(memory_peak_, bytes); }
 
+  // CLIENT TRACKING: replaces the client's tracking mode (off: a default Client::Tracking).
+  void SetTracking(Client& client, Client::Tracking tracking);
+
   // DEBUG SET-ACTIVE-EXPIRE: off, keys whose deadline passed go only when a command meets them
   // (AdvanceClock too leaves them).
   void set_active_expire(bool on) { active_expire_ = on; }
@@ -261,6 +265,13 @@ class Engine final : private store::KeyObserver {
   // Appends a Pub/Sub message (a push under RESP3) to a subscriber's output and has it sent.
   void SendMessage(Client& subscriber, std::span<const std::string_view> parts);
   void Postpone(Client& client, std::span<const std::string_view> args);
+  // Client tracking: remembers the keys a read command of a tracking client read; queues the
+  // invalidations a changed key (or a flush) causes; sends the queued ones.
+  void TrackRead(Client& client, const RegisteredCommand& command,
+                 std::span<const std::string_view> args);
+  void InvalidateKey(std::string_view key);
+  void InvalidateAll();
+  void SendInvalidations();
   // After a command ran: the slow log and the latency monitor, when it took long enough.
   void RecordSlow(const Client& client, const RegisteredCommand& command,
                   std::span<const std::string_view> args, std::span<const size_t> redacted,
@@ -330,6 +341,10 @@ class Engine final : private store::KeyObserver {
   uint64_t keys_freed_since_trim_ = 0;
 
   bool active_expire_ = true;
+  TrackingTable tracking_table_;
+  size_t bcast_clients_ = 0;     // clients tracking in BCAST mode
+  size_t tracking_clients_ = 0;  // clients tracking in any mode
+  std::map<uint64_t, PendingInvalidation> pending_invalidations_;  // by tracking client
   uint64_t keyspace_hits_ = 0;
   uint64_t keyspace_misses_ = 0;
   uint64_t net_input_bytes_ = 0;
