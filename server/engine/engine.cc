@@ -135,8 +135,8 @@ std::string Engine::ClientInfo(const Client& client,
   std::string flags;
   if (client.monitor) flags += 'O';
   if (client.in_pubsub()) flags += 'P';
-  if (client.is_blocked()) flags += 'b';
   if (client.transaction != nullptr) flags += 'x';
+  if (client.is_blocked()) flags += 'b';
   if (client.tracking.on) flags += 't';
   if (client.tracking.bcast) flags += 'B';
   if (client.close_after_reply) flags += 'c';

@@ -228,6 +228,7 @@ class Engine final : private store::KeyObserver {
 
   // CLIENT TRACKING: replaces the client's tracking mode (off: a default Client::Tracking).
   void SetTracking(Client& client, Client::Tracking tracking);
+  size_t tracking_clients() const { return tracking_clients_; }
 
   // DEBUG SET-ACTIVE-EXPIRE: off, keys whose deadline passed go only when a command meets them
   // (AdvanceClock too leaves them).

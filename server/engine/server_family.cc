@@ -584,7 +584,7 @@ void InfoClients(CommandContext& ctx, std::string& out) {
   InfoField(out, "client_recent_max_input_buffer", max_input);
   InfoField(out, "client_recent_max_output_buffer", max_output);
   InfoField(out, "blocked_clients", ctx.engine.blocked_clients());
-  InfoField(out, "tracking_clients", 0);
+  InfoField(out, "tracking_clients", ctx.engine.tracking_clients());
   InfoField(out, "clients_in_timeout_table", ctx.engine.blocked_clients());
 }
 
