@@ -416,10 +416,9 @@ AclDenial Acl::CheckChannels(const AclUser& user, const RegisteredCommand& comma
   }
   const size_t end = publish ? std::min<size_t>(args.size(), 2) : args.size();
   for (size_t i = 1; i < end; ++i) {
-    const bool permitted =
-        std::any_of(user.channels.begin(), user.channels.end(), [&](const std::string& p) {
-          return patterns ? p == args[i] : GlobMatch(p, args[i]);
-        });
+    const bool permitted = std::any_of(
+        user.channels.begin(), user.channels.end(),
+        [&](const std::string& p) { return patterns ? p == args[i] : GlobMatch(p, args[i]); });
     if (!permitted) {
       if (denied_channel != nullptr) *denied_channel = args[i];
       return AclDenial::kChannel;

@@ -11,9 +11,8 @@ constexpr int64_t kGroupingMs = 60'000;
 
 void AclLog::Add(Entry entry, size_t max_len) {
   for (auto it = entries_.begin(); it != entries_.end(); ++it) {
-    if (it->reason == entry.reason && it->context == entry.context &&
-        it->object == entry.object && it->username == entry.username &&
-        entry.updated_ms - it->updated_ms < kGroupingMs) {
+    if (it->reason == entry.reason && it->context == entry.context && it->object == entry.object &&
+        it->username == entry.username && entry.updated_ms - it->updated_ms < kGroupingMs) {
       entry.count = it->count + 1;
       entries_.erase(it);
       break;

@@ -94,8 +94,8 @@ struct Client {
     bool optin = false;
     bool optout = false;
     bool noloop = false;
-    bool caching = false;  // CLIENT CACHING YES/NO, for the next command only
-    uint64_t redirect = 0;  // 0: none
+    bool caching = false;               // CLIENT CACHING YES/NO, for the next command only
+    uint64_t redirect = 0;              // 0: none
     std::vector<std::string> prefixes;  // BCAST's
   } tracking;
   // Set by QUIT and by protocol errors: send the replies, then close.

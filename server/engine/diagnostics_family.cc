@@ -181,6 +181,52 @@ void CmdLatencyDoctor(CommandContext& ctx) {
   ctx.reply.Verbatim("txt", text);
 }
 
+// LATENCY HISTOGRAM [command ...]: per command that ran (a container: its subcommands), its
+// calls and the cumulative count of calls at each bucket's upper bound in microseconds.
+void CmdLatencyHistogram(CommandContext& ctx) {
+  std::vector<const RegisteredCommand*> shown;
+  auto consider = [&](const RegisteredCommand& command) {
+    const Engine::CommandStats* stats = ctx.engine.command_stats(command);
+    if (stats != nullptr && stats->latency.total() != 0) shown.push_back(&command);
+  };
+  auto consider_all = [&](const RegisteredCommand& command) {
+    consider(command);
+    for (const RegisteredCommand& sub : command.subcommands) consider(sub);
+  };
+  if (ctx.args.size() == 2) {
+    for (const auto& command : ctx.engine.commands().commands()) consider_all(*command);
+  } else {
+    for (size_t i = 2; i < ctx.args.size(); ++i) {
+      const std::string_view name = ctx.args[i];
+      const size_t bar = name.find('|');
+      const RegisteredCommand* command = ctx.engine.commands().Find(name.substr(0, bar));
+      if (command != nullptr && bar != std::string_view::npos) {
+        command = command->FindSubcommand(name.substr(bar + 1));
+      }
+      if (command != nullptr) consider_all(*command);
+    }
+  }
+  ctx.reply.MapHeader(shown.size());
+  for (const RegisteredCommand* command : shown) {
+    const LatencyHistogram& histogram = ctx.engine.command_stats(*command)->latency;
+    ctx.reply.Bulk(command->full_name);
+    ctx.reply.MapHeader(2);
+    ctx.reply.Bulk("calls");
+    ctx.reply.Integer(static_cast<int64_t>(histogram.total()));
+    ctx.reply.Bulk("histogram_usec");
+    size_t buckets = 0;
+    for (uint64_t count : histogram.counts) buckets += count != 0 ? 1 : 0;
+    ctx.reply.MapHeader(buckets);
+    uint64_t cumulative = 0;
+    for (size_t i = 0; i < LatencyHistogram::kBuckets; ++i) {
+      if (histogram.counts[i] == 0) continue;
+      cumulative += histogram.counts[i];
+      ctx.reply.Integer(int64_t{1} << i);
+      ctx.reply.Integer(static_cast<int64_t>(cumulative));
+    }
+  }
+}
+
 // LATENCY HELP
 void CmdLatencyHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
@@ -298,6 +344,17 @@ const CommandSpec kLatencySubcommands[] = {
      .keys = kNoKeys,
      .handler = CmdLatencyLatest,
      .doc = {"Return the latest latency samples for all events.", "2.8.13", "O(1)"},
+     .tips = "nondeterministic_output request_policy:all_nodes response_policy:special"},
+    {.name = "histogram",
+     .arity = -2,
+     .flags = kLatencyFlags,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdLatencyHistogram,
+     .doc = {"Return the cumulative distribution of latencies of a subset of commands or all.",
+             "7.0.0",
+             "O(N) where N is the number of commands with latency information being retrieved."},
+     .args = "[command...]",
      .tips = "nondeterministic_output request_policy:all_nodes response_policy:special"},
     {.name = "graph",
      .arity = 3,

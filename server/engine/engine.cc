@@ -502,6 +502,7 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
     ++stats.calls;
     const int64_t duration_us = std::max<int64_t>(clock_.base().NowUs() - started_us, 0);
     stats.usec += duration_us;
+    stats.latency.Record(duration_us);
     RecordSlow(client, command, args, redacted, duration_us);
     if (client.output.size() > output_before && client.output[output_before] == '-') {
       ++stats.failed_calls;
@@ -595,7 +596,8 @@ void Engine::SendInvalidations() {
     if (client == nullptr || !client->tracking.on) continue;
     // A RESP3 client gets a push; a RESP2 one can only get them through a redirection to a
     // client subscribed to __redis__:invalidate.
-    Client* target = client->tracking.redirect == 0 ? client : FindClient(client->tracking.redirect);
+    Client* target =
+        client->tracking.redirect == 0 ? client : FindClient(client->tracking.redirect);
     if (target == nullptr || target->closing) continue;
     resp::ReplyWriter writer(&target->output, target->protocol);
     if (target->protocol == resp::Protocol::kResp3) {

@@ -192,6 +192,7 @@ class Engine final : private store::KeyObserver {
     uint64_t usec = 0;
     uint64_t rejected_calls = 0;  // refused before running (arity, inside MULTI, ...)
     uint64_t failed_calls = 0;    // ran and answered an error
+    LatencyHistogram latency;     // of the calls
   };
   const CommandStats* command_stats(const RegisteredCommand& command) const;
   // Error replies by their first word ("ERR", "WRONGTYPE"), in that word's order.
@@ -345,7 +346,8 @@ class Engine final : private store::KeyObserver {
   TrackingTable tracking_table_;
   size_t bcast_clients_ = 0;     // clients tracking in BCAST mode
   size_t tracking_clients_ = 0;  // clients tracking in any mode
-  std::map<uint64_t, PendingInvalidation> pending_invalidations_;  // by tracking client
+  // By tracking client: sent at the end of the command (see SendInvalidations).
+  std::map<uint64_t, PendingInvalidation> pending_invalidations_;
   uint64_t keyspace_hits_ = 0;
   uint64_t keyspace_misses_ = 0;
   uint64_t net_input_bytes_ = 0;

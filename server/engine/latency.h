@@ -11,6 +11,37 @@ namespace understudy::engine {
 // The latency monitor (LATENCY LATEST/HISTORY/RESET): per event ("command", "fast-command"),
 // the last 160 seconds that had a sample over latency-monitor-threshold, one sample per second
 // (the worst of that second), and the worst ever.
+// LATENCY HISTOGRAM and INFO latencystats: a command's durations by power of two of
+// microseconds (bucket i: at most 2^i us), coarser than Redis's HdrHistogram but of the same
+// shape.
+struct LatencyHistogram {
+  static constexpr size_t kBuckets = 40;
+  std::array<uint64_t, kBuckets> counts{};
+
+  void Record(int64_t duration_us) {
+    size_t bucket = 0;
+    while (bucket + 1 < kBuckets && (int64_t{1} << bucket) < duration_us) ++bucket;
+    ++counts[bucket];
+  }
+  uint64_t total() const {
+    uint64_t sum = 0;
+    for (uint64_t count : counts) sum += count;
+    return sum;
+  }
+  // The upper bound in us of the bucket that holds the given percentile.
+  uint64_t Percentile(double percentile) const {
+    const uint64_t all = total();
+    uint64_t seen = 0;
+    for (size_t i = 0; i < kBuckets; ++i) {
+      seen += counts[i];
+      if (all != 0 && static_cast<double>(seen) * 100 >= percentile * static_cast<double>(all)) {
+        return uint64_t{1} << i;
+      }
+    }
+    return 0;
+  }
+};
+
 class LatencyMonitor {
  public:
   static constexpr size_t kSamples = 160;

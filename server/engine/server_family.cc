@@ -788,6 +788,23 @@ void InfoCpu(CommandContext&, std::string& out) {
   InfoField(out, "used_cpu_user_main_thread", CpuSeconds(thread.ru_utime));
 }
 
+// Latency percentiles of the commands that ran, from their histograms (see LatencyHistogram).
+void InfoLatencyStats(CommandContext& ctx, std::string& out) {
+  auto line = [&](const RegisteredCommand& command) {
+    const Engine::CommandStats* stats = ctx.engine.command_stats(command);
+    if (stats == nullptr || stats->latency.total() == 0) return;
+    const LatencyHistogram& h = stats->latency;
+    InfoField(out, absl::StrCat("latency_percentiles_usec_", command.full_name),
+              absl::StrFormat("p50=%.3f,p99=%.3f,p99.9=%.3f", static_cast<double>(h.Percentile(50)),
+                              static_cast<double>(h.Percentile(99)),
+                              static_cast<double>(h.Percentile(99.9))));
+  };
+  for (const auto& command : ctx.engine.commands().commands()) {
+    line(*command);
+    for (const RegisteredCommand& sub : command->subcommands) line(sub);
+  }
+}
+
 void InfoErrorStats(CommandContext& ctx, std::string& out) {
   for (const auto& [code, count] : ctx.engine.error_stats()) {
     InfoField(out, absl::StrCat("errorstat_", code), absl::StrCat("count=", count));
@@ -842,6 +859,7 @@ constexpr InfoSection kInfoSections[] = {
     {"modules", "Modules", InfoModules},
     {"commandstats", "Commandstats", InfoCommandStats, /*in_default=*/false},
     {"errorstats", "Errorstats", InfoErrorStats},
+    {"latencystats", "Latencystats", InfoLatencyStats, /*in_default=*/false},
     {"cluster", "Cluster", InfoCluster},
     {"keyspace", "Keyspace", InfoKeyspace},
 };

@@ -74,6 +74,19 @@ TEST_F(DiagnosticsTest, LatencyMonitorRecordsCommandsOverItsThreshold) {
   EXPECT_EQ(Run({"LATENCY", "LATEST"}), "[]");
 }
 
+TEST_F(DiagnosticsTest, LatencyHistogramBucketsByPowersOfTwoMicroseconds) {
+  EXPECT_EQ(Run({"DEBUG", "ADVANCE-CLOCK", "3"}), "+OK");    // 3000 us: at most 4096
+  EXPECT_EQ(Run({"DEBUG", "ADVANCE-CLOCK", "100"}), "+OK");  // at most 131072
+  EXPECT_EQ(Run({"LATENCY", "HISTOGRAM", "debug"}),
+            "[\"debug\", [\"calls\", :2, \"histogram_usec\", [:4096, :1, :131072, :2]]]");
+  client_.output.clear();
+  std::vector<std::string_view> info = {"INFO", "latencystats"};
+  engine_.Execute(client_, info);
+  EXPECT_THAT(client_.output,
+              HasSubstr("latency_percentiles_usec_debug:p50=4096.000,p99=131072.000,"
+                        "p99.9=131072.000\r\n"));
+}
+
 TEST_F(DiagnosticsTest, MonitorSeesOtherClientsWithTheirDatabase) {
   Client& monitor = engine_.Register(nullptr, "127.0.0.1:6000");
   EXPECT_EQ(Run(monitor, {"MONITOR"}), "+OK");
