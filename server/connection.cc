@@ -292,6 +292,7 @@ void Connection::OnRead(const std::error_code& error, size_t bytes) {
     return;
   }
   input_end_ += bytes;
+  engine_.CountNetInput(bytes);
   client_->last_interaction_ms = engine_.clock().NowMs();
   const size_t pending = input_end_ - input_begin_;
   if (pending > static_cast<size_t>(engine_.config().client_query_buffer_limit)) {
@@ -333,6 +334,7 @@ void Connection::OnWritten(const std::error_code& error, size_t bytes) {
     return;
   }
   written_ += bytes;
+  engine_.CountNetOutput(bytes);
   client_->last_interaction_ms = engine_.clock().NowMs();
   if (written_ == writing_.size()) {
     written_ = 0;

@@ -228,11 +228,13 @@ void Database::FreeValue(Value& value, bool lazy) {
 void Database::AddTimer(Entry* entry, int64_t deadline_ms) {
   entry->set_ttl(deadline_ms, timers_->Insert(deadline_ms, reinterpret_cast<uintptr_t>(entry)));
   ++expires_size_;
+  deadline_sum_ += deadline_ms;
 }
 
 void Database::DropTimer(Entry* entry) {
   if (!entry->has_ttl()) return;
   if (entry->timer() != TimingWheel::kNoHandle) timers_->Remove(entry->timer());
+  deadline_sum_ -= entry->deadline();
   entry->set_ttl_flag(false);
   --expires_size_;
 }
@@ -285,6 +287,7 @@ Value* Database::Write(std::string_view key, size_t footprint, int64_t deadline_
 
 Value* Database::Find(std::string_view key) {
   Entry* entry = Lookup(key);
+  if (lookups_ != nullptr) ++(entry != nullptr ? lookups_->hits : lookups_->misses);
   if (entry == nullptr) return nullptr;
   entry->set_access(AccessClock());
   return &entry->value();
@@ -292,6 +295,7 @@ Value* Database::Find(std::string_view key) {
 
 Value* Database::Peek(std::string_view key) {
   Entry* entry = Lookup(key);
+  if (lookups_ != nullptr) ++(entry != nullptr ? lookups_->hits : lookups_->misses);
   return entry != nullptr ? &entry->value() : nullptr;
 }
 
@@ -446,10 +450,17 @@ bool Database::MoveTo(std::string_view key, Database& target) {
 
 size_t Database::size() const { return table_->size(); }
 
+int64_t Database::AverageTtlMs() const {
+  if (expires_size_ == 0) return 0;
+  const int64_t average_deadline = static_cast<int64_t>(deadline_sum_ / expires_size_);
+  return std::max<int64_t>(average_deadline - clock_.NowMs(), 0);
+}
+
 void Database::Clear(bool async) {
   if (observer_ != nullptr) observer_->OnFlush(index_);
   timers_->Clear();
   expires_size_ = 0;
+  deadline_sum_ = 0;
   if (async && freer_ != nullptr && table_->size() > kLazyFreeThreshold) {
     std::unique_ptr<Table> old = std::exchange(table_, std::make_unique<Table>());
     freer_->Free([table = old.release()] { delete table; });
@@ -502,6 +513,7 @@ Keyspace::Keyspace(const Clock& clock, int num_databases)
   databases_.reserve(num_databases);
   for (int i = 0; i < num_databases; ++i) {
     databases_.push_back(std::make_unique<Database>(clock, i, freer_.get()));
+    databases_.back()->lookups_ = &lookups_;
   }
 }
 
@@ -513,6 +525,12 @@ void Keyspace::set_observer(KeyObserver* observer) {
 
 void Keyspace::FlushAll(bool async) {
   for (auto& db : databases_) db->Clear(async);
+}
+
+void Keyspace::SwapDatabases(int a, int b) {
+  std::swap(databases_[a], databases_[b]);
+  databases_[a]->index_ = a;
+  databases_[b]->index_ = b;
 }
 
 size_t Keyspace::ExpireDue(size_t budget) {

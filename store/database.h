@@ -20,6 +20,14 @@ namespace understudy::store {
 class LazyFreer;
 class TimingWheel;
 
+// Key lookups (Find and Peek) that found a live key, and those that did not. The keyspace keeps
+// one count for all its databases; the engine reports those of read commands as INFO's
+// keyspace_hits and keyspace_misses.
+struct LookupCounts {
+  uint64_t hits = 0;
+  uint64_t misses = 0;
+};
+
 // Deadline meaning "no expiry". Stored deadlines are absolute Unix milliseconds.
 inline constexpr int64_t kNoExpiry = -1;
 // Deadline argument of a write: keep the key's current deadline (SET KEEPTTL, rewrites).
@@ -116,6 +124,9 @@ class Database {
   // yet (what DBSIZE reports in Redis too).
   size_t size() const;
   size_t expires_size() const { return expires_size_; }
+  // Average time to live of the keys that have a deadline, in ms (0 if none): INFO's avg_ttl,
+  // exact where Redis estimates it.
+  int64_t AverageTtlMs() const;
 
   // Deletes every key; with async (FLUSHDB ASYNC) the keys are freed off the loop.
   void Clear(bool async = false);
@@ -170,14 +181,19 @@ class Database {
     if (observer_ != nullptr) observer_->OnKeyEvent(index_, key, event);
   }
 
+  friend class Keyspace;  // SwapDatabases renumbers the databases it swaps
+
   const Clock& clock_;
-  const int index_;
+  int index_;
   LazyFreer* const freer_;
   KeyObserver* observer_ = nullptr;
   std::unique_ptr<Table> table_;
   std::unique_ptr<TimingWheel> timers_;
   size_t expires_size_ = 0;
+  // The sum of the deadlines of the keys that have one (wide: millions of Unix-ms deadlines).
+  __int128 deadline_sum_ = 0;
   uint64_t expired_count_ = 0;
+  LookupCounts* lookups_ = nullptr;  // the keyspace's
 };
 
 // The numbered databases of one server (SELECT 0..N-1).
@@ -200,12 +216,17 @@ class Keyspace {
   LazyFreer& freer() { return *freer_; }
   // Runs active expiry over every database with a total budget; returns keys deleted.
   size_t ExpireDue(size_t budget);
+  // SWAPDB: database a's keys, values and deadlines become database b's and the reverse, at
+  // once, whatever their size. Both indexes must be valid.
+  void SwapDatabases(int a, int b);
+  const LookupCounts& lookups() const { return lookups_; }
 
  private:
   const Clock& clock_;
   EncodingConfig encoding_;
   // Before the databases, so it outlives them.
   std::unique_ptr<LazyFreer> freer_;
+  LookupCounts lookups_;
   std::vector<std::unique_ptr<Database>> databases_;
   size_t next_db_ = 0;  // where ExpireDue hands out leftover budget first, rotating for fairness
 };

@@ -383,7 +383,7 @@ AclDenial Acl::Check(const AclUser& user, const RegisteredCommand& command,
   // Commands that need no authentication are allowed to everyone, as in Redis.
   if (command.spec->flags & kNoAuth) return AclDenial::kNone;
   if (!user.allowed[IndexOf(command)]) return AclDenial::kCommand;
-  if (user.all_keys) return AclDenial::kNone;
+  if (user.all_keys) return CheckChannels(user, command, args, denied_key);
   const std::optional<std::vector<RequestKey>> keys = RequestKeys(command.spec->keys, args);
   if (!keys) return AclDenial::kNone;  // the command answers the bad key count itself
   for (const RequestKey& key : *keys) {
@@ -399,6 +399,29 @@ AclDenial Acl::Check(const AclUser& user, const RegisteredCommand& command,
     if (!permitted) {
       if (denied_key != nullptr) *denied_key = key.key;
       return AclDenial::kKey;
+    }
+  }
+  return CheckChannels(user, command, args, denied_key);
+}
+
+AclDenial Acl::CheckChannels(const AclUser& user, const RegisteredCommand& command,
+                             std::span<const std::string_view> args,
+                             std::string_view* denied_channel) const {
+  if (user.all_channels) return AclDenial::kNone;
+  const std::string_view name = command.full_name;
+  const bool publish = name == "publish" || name == "spublish";
+  const bool patterns = name == "psubscribe";
+  if (!publish && !patterns && name != "subscribe" && name != "ssubscribe") {
+    return AclDenial::kNone;
+  }
+  const size_t end = publish ? std::min<size_t>(args.size(), 2) : args.size();
+  for (size_t i = 1; i < end; ++i) {
+    const bool permitted = std::any_of(
+        user.channels.begin(), user.channels.end(),
+        [&](const std::string& p) { return patterns ? p == args[i] : GlobMatch(p, args[i]); });
+    if (!permitted) {
+      if (denied_channel != nullptr) *denied_channel = args[i];
+      return AclDenial::kChannel;
     }
   }
   return AclDenial::kNone;

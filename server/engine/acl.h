@@ -45,7 +45,7 @@ struct AclUser {
 };
 
 // Why a user may not run a request.
-enum class AclDenial : uint8_t { kNone, kCommand, kKey };
+enum class AclDenial : uint8_t { kNone, kCommand, kKey, kChannel };
 
 // The users of ACL and the checks of requests against their rules. `default` always exists and
 // mirrors requirepass.
@@ -74,7 +74,9 @@ class Acl {
   bool Authenticate(std::string_view name, std::string_view password) const;
 
   // Whether the user may run the request (a looked-up command; args[0] is its name). On
-  // kKey, *denied_key (if given) is the first key the user may not touch.
+  // kKey and kChannel, *denied_key (if given) is the first key or channel the user may not
+  // touch. Channels are those PUBLISH, SPUBLISH, SUBSCRIBE, SSUBSCRIBE and PSUBSCRIBE name; a
+  // PSUBSCRIBE pattern must be one of the user's patterns as it is, as in Redis.
   AclDenial Check(const AclUser& user, const RegisteredCommand& command,
                   std::span<const std::string_view> args,
                   std::string_view* denied_key = nullptr) const;
@@ -105,6 +107,9 @@ class Acl {
   // Sets a command's bit, and its subcommands' bits for a container.
   void SetCommand(AclUser& user, const RegisteredCommand& command, bool allow) const;
   AclUser NewUser(std::string_view name) const;
+  AclDenial CheckChannels(const AclUser& user, const RegisteredCommand& command,
+                          std::span<const std::string_view> args,
+                          std::string_view* denied_channel) const;
   int IndexOf(const RegisteredCommand& command) const { return index_.at(&command); }
 
   const CommandTable& commands_;

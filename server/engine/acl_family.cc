@@ -22,6 +22,8 @@ namespace {
 
 // ACL SETUSER username [rule ...]
 void CmdAclSetUser(CommandContext& ctx) {
+  // As Redis, the whole request is secret: names and rules may hold passwords.
+  for (size_t i = 2; i < ctx.args.size(); ++i) ctx.Redact(i);
   const std::string_view name = ctx.args[2];
   if (name.find_first_of(std::string_view(" \0", 2)) != std::string_view::npos) {
     return ctx.reply.Error(errors::kBadUsername);
@@ -127,6 +129,45 @@ void CmdAclDryRun(CommandContext& ctx) {
       return ctx.reply.Bulk(errors::DryRunNoPermCommand(command->full_name));
     case AclDenial::kKey:
       return ctx.reply.Bulk(errors::DryRunNoPermKey(denied_key));
+    case AclDenial::kChannel:
+      return ctx.reply.Bulk(errors::DryRunNoPermChannel(denied_key));
+  }
+}
+
+// ACL LOG [count | RESET]: the newest count entries (10 by default).
+void CmdAclLog(CommandContext& ctx) {
+  if (ctx.args.size() > 3) {
+    return ctx.reply.Error(errors::UnknownSubcommandOrArity(ctx.args[1], "ACL"));
+  }
+  AclLog& log = ctx.engine.acl_log();
+  int64_t count = 10;
+  if (ctx.args.size() == 3) {
+    if (EqualsIgnoreCase(ctx.args[2], "reset")) {
+      log.Reset();
+      return ctx.reply.Ok();
+    }
+    if (!ParseIntArg(ctx.reply, ctx.args[2], &count)) return;
+  }
+  const size_t shown =
+      std::min(log.entries().size(), static_cast<size_t>(std::max<int64_t>(count, 0)));
+  ctx.reply.ArrayHeader(shown);
+  for (size_t i = 0; i < shown; ++i) {
+    const AclLog::Entry& entry = log.entries()[i];
+    ctx.reply.MapHeader(7);
+    ctx.reply.Bulk("count");
+    ctx.reply.Integer(static_cast<int64_t>(entry.count));
+    ctx.reply.Bulk("reason");
+    ctx.reply.Bulk(entry.reason);
+    ctx.reply.Bulk("context");
+    ctx.reply.Bulk(entry.context);
+    ctx.reply.Bulk("object");
+    ctx.reply.Bulk(entry.object);
+    ctx.reply.Bulk("username");
+    ctx.reply.Bulk(entry.username);
+    ctx.reply.Bulk("age-seconds");
+    ctx.reply.Double(static_cast<double>(ctx.now_ms() - entry.updated_ms) / 1000);
+    ctx.reply.Bulk("client-info");
+    ctx.reply.Bulk(entry.client_info);
   }
 }
 
@@ -235,6 +276,15 @@ const CommandSpec kAclSubcommands[] = {
              "command.",
              "7.0.0", "O(1)."},
      .args = "username command [arg...]"},
+    {.name = "log",
+     .arity = -2,
+     .flags = kAclAdminFlags,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdAclLog,
+     .doc = {"List latest events denied because of ACLs in place", "6.0.0",
+             "O(N) with N being the number of entries shown."},
+     .args = "[operation:(count:integer | RESET)]"},
     {.name = "genpass",
      .arity = -2,
      .flags = kAclUserFlags,

@@ -28,6 +28,10 @@ void BlockedKeys::MarkReady(int db, std::string_view key) {
   if (ready_set_.insert(entry).second) ready_.push_back(std::move(entry));
 }
 
+void BlockedKeys::MarkAllReady(int db) {
+  for (const auto& [key, queue] : waiters_[db]) MarkReady(db, key);
+}
+
 std::vector<std::pair<int, std::string>> BlockedKeys::TakeReady() {
   ready_set_.clear();
   return std::exchange(ready_, {});

@@ -27,6 +27,8 @@ class BlockedKeys {
 
   // Records that key was written, if anyone waits on it.
   void MarkReady(int db, std::string_view key);
+  // Marks every key waited on in db (SWAPDB brought it new data).
+  void MarkAllReady(int db);
   bool has_ready() const { return !ready_.empty(); }
   // The keys marked ready since the last call, in the order they were marked.
   std::vector<std::pair<int, std::string>> TakeReady();

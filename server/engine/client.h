@@ -87,6 +87,7 @@ struct Client {
   std::string output;
   ReplyMode reply_mode = ReplyMode::kOn;
   bool no_evict = false;
+  bool monitor = false;  // MONITOR: sees every command; may not touch keys
   // Set by QUIT and by protocol errors: send the replies, then close.
   bool close_after_reply = false;
   // Set when the engine asked the transport to close the client.

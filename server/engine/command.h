@@ -92,6 +92,8 @@ struct CommandContext {
   // call does not tell a missing key from an empty value.
   void NotifyKeyMiss(std::string_view key) const;
   void CheckKeyMiss(std::string_view key) const;
+  // args[index] is a secret: the slow log and MONITOR show "(redacted)" in its place.
+  void Redact(size_t index) const;
 };
 
 using CommandHandler = void (*)(CommandContext& ctx);

@@ -63,6 +63,7 @@ void CmdReset(CommandContext& ctx) {
   client.name.clear();
   client.reply_mode = ReplyMode::kOn;
   client.no_evict = false;
+  ctx.engine.RemoveMonitor(client);
   ctx.engine.DisableTracking(client);
   const AclUser& default_user = ctx.engine.acl().default_user();
   client.user = &default_user;
@@ -84,6 +85,7 @@ void CmdSelect(CommandContext& ctx) {
 // AUTH [username] password
 void CmdAuth(CommandContext& ctx) {
   if (ctx.args.size() > 3) return ctx.reply.Error(errors::kSyntax);
+  for (size_t i = 1; i < ctx.args.size(); ++i) ctx.Redact(i);
   std::string_view user = Acl::kDefaultUser;
   if (ctx.args.size() == 2) {
     if (ctx.engine.acl().default_user().nopass) {
@@ -122,6 +124,8 @@ void CmdHello(CommandContext& ctx) {
     const size_t more = ctx.args.size() - 1 - i;
     if (EqualsIgnoreCase(ctx.args[i], "auth") && more >= 2) {
       authenticate = true;
+      ctx.Redact(i + 1);
+      ctx.Redact(i + 2);
       username = ctx.args[i + 1];
       password = ctx.args[i + 2];
       i += 2;

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <exception>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <utility>
 #include <vector>
@@ -16,6 +17,7 @@
 #include "server/engine/errors.h"
 #include "server/engine/families.h"
 #include "server/engine/glob.h"
+#include "server/engine/monitor.h"
 #include "spdlog/spdlog.h"
 
 namespace understudy::engine {
@@ -24,11 +26,26 @@ std::vector<CommandFamily> AllFamilies() {
   return {StringFamily(),     BitmapsFamily(),      KeysFamily(),
           ListsFamily(),      HashesFamily(),       SetsFamily(),
           SortedSetsFamily(), TransactionsFamily(), PubSubFamily(),
-          ConnectionFamily(), ServerFamily(),       AclFamily()};
+          ConnectionFamily(), ServerFamily(),       AclFamily(),
+          DiagnosticsFamily(), DebugFamily()};
 }
+
+namespace {
+
+// Random lower-case hex digits (run ids).
+std::string RandomHex(size_t length) {
+  std::random_device random;
+  std::string out;
+  for (size_t i = 0; i < length; ++i) out += "0123456789abcdef"[random() % 16];
+  return out;
+}
+
+}  // namespace
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }
 int64_t CommandContext::now_ms() const { return engine.clock().NowMs(); }
+
+void CommandContext::Redact(size_t index) const { engine.RedactArgument(index); }
 
 void CommandContext::Block(std::span<const std::string_view> keys, store::ValueType wants,
                            int64_t deadline_ms, TimeoutReply timeout_reply) {
@@ -49,6 +66,8 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
   acl_->SetRequirePass(config_.requirepass);
   keyspace_.set_observer(this);
   keyspace_.encoding() = config_.encoding;
+  run_id_ = RandomHex(40);
+  replication_id_ = RandomHex(40);
   ScheduleCron();
 }
 
@@ -78,6 +97,7 @@ Client& Engine::Register(ClientTransport* transport, std::string addr, std::stri
 void Engine::Unregister(Client& client) {
   if (client.is_blocked()) ForgetWait(client);
   UnwatchAll(client);
+  RemoveMonitor(client);
   DisableTracking(client);
   for (int kind = 0; kind < kPubSubKinds; ++kind) {
     for (const std::string& name : client.subscriptions[kind]) {
@@ -113,9 +133,10 @@ std::string Engine::ClientInfo(const Client& client,
                                std::span<const std::string_view> running_args) const {
   const int64_t now_ms = clock_.NowMs();
   std::string flags;
+  if (client.monitor) flags += 'O';
   if (client.in_pubsub()) flags += 'P';
-  if (client.is_blocked()) flags += 'b';
   if (client.transaction != nullptr) flags += 'x';
+  if (client.is_blocked()) flags += 'b';
   if (client.tracking.on) flags += 't';
   if (client.tracking.broken_redirect) flags += 'R';
   if (client.tracking.bcast) flags += 'B';
@@ -268,10 +289,30 @@ bool Engine::DeleteUser(std::string_view name, Client& current) {
 }
 
 bool Engine::Authenticate(Client& client, std::string_view user, std::string_view password) {
-  if (!acl_->Authenticate(user, password)) return false;
+  if (!acl_->Authenticate(user, password)) {
+    acl_log_.Add({.reason = "auth",
+                  .context = "toplevel",
+                  .object = "AUTH",
+                  .username = std::string(user),
+                  .updated_ms = clock_.NowMs(),
+                  .client_info = ClientInfo(client)},
+                 static_cast<size_t>(config_.acllog_max_len));
+    return false;
+  }
   client.user = acl_->Find(user);
   client.authenticated = true;
   return true;
+}
+
+void Engine::LogAclDenial(const Client& client, AclDenial denial, std::string_view object) {
+  static constexpr std::string_view kReasons[] = {"", "command", "key", "channel"};
+  acl_log_.Add({.reason = std::string(kReasons[static_cast<int>(denial)]),
+                .context = client.in_exec || client.transaction != nullptr ? "multi" : "toplevel",
+                .object = std::string(object),
+                .username = client.user->name,
+                .updated_ms = clock_.NowMs(),
+                .client_info = ClientInfo(client)},
+               static_cast<size_t>(config_.acllog_max_len));
 }
 
 bool Engine::AuthRequired(const Client& client) const {
@@ -324,16 +365,22 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   } else {
     command = resolved;
     AclDenial denial = AclDenial::kNone;
+    std::string_view denied;
     if (!ArityAccepts(command->spec->arity, args.size())) {
       refuse(errors::WrongArity(command->full_name));
     } else if (AuthRequired(client) && !(command->spec->flags & kNoAuth)) {
       refuse(errors::kNoAuth);
-    } else if (denial = acl_->Check(*client.user, *command, args); denial != AclDenial::kNone) {
+    } else if (denial = acl_->Check(*client.user, *command, args, &denied);
+               denial != AclDenial::kNone) {
+      LogAclDenial(client, denial, denial == AclDenial::kCommand ? command->full_name : denied);
       refuse(denial == AclDenial::kCommand ? errors::NoPermCommand(command->full_name)
-                                           : std::string(errors::kNoPermKey));
+             : denial == AclDenial::kKey   ? std::string(errors::kNoPermKey)
+                                           : std::string(errors::kNoPermChannel));
     } else if (client.in_pubsub() && client.protocol == resp::Protocol::kResp2 &&
                !AllowedWhileSubscribed(*command)) {
       refuse(errors::NotAllowedWhileSubscribed(command->full_name));
+    } else if (client.monitor && (command->spec->flags & (kWrite | kReadOnly | kMayReplicate))) {
+      refuse(errors::kMonitorKeyspace);
     } else if (client.transaction != nullptr && !ControlsTransaction(*command)) {
       if (command->spec->flags & kNoMulti) {
         refuse(errors::kNotInTransaction);
@@ -387,6 +434,18 @@ void Engine::Exec(Client& client, resp::ReplyWriter& reply) {
   client.in_exec = false;
 }
 
+void Engine::SwapDatabases(int a, int b) {
+  for (int db : {a, b}) {
+    for (const std::string& key : watched_keys_.Keys(db)) {
+      if (keyspace_.db(a).Contains(key) || keyspace_.db(b).Contains(key)) BreakWatches(db, key);
+    }
+  }
+  keyspace_.SwapDatabases(a, b);
+  ++dirty_;
+  blocked_keys_.MarkAllReady(a);
+  blocked_keys_.MarkAllReady(b);
+}
+
 void Engine::Watch(Client& client, std::string_view key) {
   for (const auto& [db, watched] : client.watched) {
     if (db == client.db && watched == key) return;
@@ -415,6 +474,10 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   resp::ReplyWriter reply(&client.output, client.protocol);
   CommandContext ctx{*this, client, reply, args, *command.spec};
   const int64_t started_us = clock_.base().NowUs();
+  // A blocked command served again was shown to the monitors when it first ran.
+  const bool served_again = client.is_blocked();
+  std::vector<size_t> redacted = std::exchange(redacted_, {});
+  const store::LookupCounts lookups_before = keyspace_.lookups();
   Client* const outer = std::exchange(running_, &client);
   std::vector<std::pair<size_t, size_t>> pushes = std::exchange(running_pushes_, {});
   // One client's request must never take the server down: a command that throws answers an
@@ -429,12 +492,21 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   }
   running_ = outer;
   std::swap(pushes, running_pushes_);
+  std::swap(redacted, redacted_);  // `redacted` is now this command's
   RememberReadKeys(client, command, args);
+  // Redis counts the lookups of keys for reading, as read commands do them.
+  if (command.spec->flags & kReadOnly) {
+    keyspace_hits_ += keyspace_.lookups().hits - lookups_before.hits;
+    keyspace_misses_ += keyspace_.lookups().misses - lookups_before.misses;
+  }
   // A blocked command is counted when it is served, as in Redis.
   if (!client.is_blocked() || client.blocked->postponed) {
     CommandStats& stats = command_stats_[&command];
     ++stats.calls;
-    stats.usec += std::max<int64_t>(clock_.base().NowUs() - started_us, 0);
+    const int64_t duration_us = std::max<int64_t>(clock_.base().NowUs() - started_us, 0);
+    stats.usec += duration_us;
+    stats.latency.Record(duration_us);
+    RecordSlow(client, command, args, redacted, duration_us);
     if (client.output.size() > output_before && client.output[output_before] == '-') {
       ++stats.failed_calls;
       CountError(client.output, output_before);
@@ -452,6 +524,49 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
     client.reply_mode = ReplyMode::kOn;
   } else if (client.reply_mode == ReplyMode::kSkip) {
     client.reply_mode = ReplyMode::kSkipNext;
+  }
+  // As Redis: administrative commands are not shown.
+  if (!monitors_.empty() && !served_again && !(command.spec->flags & (kSkipMonitor | kAdmin))) {
+    FeedMonitors(client.db, client.addr, args, redacted);
+  }
+}
+
+void Engine::RecordSlow(const Client& client, const RegisteredCommand& command,
+                        std::span<const std::string_view> args, std::span<const size_t> redacted,
+                        int64_t duration_us) {
+  if (!(command.spec->flags & kSkipSlowlog) && config_.slowlog_log_slower_than >= 0 &&
+      duration_us >= config_.slowlog_log_slower_than) {
+    slowlog_.Push(args, redacted, clock_.NowMs() / 1000, duration_us, client.addr, client.name,
+                  static_cast<size_t>(config_.slowlog_max_len));
+  }
+  const int64_t duration_ms = duration_us / 1000;
+  if (config_.latency_monitor_threshold > 0 && duration_ms >= config_.latency_monitor_threshold) {
+    latency_.Add((command.spec->flags & kFast) ? "fast-command" : "command", clock_.NowMs() / 1000,
+                 static_cast<uint32_t>(duration_ms));
+  }
+}
+
+void Engine::AddMonitor(Client& client) {
+  if (client.monitor) return;
+  client.monitor = true;
+  monitors_.push_back(client.id);
+}
+
+void Engine::RemoveMonitor(Client& client) {
+  if (!client.monitor) return;
+  client.monitor = false;
+  std::erase(monitors_, client.id);
+}
+
+void Engine::FeedMonitors(int db, std::string_view origin, std::span<const std::string_view> args,
+                          std::span<const size_t> redacted) {
+  const std::string line = MonitorLine(clock_.NowUs(), db, origin, args, redacted);
+  for (uint64_t id : monitors_) {
+    Client* monitor = FindClient(id);
+    if (monitor == nullptr || monitor->closing) continue;
+    monitor->output += line;
+    // The running client gets it with its reply.
+    if (monitor != executing_ && monitor != running_) DeliverOutput(*monitor);
   }
 }
 
@@ -708,6 +823,8 @@ void Engine::ResetStats() {
   error_stats_.clear();
   total_error_replies_ = 0;
   total_commands_processed_ = 0;
+  keyspace_hits_ = keyspace_misses_ = 0;
+  net_input_bytes_ = net_output_bytes_ = 0;
   total_connections_received_ = 0;
   for (int i = 0; i < keyspace_.num_databases(); ++i) keyspace_.db(i).ResetExpiredCount();
 }
@@ -723,7 +840,7 @@ void Engine::AdvanceClock(int64_t ms) {
   shifted_clock_.AdvanceMs(ms);
   clock_.CatchUp();
   constexpr size_t kBatch = 1000;
-  while (keyspace_.ExpireDue(kBatch) == kBatch) {
+  while (active_expire_ && keyspace_.ExpireDue(kBatch) == kBatch) {
   }
   if (pause_deadline_ms_ != 0 && pause_deadline_ms_ <= clock_.NowMs()) Unpause();
   if (deadline_timer_ != 0) executor_.Cancel(deadline_timer_);
@@ -776,6 +893,10 @@ void Engine::Cron() {
   const bool expiry_done = ActiveExpire();
   CheckClients();
   TrimTrackingTable();
+  const int64_t now_ms = clock_.base().NowMs();
+  ops_rate_.Sample(now_ms, total_commands_processed_);
+  input_rate_.Sample(now_ms, net_input_bytes_);
+  output_rate_.Sample(now_ms, net_output_bytes_);
   // The allocator keeps freed memory for reuse; once a mass deletion is over, hand what it can
   // back to the system, as Redis's allocator purges dirty pages. Not during one: it would only be
   // taken again.
@@ -791,6 +912,7 @@ bool Engine::ActiveExpire() {
   // Like Redis's active expire cycle: due keys go in batches until none is left or a quarter of
   // the tick's period is spent, so a mass expiry is reclaimed within a few ticks without
   // stalling clients; lazy expiry covers whatever is left for the next tick.
+  if (!active_expire_) return true;
   constexpr size_t kBatch = 1000;
   const int64_t budget_us = 1'000'000 / std::max(config_.hz, 1) / 4;
   const int64_t started_us = clock_.base().NowUs();
@@ -805,7 +927,7 @@ void Engine::CheckClients() {
   for (auto& [id, client] : clients_) {
     if (client->closing) continue;
     // As Redis, a blocked client (BLPOP, CLIENT PAUSE) is not idle: it waits for the server.
-    if (config_.timeout > 0 && !client->is_blocked() &&
+    if (config_.timeout > 0 && !client->is_blocked() && !client->monitor &&
         now - client->last_interaction_ms > config_.timeout * 1000) {
       spdlog::debug("Closing idle client {}", ClientInfo(*client));
       CloseClient(*client);

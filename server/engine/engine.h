@@ -1,5 +1,6 @@
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <functional>
@@ -14,13 +15,17 @@
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "server/engine/acl.h"
+#include "server/engine/acl_log.h"
 #include "server/engine/blocking.h"
 #include "server/engine/client.h"
 #include "server/engine/command_table.h"
 #include "server/engine/config.h"
 #include "server/engine/executor.h"
+#include "server/engine/latency.h"
+#include "server/engine/metrics.h"
 #include "server/engine/notifications.h"
 #include "server/engine/pubsub.h"
+#include "server/engine/slowlog.h"
 #include "server/engine/tracking.h"
 #include "store/clock.h"
 #include "store/database.h"
@@ -160,6 +165,9 @@ class Engine final : private store::KeyObserver {
   // Transactions. EXEC of the client's MULTI: its commands' replies as one array, or null if a
   // watched key changed, or EXECABORT if a command was refused while queueing.
   void Exec(Client& client, resp::ReplyWriter& reply);
+  // SWAPDB: databases a and b trade their data. WATCHes of keys in either database that exist
+  // in either break, and clients blocked on keys the swap filled are served.
+  void SwapDatabases(int a, int b);
   // WATCH of key in the client's database; UNWATCH (and EXEC, DISCARD) forget them all.
   void Watch(Client& client, std::string_view key);
   void UnwatchAll(Client& client);
@@ -182,6 +190,10 @@ class Engine final : private store::KeyObserver {
   bool DeleteUser(std::string_view name, Client& current);
   // AUTH / HELLO AUTH: on success the client runs as the user from now on.
   bool Authenticate(Client& client, std::string_view user, std::string_view password);
+  // ACL LOG: refused requests and failed authentications.
+  AclLog& acl_log() { return acl_log_; }
+  // Logs a refusal of the ACL rules: the command's name, or the key or channel denied.
+  void LogAclDenial(const Client& client, AclDenial denial, std::string_view object);
   // Whether the client must authenticate before running commands other than AUTH and friends:
   // the default user needs a password (or is off) and the client has not authenticated.
   bool AuthRequired(const Client& client) const;
@@ -210,6 +222,7 @@ class Engine final : private store::KeyObserver {
     uint64_t usec = 0;
     uint64_t rejected_calls = 0;  // refused before running (arity, inside MULTI, ...)
     uint64_t failed_calls = 0;    // ran and answered an error
+    LatencyHistogram latency;     // of the calls
   };
   const CommandStats* command_stats(const RegisteredCommand& command) const;
   // Error replies by their first word ("ERR", "WRONGTYPE"), in that word's order.
@@ -218,6 +231,51 @@ class Engine final : private store::KeyObserver {
   // Time of the last save to disk, which is the start while there is no persistence.
   int64_t last_save_ms() const { return start_time_ms_; }
   void ResetStats();
+
+  // INFO's traffic figures: keyspace hits and misses of read commands, the bytes and the reads
+  // and writes of the transports (which report them here), and their recent rates.
+  uint64_t keyspace_hits() const { return keyspace_hits_; }
+  uint64_t keyspace_misses() const { return keyspace_misses_; }
+  void CountNetInput(size_t bytes) {
+    net_input_bytes_ += bytes;
+    ++reads_processed_;
+  }
+  void CountNetOutput(size_t bytes) {
+    net_output_bytes_ += bytes;
+    ++writes_processed_;
+  }
+  uint64_t net_input_bytes() const { return net_input_bytes_; }
+  uint64_t net_output_bytes() const { return net_output_bytes_; }
+  uint64_t reads_processed() const { return reads_processed_; }
+  uint64_t writes_processed() const { return writes_processed_; }
+  double ops_per_sec() const { return ops_rate_.PerSecond(); }
+  double input_bytes_per_sec() const { return input_rate_.PerSecond(); }
+  double output_bytes_per_sec() const { return output_rate_.PerSecond(); }
+  // INFO's run_id and master_replid: random, made at start.
+  const std::string& run_id() const { return run_id_; }
+  const std::string& replication_id() const { return replication_id_; }
+  // The most memory INFO has seen in use (used_memory_peak).
+  uint64_t NoteMemoryUsed(uint64_t bytes) { return memory_peak_ = std::max(memory_peak_, bytes); }
+
+
+  // DEBUG SET-ACTIVE-EXPIRE: off, keys whose deadline passed go only when a command meets them
+  // (AdvanceClock too leaves them).
+  void set_active_expire(bool on) { active_expire_ = on; }
+
+  // Diagnostics: SLOWLOG, LATENCY, MONITOR.
+  SlowLog& slowlog() { return slowlog_; }
+  LatencyMonitor& latency() { return latency_; }
+  // MONITOR: from now on the client gets a line for each command other clients (and itself)
+  // run, until RESET or it goes.
+  void AddMonitor(Client& client);
+  void RemoveMonitor(Client& client);
+  // Shows a command to the monitors as Redis's MONITOR does: `origin` is the client's address,
+  // or "lua" for a script's commands; `redacted` lists arguments shown as "(redacted)".
+  void FeedMonitors(int db, std::string_view origin, std::span<const std::string_view> args,
+                    std::span<const size_t> redacted = {});
+  // The running command's argument at index is a secret (a password): the slow log and
+  // MONITOR show "(redacted)" in its place.
+  void RedactArgument(size_t index) { redacted_.push_back(index); }
 
  private:
   void OnKeyEvent(int db, std::string_view key, store::KeyEvent event) override;
@@ -257,6 +315,10 @@ class Engine final : private store::KeyObserver {
   // Forgets keys beyond tracking-table-max-keys, telling their readers.
   void TrimTrackingTable();
   void Postpone(Client& client, std::span<const std::string_view> args);
+  // After a command ran: the slow log and the latency monitor, when it took long enough.
+  void RecordSlow(const Client& client, const RegisteredCommand& command,
+                  std::span<const std::string_view> args, std::span<const size_t> redacted,
+                  int64_t duration_us);
   // Serves clients blocked on keys that became ready, until no key is ready.
   void ServeReadyKeys();
   // Re-runs a blocked client's command; unparks it if the command did not block again.
@@ -327,6 +389,25 @@ class Engine final : private store::KeyObserver {
   std::map<std::string, uint64_t, std::less<>> error_stats_;
   uint64_t total_error_replies_ = 0;
   uint64_t keys_freed_since_trim_ = 0;
+
+  bool active_expire_ = true;
+  uint64_t keyspace_hits_ = 0;
+  uint64_t keyspace_misses_ = 0;
+  uint64_t net_input_bytes_ = 0;
+  uint64_t net_output_bytes_ = 0;
+  uint64_t reads_processed_ = 0;
+  uint64_t writes_processed_ = 0;
+  RateMeter ops_rate_;
+  RateMeter input_rate_;
+  RateMeter output_rate_;
+  std::string run_id_;
+  std::string replication_id_;
+  uint64_t memory_peak_ = 0;
+  SlowLog slowlog_;
+  AclLog acl_log_;
+  LatencyMonitor latency_;
+  std::vector<uint64_t> monitors_;  // MONITOR clients, in the order they started
+  std::vector<size_t> redacted_;    // of the running command (see RedactArgument)
 };
 
 inline void CommandContext::Notify(uint32_t event_class, std::string_view event,

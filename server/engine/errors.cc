@@ -111,10 +111,23 @@ std::string AclCommandNotFound(std::string_view name) {
   return absl::StrCat("ERR Command '", CString(name), "' not found");
 }
 
+std::string ConfigRewriteFailed(std::string_view reason) {
+  return absl::StrCat("ERR Rewriting config file: ", store::AbslView(reason));
+}
+
+std::string DryRunNoPermChannel(std::string_view channel) {
+  return absl::StrCat("This user has no permissions to access the '", CString(channel),
+                      "' channel");
+}
+
 std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other, bool existing) {
   return absl::StrCat("ERR Prefix '", store::AbslView(prefix), "' overlaps with ",
                       existing ? "an existing" : "another provided", " prefix '",
                       store::AbslView(other), "'. Prefixes for a single client must not overlap.");
+}
+
+std::string NoLatencySamples(std::string_view event) {
+  return absl::StrCat("ERR No samples available for event '", store::AbslView(event), "'");
 }
 
 }  // namespace understudy::engine::errors

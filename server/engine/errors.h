@@ -307,5 +307,28 @@ std::string AclCommandNotFound(std::string_view name);
 // Keyspace notifications.
 inline constexpr std::string_view kConfigBadNotifyClass =
     "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
+// Diagnostics and administration: SLOWLOG, LATENCY, MONITOR, DEBUG, SWAPDB.
+inline constexpr std::string_view kSlowlogCount = "ERR count should be greater than or equal to -1";
+inline constexpr std::string_view kMonitorKeyspace = "ERR Replica can't interact with the keyspace";
+inline constexpr std::string_view kMonitorDenyBlocking =
+    "ERR MONITOR isn't allowed for DENY BLOCKING client";
+// "ERR No samples available for event 'command'"
+std::string NoLatencySamples(std::string_view event);
+inline constexpr std::string_view kQuicklistThreshold =
+    "ERR argument must be a memory value bigger than 1 and smaller than 4gb";
+inline constexpr std::string_view kDebugPushNeedsResp3 =
+    "ERR RESP2 is not supported by this command";
+inline constexpr std::string_view kDebugProtocolType =
+    "ERR Wrong protocol type name. Please use one of the following: "
+    "string|integer|double|bignum|null|array|set|map|attrib|push|verbatim|true|false";
+inline constexpr std::string_view kNoConfigFile = "ERR The server is running without a config file";
+// "ERR Rewriting config file: Permission denied"
+std::string ConfigRewriteFailed(std::string_view reason);
+inline constexpr std::string_view kNoPermChannel =
+    "NOPERM this user has no permissions to access one of the channels used as arguments";
+// "This user has no permissions to access the 'ch' channel" (ACL DRYRUN)
+std::string DryRunNoPermChannel(std::string_view channel);
+inline constexpr std::string_view kInvalidFirstDb = "ERR invalid first DB index";
+inline constexpr std::string_view kInvalidSecondDb = "ERR invalid second DB index";
 
 }  // namespace understudy::engine::errors

@@ -19,6 +19,8 @@ CommandFamily ConnectionFamily();
 CommandFamily ServerFamily();
 CommandFamily PubSubFamily();
 CommandFamily AclFamily();
+CommandFamily DiagnosticsFamily();
+CommandFamily DebugFamily();
 
 // Every family the engine registers.
 std::vector<CommandFamily> AllFamilies();

@@ -9,6 +9,7 @@
 #include <cctype>
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <limits>
 #include <optional>
 #include <string>
@@ -28,6 +29,7 @@
 #include "server/engine/glob.h"
 #include "server/engine/version.h"
 #include "spdlog/spdlog.h"
+#include "store/numbers.h"
 #include "store/value.h"
 
 namespace understudy::engine {
@@ -58,6 +60,23 @@ void CmdFlushAll(CommandContext& ctx) {
   if (mode == FlushMode::kInvalid) return;
   ctx.engine.keyspace().FlushAll(mode == FlushMode::kAsync);
   ctx.engine.InvalidateAllTracked();
+  ctx.reply.Ok();
+}
+
+// SWAPDB index1 index2
+void CmdSwapDb(CommandContext& ctx) {
+  int64_t a, b;
+  if (!store::ParseInt64(ctx.args[1], &a) || a < INT32_MIN || a > INT32_MAX) {
+    return ctx.reply.Error(errors::kInvalidFirstDb);
+  }
+  if (!store::ParseInt64(ctx.args[2], &b) || b < INT32_MIN || b > INT32_MAX) {
+    return ctx.reply.Error(errors::kInvalidSecondDb);
+  }
+  const int databases = ctx.engine.keyspace().num_databases();
+  if (a < 0 || a >= databases || b < 0 || b >= databases) {
+    return ctx.reply.Error(errors::kDbIndexOutOfRange);
+  }
+  if (a != b) ctx.engine.SwapDatabases(static_cast<int>(a), static_cast<int>(b));
   ctx.reply.Ok();
 }
 
@@ -488,6 +507,9 @@ void CmdConfigGet(CommandContext& ctx) {
 // CONFIG SET parameter value [parameter value ...]
 void CmdConfigSet(CommandContext& ctx) {
   if (ctx.args.size() % 2 != 0) return ctx.reply.Error(errors::kSyntax);
+  for (size_t i = 2; i + 1 < ctx.args.size(); i += 2) {
+    if (EqualsIgnoreCase(ctx.args[i], "requirepass")) ctx.Redact(i + 1);  // a password
+  }
   if (absl::Status status = ctx.engine.SetConfig(ctx.args.subspan(2)); !status.ok()) {
     const absl::string_view message = status.message();
     return ctx.reply.Error(std::string_view(message.data(), message.size()));
@@ -520,19 +542,33 @@ void InfoServer(CommandContext& ctx, std::string& out) {
   const int64_t uptime_s = (ctx.now_ms() - ctx.engine.start_time_ms()) / 1000;
   InfoField(out, "redis_version", store::AbslView(kRedisCompatibleVersion));
   InfoField(out, "understudy_version", store::AbslView(kUnderstudyVersion));
+  InfoField(out, "redis_git_sha1", "00000000");
+  InfoField(out, "redis_git_dirty", 0);
+  InfoField(out, "redis_build_id", "0");
   InfoField(out, "redis_mode", "standalone");
   InfoField(out, "os",
             have_uname ? absl::StrCat(name.sysname, " ", name.release, " ", name.machine)
                        : std::string("unknown"));
   InfoField(out, "arch_bits", sizeof(void*) * 8);
+  InfoField(out, "monotonic_clock", "POSIX clock_gettime");
   InfoField(out, "multiplexing_api", "asio");
+  InfoField(out, "atomicvar_api", "c11-builtin");
+  InfoField(out, "gcc_version",
+            absl::StrCat(__GNUC__, ".", __GNUC_MINOR__, ".", __GNUC_PATCHLEVEL__));
   InfoField(out, "process_id", getpid());
+  InfoField(out, "process_supervised", "no");
+  InfoField(out, "run_id", ctx.engine.run_id());
   InfoField(out, "tcp_port", ctx.engine.config().port);
   InfoField(out, "server_time_usec", ctx.engine.clock().NowUs());
   InfoField(out, "uptime_in_seconds", uptime_s);
   InfoField(out, "uptime_in_days", uptime_s / 86400);
   InfoField(out, "hz", ctx.engine.config().hz);
   InfoField(out, "configured_hz", ctx.engine.config().hz);
+  InfoField(out, "lru_clock", (ctx.now_ms() / 1000) & ((1 << 24) - 1));
+  std::error_code ignored;
+  InfoField(out, "executable", std::filesystem::read_symlink("/proc/self/exe", ignored).string());
+  InfoField(out, "config_file", ctx.engine.config().config_file);
+  InfoField(out, "io_threads_active", 0);
 }
 
 void InfoClients(CommandContext& ctx, std::string& out) {
@@ -550,12 +586,13 @@ void InfoClients(CommandContext& ctx, std::string& out) {
   InfoField(out, "client_recent_max_input_buffer", max_input);
   InfoField(out, "client_recent_max_output_buffer", max_output);
   InfoField(out, "blocked_clients", ctx.engine.blocked_clients());
-  InfoField(out, "tracking_clients", 0);
+  InfoField(out, "tracking_clients", ctx.engine.tracking_clients());
   InfoField(out, "clients_in_timeout_table", ctx.engine.blocked_clients());
 }
 
-// Heap in use from the allocator, resident size from the kernel.
-void InfoMemory(CommandContext&, std::string& out) {
+// Heap in use from the allocator, resident size from the kernel. What Redis reports of features
+// understudy lacks (scripts, replication buffers, defragmentation) is 0.
+void InfoMemory(CommandContext& ctx, std::string& out) {
   const struct mallinfo2 heap = mallinfo2();
   const uint64_t used = heap.uordblks + heap.hblkhd;
   uint64_t rss = 0;
@@ -570,41 +607,170 @@ void InfoMemory(CommandContext&, std::string& out) {
   InfoField(out, "used_memory_human", HumanBytes(used));
   InfoField(out, "used_memory_rss", rss);
   InfoField(out, "used_memory_rss_human", HumanBytes(rss));
+  const uint64_t peak = ctx.engine.NoteMemoryUsed(used);
+  InfoField(out, "used_memory_peak", peak);
+  InfoField(out, "used_memory_peak_human", HumanBytes(peak));
+  InfoField(out, "used_memory_peak_perc",
+            absl::StrFormat("%.2f%%", peak == 0 ? 0.0 : 100.0 * used / peak));
+  // The clients' buffers are the server's overhead; the rest is the data.
+  uint64_t clients_memory = 0;
+  for (const auto& [id, client] : ctx.engine.clients()) {
+    clients_memory += client->output.capacity() + ctx.engine.UnsentOutput(*client);
+  }
+  const uint64_t overhead = std::min(used, clients_memory);
+  InfoField(out, "used_memory_overhead", overhead);
+  InfoField(out, "used_memory_startup", 0);
+  InfoField(out, "used_memory_dataset", used - overhead);
+  InfoField(out, "used_memory_dataset_perc",
+            absl::StrFormat("%.2f%%", used == 0 ? 0.0 : 100.0 * (used - overhead) / used));
+  InfoField(out, "allocator_allocated", used);
+  InfoField(out, "allocator_active", heap.arena + heap.hblkhd);  // the heap's arenas and maps
+  InfoField(out, "allocator_resident", rss);
+  const uint64_t system =
+      static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+  InfoField(out, "total_system_memory", system);
+  InfoField(out, "total_system_memory_human", HumanBytes(system));
+  for (std::string_view zero :
+       {"used_memory_lua", "used_memory_vm_eval", "used_memory_lua_human",
+        "used_memory_scripts_eval", "number_of_cached_scripts", "number_of_functions",
+        "number_of_libraries", "used_memory_vm_functions", "used_memory_vm_total",
+        "used_memory_vm_total_human", "used_memory_functions", "used_memory_scripts",
+        "used_memory_scripts_human"}) {
+    InfoField(out, zero, zero.ends_with("_human") ? "0B" : "0");
+  }
   InfoField(out, "maxmemory", 0);
   InfoField(out, "maxmemory_human", "0B");
   InfoField(out, "maxmemory_policy", "noeviction");
+  const uint64_t active = heap.arena + heap.hblkhd;
+  auto ratio = [](uint64_t a, uint64_t b) {
+    return absl::StrFormat("%.2f", b == 0 ? 0.0 : static_cast<double>(a) / b);
+  };
+  InfoField(out, "allocator_frag_ratio", ratio(active, used));
+  InfoField(out, "allocator_frag_bytes", static_cast<int64_t>(active) - static_cast<int64_t>(used));
+  InfoField(out, "allocator_rss_ratio", ratio(rss, active));
+  InfoField(out, "allocator_rss_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(active));
+  InfoField(out, "rss_overhead_ratio", "1.00");  // allocator_resident is the resident size
+  InfoField(out, "rss_overhead_bytes", 0);
+  const double fragmentation = used == 0 ? 0.0 : static_cast<double>(rss) / used;
+  InfoField(out, "mem_fragmentation_ratio", absl::StrFormat("%.2f", fragmentation));
+  InfoField(out, "mem_fragmentation_bytes", static_cast<int64_t>(rss) - static_cast<int64_t>(used));
+  InfoField(out, "mem_not_counted_for_evict", 0);
+  InfoField(out, "mem_replication_backlog", 0);
+  InfoField(out, "mem_total_replication_buffers", 0);
+  InfoField(out, "mem_clients_slaves", 0);
+  InfoField(out, "mem_clients_normal", clients_memory);
+  InfoField(out, "mem_cluster_links", 0);
+  InfoField(out, "mem_aof_buffer", 0);
+  InfoField(out, "mem_allocator", "libc");
+  InfoField(out, "active_defrag_running", 0);
+  InfoField(out, "lazyfree_pending_objects", 0);
+  InfoField(out, "lazyfreed_objects", 0);
 }
 
 void InfoPersistence(CommandContext& ctx, std::string& out) {
   InfoField(out, "loading", 0);
   InfoField(out, "async_loading", 0);
   // Nothing is ever saved yet, so every change since start counts.
+  InfoField(out, "current_cow_peak", 0);
+  InfoField(out, "current_cow_size", 0);
+  InfoField(out, "current_cow_size_age", 0);
+  InfoField(out, "current_fork_perc", "0.00");
+  InfoField(out, "current_save_keys_processed", 0);
+  InfoField(out, "current_save_keys_total", 0);
   InfoField(out, "rdb_changes_since_last_save", ctx.engine.dirty());
   InfoField(out, "rdb_bgsave_in_progress", 0);
   InfoField(out, "rdb_last_save_time", ctx.engine.last_save_ms() / 1000);
+  InfoField(out, "rdb_last_bgsave_status", "ok");
+  InfoField(out, "rdb_last_bgsave_time_sec", -1);
+  InfoField(out, "rdb_current_bgsave_time_sec", -1);
+  InfoField(out, "rdb_saves", 0);
+  InfoField(out, "rdb_last_cow_size", 0);
+  InfoField(out, "rdb_last_load_keys_expired", 0);
+  InfoField(out, "rdb_last_load_keys_loaded", 0);
   InfoField(out, "aof_enabled", 0);
   InfoField(out, "aof_rewrite_in_progress", 0);
+  InfoField(out, "aof_rewrite_scheduled", 0);
+  InfoField(out, "aof_last_rewrite_time_sec", -1);
+  InfoField(out, "aof_current_rewrite_time_sec", -1);
+  InfoField(out, "aof_last_bgrewrite_status", "ok");
+  InfoField(out, "aof_rewrites", 0);
+  InfoField(out, "aof_rewrites_consecutive_failures", 0);
+  InfoField(out, "aof_last_write_status", "ok");
+  InfoField(out, "aof_last_cow_size", 0);
+  InfoField(out, "module_fork_in_progress", 0);
+  InfoField(out, "module_fork_last_cow_size", 0);
 }
 
 void InfoStats(CommandContext& ctx, std::string& out) {
   uint64_t expired = 0;
   store::Keyspace& keyspace = ctx.engine.keyspace();
   for (int i = 0; i < keyspace.num_databases(); ++i) expired += keyspace.db(i).expired_count();
-  InfoField(out, "total_connections_received", ctx.engine.total_connections_received());
-  InfoField(out, "total_commands_processed", ctx.engine.total_commands_processed());
+  const Engine& engine = ctx.engine;
+  auto kbps = [](double bytes_per_sec) { return absl::StrFormat("%.2f", bytes_per_sec / 1024); };
+  InfoField(out, "total_connections_received", engine.total_connections_received());
+  InfoField(out, "total_commands_processed", engine.total_commands_processed());
+  InfoField(out, "instantaneous_ops_per_sec", static_cast<int64_t>(engine.ops_per_sec()));
+  InfoField(out, "total_net_input_bytes", engine.net_input_bytes());
+  InfoField(out, "total_net_output_bytes", engine.net_output_bytes());
+  InfoField(out, "total_net_repl_input_bytes", 0);
+  InfoField(out, "total_net_repl_output_bytes", 0);
+  InfoField(out, "instantaneous_input_kbps", kbps(engine.input_bytes_per_sec()));
+  InfoField(out, "instantaneous_output_kbps", kbps(engine.output_bytes_per_sec()));
+  InfoField(out, "instantaneous_input_repl_kbps", "0.00");
+  InfoField(out, "instantaneous_output_repl_kbps", "0.00");
+  InfoField(out, "rejected_connections", 0);
+  InfoField(out, "sync_full", 0);
+  InfoField(out, "sync_partial_ok", 0);
+  InfoField(out, "sync_partial_err", 0);
   InfoField(out, "expired_keys", expired);
+  InfoField(out, "expired_stale_perc", "0.00");
+  InfoField(out, "expired_time_cap_reached_count", 0);
+  InfoField(out, "expire_cycle_cpu_milliseconds", 0);
   InfoField(out, "evicted_keys", 0);
-  const PubSubRegistry& pubsub = ctx.engine.pubsub();
+  InfoField(out, "evicted_clients", 0);
+  InfoField(out, "total_eviction_exceeded_time", 0);
+  InfoField(out, "current_eviction_exceeded_time", 0);
+  InfoField(out, "keyspace_hits", engine.keyspace_hits());
+  InfoField(out, "keyspace_misses", engine.keyspace_misses());
+  const PubSubRegistry& pubsub = engine.pubsub();
   InfoField(out, "pubsub_channels", pubsub.names(PubSubKind::kChannel).size());
   InfoField(out, "pubsub_patterns", pubsub.names(PubSubKind::kPattern).size());
   InfoField(out, "pubsubshard_channels", pubsub.names(PubSubKind::kShardChannel).size());
-  InfoField(out, "total_error_replies", ctx.engine.total_error_replies());
+  for (std::string_view zero :
+       {"latest_fork_usec", "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
+        "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
+        "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
+        "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
+        "unexpected_error_replies"}) {
+    InfoField(out, zero, 0);
+  }
+  InfoField(out, "total_error_replies", engine.total_error_replies());
+  InfoField(out, "dump_payload_sanitizations", 0);
+  InfoField(out, "total_reads_processed", engine.reads_processed());
+  InfoField(out, "total_writes_processed", engine.writes_processed());
+  InfoField(out, "io_threaded_reads_processed", 0);
+  InfoField(out, "io_threaded_writes_processed", 0);
+  InfoField(out, "reply_buffer_shrinks", 0);
+  InfoField(out, "reply_buffer_expands", 0);
 }
 
-void InfoReplication(CommandContext&, std::string& out) {
+void InfoReplication(CommandContext& ctx, std::string& out) {
   InfoField(out, "role", "master");
   InfoField(out, "connected_slaves", 0);
+  InfoField(out, "master_failover_state", "no-failover");
+  InfoField(out, "master_replid", ctx.engine.replication_id());
+  InfoField(out, "master_replid2", std::string(40, '0'));
+  InfoField(out, "master_repl_offset", 0);
+  InfoField(out, "second_repl_offset", -1);
+  InfoField(out, "repl_backlog_active", 0);
+  InfoField(out, "repl_backlog_size", 1048576);
+  InfoField(out, "repl_backlog_first_byte_offset", 0);
+  InfoField(out, "repl_backlog_histlen", 0);
 }
+
+void InfoModules(CommandContext&, std::string&) {}
+
+void InfoCluster(CommandContext&, std::string& out) { InfoField(out, "cluster_enabled", 0); }
 
 // Seconds as Redis prints them, with microseconds.
 std::string CpuSeconds(const struct timeval& t) {
@@ -622,6 +788,23 @@ void InfoCpu(CommandContext&, std::string& out) {
   InfoField(out, "used_cpu_user_children", CpuSeconds(children.ru_utime));
   InfoField(out, "used_cpu_sys_main_thread", CpuSeconds(thread.ru_stime));
   InfoField(out, "used_cpu_user_main_thread", CpuSeconds(thread.ru_utime));
+}
+
+// Latency percentiles of the commands that ran, from their histograms (see LatencyHistogram).
+void InfoLatencyStats(CommandContext& ctx, std::string& out) {
+  auto line = [&](const RegisteredCommand& command) {
+    const Engine::CommandStats* stats = ctx.engine.command_stats(command);
+    if (stats == nullptr || stats->latency.total() == 0) return;
+    const LatencyHistogram& h = stats->latency;
+    InfoField(out, absl::StrCat("latency_percentiles_usec_", command.full_name),
+              absl::StrFormat("p50=%.3f,p99=%.3f,p99.9=%.3f", static_cast<double>(h.Percentile(50)),
+                              static_cast<double>(h.Percentile(99)),
+                              static_cast<double>(h.Percentile(99.9))));
+  };
+  for (const auto& command : ctx.engine.commands().commands()) {
+    line(*command);
+    for (const RegisteredCommand& sub : command->subcommands) line(sub);
+  }
 }
 
 void InfoErrorStats(CommandContext& ctx, std::string& out) {
@@ -654,9 +837,9 @@ void InfoKeyspace(CommandContext& ctx, std::string& out) {
   for (int i = 0; i < keyspace.num_databases(); ++i) {
     const store::Database& db = keyspace.db(i);
     if (db.size() == 0) continue;
-    // avg_ttl is not sampled yet; Redis reports 0 too until it has sampled.
     InfoField(out, absl::StrCat("db", i),
-              absl::StrCat("keys=", db.size(), ",expires=", db.expires_size(), ",avg_ttl=0"));
+              absl::StrCat("keys=", db.size(), ",expires=", db.expires_size(),
+                           ",avg_ttl=", db.AverageTtlMs()));
   }
 }
 
@@ -675,8 +858,11 @@ constexpr InfoSection kInfoSections[] = {
     {"stats", "Stats", InfoStats},
     {"replication", "Replication", InfoReplication},
     {"cpu", "CPU", InfoCpu},
+    {"modules", "Modules", InfoModules},
     {"commandstats", "Commandstats", InfoCommandStats, /*in_default=*/false},
     {"errorstats", "Errorstats", InfoErrorStats},
+    {"latencystats", "Latencystats", InfoLatencyStats, /*in_default=*/false},
+    {"cluster", "Cluster", InfoCluster},
     {"keyspace", "Keyspace", InfoKeyspace},
 };
 
@@ -767,6 +953,20 @@ void CmdConfigResetStat(CommandContext& ctx) {
   ctx.reply.SimpleString("OK");
 }
 
+// CONFIG REWRITE
+void CmdConfigRewrite(CommandContext& ctx) {
+  const Config& config = ctx.engine.config();
+  if (config.config_file.empty()) return ctx.reply.Error(errors::kNoConfigFile);
+  if (absl::Status status = RewriteConfigFile(config); !status.ok()) {
+    const absl::string_view reason = status.message();
+    spdlog::warn("CONFIG REWRITE failed: {}", std::string_view(reason.data(), reason.size()));
+    return ctx.reply.Error(
+        errors::ConfigRewriteFailed(std::string_view(reason.data(), reason.size())));
+  }
+  spdlog::info("CONFIG REWRITE executed with success.");
+  ctx.reply.Ok();
+}
+
 // LASTSAVE
 void CmdLastSave(CommandContext& ctx) { ctx.reply.Integer(ctx.engine.last_save_ms() / 1000); }
 
@@ -778,6 +978,13 @@ const CommandSpec kConfigSubcommands[] = {
      .keys = kNoKeys,
      .handler = CmdConfigResetStat,
      .doc = {"Reset the stats returned by INFO", "2.0.0", "O(1)"}},
+    {.name = "rewrite",
+     .arity = 2,
+     .flags = kAdmin | kNoScript | kLoading | kStale,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdConfigRewrite,
+     .doc = {"Rewrite the configuration file with the in memory configuration", "2.8.0", "O(1)"}},
     {.name = "get",
      .arity = -3,
      .flags = kAdmin | kNoScript | kLoading | kStale,
@@ -800,47 +1007,6 @@ const CommandSpec kConfigSubcommands[] = {
      .history = {{"7.0.0", "Added the ability to set multiple parameters in one call."}},
      .tips = "request_policy:all_nodes response_policy:all_succeeded"},
 };
-
-// Whether the client may run DEBUG under enable-debug-command: "local" admits loopback
-// addresses and in-process clients (which have no address).
-bool DebugAllowed(const Config& config, const Client& client) {
-  if (config.enable_debug_command == "yes") return true;
-  if (config.enable_debug_command != "local") return false;
-  const std::string_view addr = client.addr;
-  return addr.empty() || addr.starts_with("127.") || addr.starts_with("::1:") ||
-         addr.starts_with("[::1]");
-}
-
-// DEBUG subcommand [arg ...]. Of Redis's subcommands, understudy has HELP; it adds
-// ADVANCE-CLOCK milliseconds, which moves the server's time forward for tests of TTLs (keys
-// expire, blocked clients time out) without sleeping.
-void CmdDebug(CommandContext& ctx) {
-  if (!DebugAllowed(ctx.engine.config(), ctx.client)) {
-    return ctx.reply.Error(errors::kDebugNotAllowed);
-  }
-  const std::string_view sub = ctx.args[1];
-  if (EqualsIgnoreCase(sub, "advance-clock") && ctx.args.size() == 3) {
-    int64_t ms;
-    if (!ParseIntArg(ctx.reply, ctx.args[2], &ms)) return;
-    if (ms < 0) return ctx.reply.Error(errors::kNotPositive);
-    ctx.engine.AdvanceClock(ms);
-    return ctx.reply.SimpleString("OK");
-  }
-  if (EqualsIgnoreCase(sub, "help") && ctx.args.size() == 2) {
-    static constexpr std::string_view kLines[] = {
-        "DEBUG <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "ADVANCE-CLOCK <milliseconds>",
-        "    Move the server's clock forward (understudy only): keys expire and blocked",
-        "    clients time out as if that much time had passed.",
-        "HELP",
-        "    Prints this help.",
-    };
-    ctx.reply.ArrayHeader(std::size(kLines));
-    for (std::string_view line : kLines) ctx.reply.SimpleString(line);
-    return;
-  }
-  ctx.reply.Error(errors::UnknownSubcommand(sub, ctx.args[0]));
-}
 
 // SHUTDOWN [NOSAVE | SAVE] [NOW] [FORCE] [ABORT]. There is nothing to save yet (no save
 // points, no AOF), so the server stops at once; only an explicit SAVE fails, unless FORCE, as a
@@ -991,6 +1157,16 @@ const CommandSpec kCommands[] = {
      .history = {{"4.0.0", "Added the `ASYNC` flushing mode modifier."},
                  {"6.2.0", "Added the `SYNC` flushing mode modifier."}},
      .tips = "request_policy:all_shards response_policy:all_succeeded"},
+    {.name = "swapdb",
+     .arity = 3,
+     .flags = kWrite | kFast,
+     .acl = kAclKeyspace | kAclDangerous,
+     .keys = kNoKeys,
+     .handler = CmdSwapDb,
+     .doc = {"Swaps two Redis databases", "4.0.0",
+             "O(N) where N is the count of clients watching or blocking on keys from both "
+             "databases."},
+     .args = "index1:integer index2:integer"},
     {.name = "lastsave",
      .arity = 1,
      .flags = kLoading | kStale | kFast,
@@ -1047,14 +1223,6 @@ const CommandSpec kCommands[] = {
              "data, otherwise O(1)"},
      .args = "[nosave_save:(NOSAVE | SAVE)] [NOW@7.0.0] [FORCE@7.0.0] [ABORT@7.0.0]",
      .history = {{"7.0.0", "Added the `NOW`, `FORCE` and `ABORT` modifiers."}}},
-    {.name = "debug",
-     .arity = -2,
-     .flags = kAdmin | kNoScript | kLoading | kStale,
-     .acl = 0,
-     .keys = kNoKeys,
-     .handler = CmdDebug,
-     .doc = {"A container for debugging commands", "1.0.0", "Depends on subcommand."},
-     .syscmd = true},
     {.name = "memory",
      .arity = -2,
      .flags = 0,

@@ -224,6 +224,12 @@ TEST(MatchesReplyTest, Holes) {
   EXPECT_TRUE(MatchesReply("<int 99..100>", Reply::Int(100)));
   EXPECT_TRUE(MatchesReply("<int -2..-1>", Reply::Int(-2)));
   EXPECT_FALSE(MatchesReply("<int 99..100>", Reply::Int(101)));
+  // A MONITOR line: any time and address, the database and the arguments exactly.
+  const Reply line = Reply::Simple("1700000000.123456 [3 127.0.0.1:5000] \"SET\" \"k\"");
+  EXPECT_TRUE(MatchesReply("<monitor 3 \"SET\" \"k\">", line));
+  EXPECT_FALSE(MatchesReply("<monitor 0 \"SET\" \"k\">", line));
+  EXPECT_FALSE(MatchesReply("<monitor 3 \"SET\">", line));
+  EXPECT_FALSE(MatchesReply("<monitor 3 \"SET\" \"k\">", Reply::Simple("x [3 a] \"SET\" \"k\"")));
   EXPECT_TRUE(MatchesReply("<error>", Reply::Error("ERR x")));
   EXPECT_TRUE(MatchesReply("<nil>", Reply::Nil()));
   EXPECT_FALSE(MatchesReply("<nil>", Reply::Bulk("")));

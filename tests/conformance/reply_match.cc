@@ -21,17 +21,24 @@ constexpr std::string_view kUnordered = "unordered ";
 struct Hole {
   std::string_view kind;
   std::optional<std::pair<int64_t, int64_t>> range;  // <int LO..HI>
+  std::string_view line;                             // <monitor DB ARGS>: "DB ARGS"
 };
 
 // Parses the text between '<' and '>'.
 std::optional<Hole> ParseHole(std::string_view body) {
-  static constexpr std::string_view kKinds[] = {"any",    "int",  "bulk",  "simple", "error", "nil",
-                                                "double", "bool", "array", "map",    "set"};
+  static constexpr std::string_view kKinds[] = {"any",   "int", "bulk",   "simple",
+                                                "error", "nil", "double", "bool",
+                                                "array", "map", "set",    "monitor"};
   Hole hole;
   size_t space = body.find(' ');
   hole.kind = body.substr(0, space);
   if (std::find(std::begin(kKinds), std::end(kKinds), hole.kind) == std::end(kKinds)) {
     return std::nullopt;
+  }
+  if (hole.kind == "monitor") {
+    if (space == std::string_view::npos) return std::nullopt;
+    hole.line = body.substr(space + 1);
+    return hole;
   }
   if (space == std::string_view::npos) return hole;
   std::string_view range = body.substr(space + 1);
@@ -46,9 +53,30 @@ std::optional<Hole> ParseHole(std::string_view body) {
   return hole;
 }
 
+// A MONITOR line "1700000000.123456 [DB ADDRESS] ARGS" with the given "DB ARGS": the time and
+// the client's address vary.
+bool MonitorLineMatches(std::string_view expected, std::string_view line) {
+  const size_t space = expected.find(' ');
+  const std::string_view db = expected.substr(0, space);
+  const std::string_view args =
+      space == std::string_view::npos ? std::string_view() : expected.substr(space + 1);
+  const size_t dot = line.find('.');
+  if (dot == 0 || dot == std::string_view::npos || line.substr(dot + 7, 2) != " [") return false;
+  for (size_t i = 0; i < dot + 7; ++i) {
+    if (i != dot && (line[i] < '0' || line[i] > '9')) return false;
+  }
+  const std::string_view rest = line.substr(dot + 9);
+  const size_t close = rest.find("] ");
+  return rest.starts_with(absl::StrCat(base::AbslView(db), " ")) &&
+         close != std::string_view::npos && rest.substr(close + 2) == args;
+}
+
 bool HoleAccepts(const Hole& hole, const Reply& r) {
   std::string_view k = hole.kind;
   if (k == "any") return true;
+  if (k == "monitor") {
+    return r.type == ReplyType::kSimpleString && MonitorLineMatches(hole.line, r.str);
+  }
   if (k == "int") {
     return r.type == ReplyType::kInteger &&
            (!hole.range || (r.integer >= hole.range->first && r.integer <= hole.range->second));

@@ -904,6 +904,34 @@ TEST(KeyspaceTest, FlushAll) {
   EXPECT_EQ(keyspace.ExpireDue(kUnlimited), 0u);
 }
 
+TEST(KeyspaceTest, SwapDatabasesSwapsKeysDeadlinesAndNumbers) {
+  ManualClock clock;
+  Keyspace keyspace(clock, 3);
+  struct : KeyObserver {
+    void OnKeyEvent(int db, std::string_view, KeyEvent) override { dbs.push_back(db); }
+    void OnFlush(int) override {}
+    std::vector<int> dbs;
+  } log;
+  keyspace.set_observer(&log);
+  keyspace.db(0).Set("a", "zero");
+  keyspace.db(0).SetExpiry("a", clock.NowMs() + 10);
+  keyspace.db(2).Set("b", "two");
+  keyspace.SwapDatabases(0, 2);
+  EXPECT_EQ(keyspace.db(0).index(), 0);
+  EXPECT_EQ(keyspace.db(2).index(), 2);
+  EXPECT_EQ(keyspace.db(0).Find("b")->str().view(), "two");
+  EXPECT_FALSE(keyspace.db(0).Contains("a"));
+  EXPECT_EQ(keyspace.db(2).GetExpiry("a"), clock.NowMs() + 10);
+  // Events name the database by its new number: the deadline fires in database 2.
+  log.dbs.clear();
+  clock.AdvanceMs(10);
+  EXPECT_EQ(keyspace.ExpireDue(kUnlimited), 1u);
+  EXPECT_EQ(log.dbs, std::vector<int>{2});
+  keyspace.SwapDatabases(1, 1);  // a database swapped with itself stays
+  EXPECT_EQ(keyspace.db(1).index(), 1);
+  keyspace.set_observer(nullptr);
+}
+
 TEST(KeyspaceTest, ExpireDueSharesTheBudget) {
   ManualClock clock;
   Keyspace keyspace(clock);

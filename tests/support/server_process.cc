@@ -70,13 +70,18 @@ bool IsExecutable(const std::string& path) {
 
 // Starts path on a fresh free port, retrying when the child exits early: another process
 // may have taken the port between FreeLoopbackPort() and the child's bind.
+// `leading` goes before the port flags: a config file must be the first argument.
 absl::StatusOr<ServerProcess> StartOnFreePort(const std::string& path,
-                                              std::vector<std::string> args) {
+                                              std::vector<std::string> args,
+                                              std::vector<std::string> leading = {}) {
   absl::Status last;
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     absl::StatusOr<uint16_t> port = FreeLoopbackPort();
     if (!port.ok()) return port.status();
-    std::vector<std::string> full_args = {"--port", std::to_string(*port), "--bind", "127.0.0.1"};
+    std::vector<std::string> full_args = leading;
+    for (std::string flag : {"--port", "", "--bind", "127.0.0.1"}) {
+      full_args.push_back(flag.empty() ? std::to_string(*port) : flag);
+    }
     full_args.insert(full_args.end(), args.begin(), args.end());
     absl::StatusOr<ServerProcess> server = ServerProcess::Start(path, full_args, *port);
     if (server.ok() || !absl::IsAborted(server.status())) return server;
@@ -288,6 +293,13 @@ absl::StatusOr<ServerProcess> StartUnderstudy(std::vector<std::string> extra_arg
   std::vector<std::string> args = {"--loglevel", "warning"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   return StartOnFreePort(UNDERSTUDY_SERVER_PATH, std::move(args));
+}
+
+absl::StatusOr<ServerProcess> StartUnderstudyWithConfigFile(const std::string& config_file,
+                                                            std::vector<std::string> extra_args) {
+  std::vector<std::string> args = {"--loglevel", "warning"};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
+  return StartOnFreePort(UNDERSTUDY_SERVER_PATH, std::move(args), {config_file});
 }
 
 absl::StatusOr<ServerProcess> StartRedis(std::vector<std::string> extra_args) {

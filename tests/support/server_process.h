@@ -78,6 +78,9 @@ class ServerProcess {
 // understudy-server from this build tree with `--port N --bind 127.0.0.1 --loglevel warning`
 // and extra_args, on a free loopback port.
 absl::StatusOr<ServerProcess> StartUnderstudy(std::vector<std::string> extra_args = {});
+// The same, started with a config file (the first argument, as the server wants it).
+absl::StatusOr<ServerProcess> StartUnderstudyWithConfigFile(
+    const std::string& config_file, std::vector<std::string> extra_args = {});
 
 // The installed redis-server (the oracle) on a free loopback port, with persistence and
 // protected mode off. NotFound if redis-server is not installed, so tests can skip.
