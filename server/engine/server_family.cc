@@ -739,11 +739,14 @@ void InfoStats(CommandContext& ctx, std::string& out) {
   for (std::string_view zero :
        {"latest_fork_usec", "total_forks", "migrate_cached_sockets", "slave_expires_tracked_keys",
         "active_defrag_hits", "active_defrag_misses", "active_defrag_key_hits",
-        "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time",
-        "tracking_total_keys", "tracking_total_items", "tracking_total_prefixes",
-        "unexpected_error_replies"}) {
+        "active_defrag_key_misses", "total_active_defrag_time", "current_active_defrag_time"}) {
     InfoField(out, zero, 0);
   }
+  const TrackingTable& tracking = engine.tracking();
+  InfoField(out, "tracking_total_keys", tracking.keys());
+  InfoField(out, "tracking_total_items", tracking.items());
+  InfoField(out, "tracking_total_prefixes", tracking.prefix_count());
+  InfoField(out, "unexpected_error_replies", 0);
   InfoField(out, "total_error_replies", engine.total_error_replies());
   InfoField(out, "dump_payload_sanitizations", 0);
   InfoField(out, "total_reads_processed", engine.reads_processed());

@@ -68,6 +68,10 @@ TEST_F(TrackingTest, TheTableCountsKeysAndReadersUntilAWrite) {
   EXPECT_EQ(tracker_transport_.output_ready, 1);
   EXPECT_EQ(engine_.tracking().keys(), 1u);
   EXPECT_EQ(engine_.tracking().items(), 2u);
+  const std::string info = Execute(writer_, {"INFO", "stats"})[0];
+  EXPECT_THAT(info, HasSubstr("tracking_total_keys:1\\r\\n"));
+  EXPECT_THAT(info, HasSubstr("tracking_total_items:2\\r\\n"));
+  EXPECT_THAT(info, HasSubstr("tracking_total_prefixes:0\\r\\n"));
   engine_.Unregister(second);
   EXPECT_EQ(engine_.tracking_clients(), 1u);
 }
