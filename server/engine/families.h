@@ -19,6 +19,7 @@ CommandFamily ConnectionFamily();
 CommandFamily ServerFamily();
 CommandFamily PubSubFamily();
 CommandFamily AclFamily();
+CommandFamily ScriptingFamily();
 
 // Every family the engine registers.
 std::vector<CommandFamily> AllFamilies();

@@ -26,6 +26,7 @@
 #include "server/engine/errors.h"
 #include "server/engine/families.h"
 #include "server/engine/glob.h"
+#include "server/engine/scripting/eval_scripts.h"
 #include "server/engine/version.h"
 #include "spdlog/spdlog.h"
 #include "store/value.h"
@@ -553,7 +554,7 @@ void InfoClients(CommandContext& ctx, std::string& out) {
 }
 
 // Heap in use from the allocator, resident size from the kernel.
-void InfoMemory(CommandContext&, std::string& out) {
+void InfoMemory(CommandContext& ctx, std::string& out) {
   const struct mallinfo2 heap = mallinfo2();
   const uint64_t used = heap.uordblks + heap.hblkhd;
   uint64_t rss = 0;
@@ -568,6 +569,15 @@ void InfoMemory(CommandContext&, std::string& out) {
   InfoField(out, "used_memory_human", HumanBytes(used));
   InfoField(out, "used_memory_rss", rss);
   InfoField(out, "used_memory_rss_human", HumanBytes(rss));
+  scripting::EvalScripts& scripts = ctx.engine.eval_scripts();
+  const uint64_t lua = scripts.lua().used_memory();
+  InfoField(out, "used_memory_lua", lua);
+  InfoField(out, "used_memory_vm_eval", lua);
+  InfoField(out, "used_memory_lua_human", HumanBytes(lua));
+  InfoField(out, "used_memory_scripts_eval", scripts.bytes());
+  InfoField(out, "number_of_cached_scripts", scripts.size());
+  InfoField(out, "used_memory_scripts", scripts.bytes());
+  InfoField(out, "used_memory_scripts_human", HumanBytes(scripts.bytes()));
   InfoField(out, "maxmemory", 0);
   InfoField(out, "maxmemory_human", "0B");
   InfoField(out, "maxmemory_policy", "noeviction");
@@ -865,6 +875,7 @@ void CmdShutdown(CommandContext& ctx) {
     return ctx.reply.Error(errors::kSyntax);
   }
   if (abort) return ctx.reply.Error(errors::kNoShutdownInProgress);
+  if (!nosave && ctx.engine.script_busy()) return ctx.reply.Error(errors::kBusyScript);
   if (save && !force) {
     spdlog::warn("SHUTDOWN SAVE: understudy has no persistence yet, nothing can be saved");
     return ctx.reply.Error(errors::kShutdownFailed);
