@@ -340,7 +340,7 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
         Queue(client, args);
         reply.SimpleString("QUEUED");
       }
-    } else if (PauseApplies(*command)) {
+    } else if (PauseApplies(*command, args)) {
       Postpone(client, args);
     } else {
       Run(client, *command, args);
@@ -642,10 +642,13 @@ void Engine::Postpone(Client& client, std::span<const std::string_view> args) {
   postponed_.push_back(client.id);
 }
 
-bool Engine::PauseApplies(const RegisteredCommand& command) const {
+bool Engine::PauseApplies(const RegisteredCommand& command,
+                          std::span<const std::string_view> args) {
   if (pause_deadline_ms_ == 0) return false;
   if (!pause_writes_only_) return true;
-  return (command.spec->flags & (kWrite | kMayReplicate)) != 0;
+  uint32_t flags = command.spec->flags;
+  if (command.spec->request_flags != nullptr) flags |= command.spec->request_flags(*this, args);
+  return (flags & (kWrite | kMayReplicate)) != 0;
 }
 
 void Engine::Pause(int64_t deadline_ms, bool writes_only) {

@@ -227,7 +227,7 @@ class Engine final : private store::KeyObserver {
   // Runs a looked-up command and applies the client's reply mode.
   void Run(Client& client, const RegisteredCommand& command,
            std::span<const std::string_view> args);
-  bool PauseApplies(const RegisteredCommand& command) const;
+  bool PauseApplies(const RegisteredCommand& command, std::span<const std::string_view> args);
   // EXEC, DISCARD, MULTI, WATCH, QUIT and RESET run at once inside MULTI; the rest queue.
   static bool ControlsTransaction(const RegisteredCommand& command);
   void Queue(Client& client, std::span<const std::string_view> args);

@@ -53,6 +53,30 @@ void EvalGeneric(CommandContext& ctx, Source source, bool read_only_command) {
   }
 }
 
+// What a write pause sees of EVAL and EVALSHA: a script declaring no-writes is a read, one
+// declaring flags otherwise a write, one without a shebang (or not cached) may write.
+uint32_t ScriptRequestFlags(Engine& engine, std::span<const std::string_view> args,
+                            Source source) {
+  uint32_t script_flags = scripting::kScriptEvalCompat;
+  if (source == Source::kSha) {
+    if (const EvalScripts::Script* script = engine.eval_scripts().Find(args[1])) {
+      script_flags = script->flags;
+    }
+  } else if (auto flags = scripting::ParseShebang(args[1]);
+             std::holds_alternative<uint32_t>(flags)) {
+    script_flags = std::get<uint32_t>(flags);
+  }
+  if (script_flags & scripting::kScriptEvalCompat) return kMayReplicate;
+  return (script_flags & scripting::kScriptNoWrites) ? 0 : kWrite;
+}
+
+uint32_t EvalFlags(Engine& engine, std::span<const std::string_view> args) {
+  return ScriptRequestFlags(engine, args, Source::kBody);
+}
+uint32_t EvalShaFlags(Engine& engine, std::span<const std::string_view> args) {
+  return ScriptRequestFlags(engine, args, Source::kSha);
+}
+
 void CmdEval(CommandContext& ctx) { EvalGeneric(ctx, Source::kBody, false); }
 void CmdEvalSha(CommandContext& ctx) { EvalGeneric(ctx, Source::kSha, false); }
 void CmdEvalRo(CommandContext& ctx) { EvalGeneric(ctx, Source::kBody, true); }
@@ -201,7 +225,8 @@ constexpr CommandSpec kCommands[] = {
      .keys = {.flags = "RW access update", .notes = kAssumeWorst, .numkeys = 2},
      .handler = CmdEval,
      .doc = {"Execute a Lua script server side", "2.6.0", kEvalComplexity},
-     .args = "script numkeys:integer [key:key...] [arg...]"},
+     .args = "script numkeys:integer [key:key...] [arg...]",
+     .request_flags = EvalFlags},
     {.name = "evalsha",
      .arity = -3,
      .flags = kEvalFlags,
@@ -209,7 +234,8 @@ constexpr CommandSpec kCommands[] = {
      .keys = {.flags = "RW access update", .numkeys = 2},
      .handler = CmdEvalSha,
      .doc = {"Execute a Lua script server side", "2.6.0", kEvalComplexity},
-     .args = "sha1 numkeys:integer [key:key...] [arg...]"},
+     .args = "sha1 numkeys:integer [key:key...] [arg...]",
+     .request_flags = EvalShaFlags},
     {.name = "eval_ro",
      .arity = -3,
      .flags = kReadOnly | kEvalFlags,

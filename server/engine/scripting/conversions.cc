@@ -44,6 +44,14 @@ int PushField(lua_State* lua, const char* name) {
   return lua_type(lua, -1);
 }
 
+// A number as Redis's (long long) cast makes it on x86-64: out of range and NaN are the
+// smallest integer.
+int64_t ToInteger(lua_Number n) {
+  constexpr double kLimit = 9223372036854775808.0;  // 2^63
+  if (!(n >= -kLimit && n < kLimit)) return INT64_MIN;
+  return static_cast<int64_t>(n);
+}
+
 }  // namespace
 
 void PushErrorTable(lua_State* lua, std::string_view error) {
@@ -178,7 +186,7 @@ void WriteReply(lua_State* lua, resp::ReplyWriter& out, bool resp3_script) {
       }
       break;
     case LUA_TNUMBER:
-      out.Integer(static_cast<int64_t>(lua_tonumber(lua, -1)));
+      out.Integer(ToInteger(lua_tonumber(lua, -1)));
       break;
     case LUA_TTABLE: {
       if (std::optional<std::string_view> err = StringField(lua, "err")) {
