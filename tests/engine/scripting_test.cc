@@ -186,6 +186,16 @@ TEST_F(ScriptingTest, AScriptThatWroteIsUnkillable) {
   EXPECT_EQ(answer.substr(0, 12), "-UNKILLABLE ");
 }
 
+TEST_F(ScriptingTest, HostileErrorObjectsCannotCrashTheServer) {
+  const std::string trap =
+      "local t = setmetatable({}, {__index = function() error('trap') end, "
+      "__newindex = function() error('trap') end}) ";
+  EXPECT_EQ(Eval(trap + "error(t)").substr(0, 1), "-");
+  EXPECT_EQ(Eval(trap + "return t"), "[]");
+  EXPECT_EQ(Eval(trap + "local ok, e = pcall(error, t) return ok"), "(nil)");
+  EXPECT_EQ(Eval("return 1"), ":1");
+}
+
 TEST_F(ScriptingTest, MemoryStaysBoundedAcrossManyScripts) {
   for (int i = 0; i < 2000; ++i) {
     Eval("local t = {} for j = 1, 100 do t[j] = string.rep('x', 100) end return #t");

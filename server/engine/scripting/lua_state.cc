@@ -110,6 +110,23 @@ constexpr char kReadOnlyError[] = "Attempt to modify a readonly table";
 int DenyWrite(lua_State* lua) { return luaL_error(lua, kReadOnlyError); }
 
 // rawset and setmetatable raise it without a line, as Redis's read-only tables do.
+// Field access that runs no metamethod: error tables come from scripts, and a script's
+// __index must not run where no error can be caught.
+void RawGetField(lua_State* lua, int index, const char* name) {
+  lua_pushvalue(lua, index);
+  lua_pushstring(lua, name);
+  lua_rawget(lua, -2);
+  lua_remove(lua, -2);
+}
+
+void RawSetField(lua_State* lua, int index, const char* name) {
+  lua_pushvalue(lua, index);
+  lua_pushstring(lua, name);
+  lua_pushvalue(lua, -3);
+  lua_rawset(lua, -3);
+  lua_pop(lua, 2);
+}
+
 int RaiseReadOnly(lua_State* lua) {
   lua_pushstring(lua, kReadOnlyError);
   return lua_error(lua);
@@ -224,7 +241,7 @@ int SafePcall(lua_State* lua) {
     return lua_gettop(lua);
   }
   if (lua_istable(lua, -1)) {
-    lua_getfield(lua, -1, "err");
+    RawGetField(lua, -1, "err");
     if (lua_isstring(lua, -1)) {
       lua_replace(lua, -2);
     } else {
@@ -491,9 +508,9 @@ int ErrorHandler(lua_State* lua) {
   }
   if (found) {
     lua_pushstring(lua, where.source);
-    lua_setfield(lua, 1, "source");
+    RawSetField(lua, 1, "source");
     lua_pushinteger(lua, where.currentline);
-    lua_setfield(lua, 1, "line");
+    RawSetField(lua, 1, "line");
   }
   lua_settop(lua, 1);
   return 1;
@@ -703,8 +720,8 @@ namespace {
 // Whether the value at the top is an error table marked as counted already.
 bool ErrorCounted(lua_State* lua) {
   if (!lua_istable(lua, -1)) return false;
-  lua_getfield(lua, -1, "err");
-  lua_getfield(lua, -2, "ignore_error_stats_update");
+  RawGetField(lua, -1, "err");
+  RawGetField(lua, -2, "ignore_error_stats_update");
   const bool counted = lua_isstring(lua, -2) && lua_toboolean(lua, -1);
   lua_pop(lua, 2);
   return counted;
@@ -745,10 +762,10 @@ bool LuaState::Run(int function_ref, std::span<const std::string_view> keys,
               std::string(message.substr(0, 100)));
   } else {
     std::string text;
-    lua_getfield(lua_, -1, "err");
+    RawGetField(lua_, -1, "err");
     if (lua_isstring(lua_, -1)) text = ArgView(lua_, -1);
-    lua_getfield(lua_, -2, "source");
-    lua_getfield(lua_, -3, "line");
+    RawGetField(lua_, -2, "source");
+    RawGetField(lua_, -3, "line");
     if (lua_isstring(lua_, -1) && lua_isstring(lua_, -2)) {
       text += " script: " + std::string(name) + ", on " + std::string(ArgView(lua_, -2)) + ":" +
               std::string(ArgView(lua_, -1)) + ".";
