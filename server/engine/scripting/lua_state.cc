@@ -231,26 +231,31 @@ int SafeLoadString(lua_State* lua) {
   return 2;
 }
 
-// pcall as Redis 7 has it: a raised error table comes back as its err field.
+// pcall as Redis 7 has it: a raised error table comes back as its err field. Called without
+// a function it tries to call its own result flag, as Redis's does.
 int SafePcall(lua_State* lua) {
-  luaL_checkany(lua, 1);
   const int argc = lua_gettop(lua);
-  if (lua_pcall(lua, argc - 1, LUA_MULTRET, 0) == 0) {
-    lua_pushboolean(lua, 1);
-    lua_insert(lua, 1);
-    return lua_gettop(lua);
+  if (argc == 0) {
+    lua_pushboolean(lua, 0);
+    lua_pushstring(lua, "attempt to call a boolean value");
+    return 2;
   }
-  if (lua_istable(lua, -1)) {
-    RawGetField(lua, -1, "err");
-    if (lua_isstring(lua, -1)) {
-      lua_replace(lua, -2);
-    } else {
-      lua_pop(lua, 1);
+  lua_pushboolean(lua, 1);
+  lua_insert(lua, 1);
+  if (lua_pcall(lua, argc - 1, LUA_MULTRET, 0) != 0) {
+    lua_remove(lua, 1);
+    if (lua_istable(lua, -1)) {
+      RawGetField(lua, -1, "err");
+      if (lua_isstring(lua, -1)) {
+        lua_replace(lua, -2);
+      } else {
+        lua_pop(lua, 1);
+      }
     }
+    lua_pushboolean(lua, 0);
+    lua_insert(lua, 1);
   }
-  lua_pushboolean(lua, 0);
-  lua_insert(lua, -2);
-  return 2;
+  return lua_gettop(lua);
 }
 
 // --- math.random as Redis's: lrand48 ---------------------------------------------------
