@@ -29,10 +29,9 @@ constexpr int64_t kBusyRetryMs = 10;
 }  // namespace
 
 std::vector<CommandFamily> AllFamilies() {
-  return {StringFamily(),     BitmapsFamily(),      KeysFamily(),
-          ListsFamily(),      HashesFamily(),       SetsFamily(),
-          SortedSetsFamily(), TransactionsFamily(), PubSubFamily(),
-          ConnectionFamily(), ServerFamily(),       AclFamily(),
+  return {StringFamily(),   BitmapsFamily(),    KeysFamily(),       ListsFamily(),
+          HashesFamily(),   SetsFamily(),       SortedSetsFamily(), TransactionsFamily(),
+          PubSubFamily(),   ConnectionFamily(), ServerFamily(),     AclFamily(),
           ScriptingFamily()};
 }
 

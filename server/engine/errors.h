@@ -301,7 +301,8 @@ inline constexpr std::string_view kScriptNoPermCommand =
 inline constexpr std::string_view kScriptNoPermKey =
     "ERR The user executing the script can't access at least one of the keys mentioned in the "
     "command arguments";
-inline constexpr std::string_view kScriptFlushMode = "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+inline constexpr std::string_view kScriptFlushMode =
+    "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
 inline constexpr std::string_view kScriptDebugMode = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
 inline constexpr std::string_view kScriptDebugUnsupported =
     "ERR SCRIPT DEBUG is not supported by understudy";

@@ -41,8 +41,7 @@ void EvalGeneric(CommandContext& ctx, Source source, bool read_only_command) {
     script = std::get<const EvalScripts::Script*>(loaded);
   }
   const bool declared_read_only = (script->flags & scripting::kScriptNoWrites) != 0;
-  if (read_only_command && !(script->flags & scripting::kScriptEvalCompat) &&
-      !declared_read_only) {
+  if (read_only_command && !(script->flags & scripting::kScriptEvalCompat) && !declared_read_only) {
     return ctx.reply.Error(errors::kScriptWriteFlagReadOnlyCommand);
   }
   const auto keys = ctx.args.subspan(3, numkeys);
@@ -55,8 +54,7 @@ void EvalGeneric(CommandContext& ctx, Source source, bool read_only_command) {
 
 // What a write pause sees of EVAL and EVALSHA: a script declaring no-writes is a read, one
 // declaring flags otherwise a write, one without a shebang (or not cached) may write.
-uint32_t ScriptRequestFlags(Engine& engine, std::span<const std::string_view> args,
-                            Source source) {
+uint32_t ScriptRequestFlags(Engine& engine, std::span<const std::string_view> args, Source source) {
   uint32_t script_flags = scripting::kScriptEvalCompat;
   if (source == Source::kSha) {
     if (const EvalScripts::Script* script = engine.eval_scripts().Find(args[1])) {
@@ -100,9 +98,8 @@ void CmdScriptExists(CommandContext& ctx) {
 
 // SCRIPT FLUSH [ASYNC | SYNC]: both free the scripts at once; they are small.
 void CmdScriptFlush(CommandContext& ctx) {
-  if (ctx.args.size() > 3 ||
-      (ctx.args.size() == 3 && !EqualsIgnoreCase(ctx.args[2], "sync") &&
-       !EqualsIgnoreCase(ctx.args[2], "async"))) {
+  if (ctx.args.size() > 3 || (ctx.args.size() == 3 && !EqualsIgnoreCase(ctx.args[2], "sync") &&
+                              !EqualsIgnoreCase(ctx.args[2], "async"))) {
     return ctx.reply.Error(errors::kScriptFlushMode);
   }
   ctx.engine.eval_scripts().Flush();
@@ -258,8 +255,7 @@ constexpr CommandSpec kCommands[] = {
      .acl = 0,
      .keys = kNoKeys,
      .handler = nullptr,
-     .doc = {"A container for Lua scripts management commands", "2.6.0",
-             "Depends on subcommand."},
+     .doc = {"A container for Lua scripts management commands", "2.6.0", "Depends on subcommand."},
      .subcommands = kScriptSubcommands},
 };
 

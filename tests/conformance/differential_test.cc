@@ -331,8 +331,8 @@ class Generator {
         {2, &Generator::ZRem},         {3, &Generator::ZRead},         {5, &Generator::ZRange},
         {2, &Generator::ZCount},       {2, &Generator::ZRemRange},     {3, &Generator::ZPop},
         {1, &Generator::ZBlockingPop}, {1, &Generator::ZRandMember},   {1, &Generator::ZScan},
-        {3, &Generator::ZAlgebra},
-        {6, &Generator::Bitmap},       {1, &Generator::PubSub},        {4, &Generator::Script}};
+        {3, &Generator::ZAlgebra},     {6, &Generator::Bitmap},        {1, &Generator::PubSub},
+        {4, &Generator::Script}};
     int total = 0;
     for (const Choice& choice : kChoices) total += choice.weight;
     int pick = static_cast<int>(Below(total));
@@ -782,8 +782,8 @@ class Generator {
         "local n = redis.call('incrby', KEYS[1], ARGV[2]) return {n, n / 2}",
     };
     static constexpr std::string_view kCalled[] = {
-        "get", "set", "incr", "incrbyfloat", "lpush", "lrange", "sadd", "sismember",
-        "hset", "hget", "zadd", "zscore", "del", "append", "strlen", "nosuch"};
+        "get",  "set",  "incr", "incrbyfloat", "lpush", "lrange", "sadd",   "sismember",
+        "hset", "hget", "zadd", "zscore",      "del",   "append", "strlen", "nosuch"};
     switch (Below(6)) {
       case 0:
         out.push_back(Command({Name("evalsha"), Pick(kKeys), "0"}));
@@ -792,8 +792,8 @@ class Generator {
         out.push_back(Command({Name("script"), Name("exists"), Pick(kKeys)}));
         break;
       default: {
-        std::vector<std::string> args = {Name(OneIn(4) ? "eval_ro" : "eval"), Pick(kScripts),
-                                         "1", Key(), Pick(kCalled)};
+        std::vector<std::string> args = {Name(OneIn(4) ? "eval_ro" : "eval"), Pick(kScripts), "1",
+                                         Key(), Pick(kCalled)};
         const std::string_view called = args.back();
         if (called == "lrange") {
           args.push_back("0");

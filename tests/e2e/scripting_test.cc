@@ -20,9 +20,9 @@ namespace {
 
 using client::SyncConnection;
 using resp::Reply;
+using std::chrono::milliseconds;
 using ::testing::HasSubstr;
 using ::testing::StartsWith;
-using std::chrono::milliseconds;
 
 constexpr std::string_view kBusy =
     "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
@@ -70,10 +70,8 @@ TEST_F(BusyScriptTest, TheScriptsConnectionKeepsItsPipelineInOrder) {
   // The request after the script is already in the buffer, and more arrives while it runs:
   // the connection reads it inside the script's event polling, and must run neither before
   // the script is done.
-  ASSERT_TRUE(runner
-                  .WriteRaw(Request({"EVAL", "while true do end", "0"}) +
-                            Request({"PING"}))
-                  .ok());
+  ASSERT_TRUE(
+      runner.WriteRaw(Request({"EVAL", "while true do end", "0"}) + Request({"PING"})).ok());
   ASSERT_TRUE(WaitUntilBusy());
   ASSERT_TRUE(runner.WriteRaw(Request({"ECHO", "later"})).ok());
   EXPECT_EQ(Shown(control_->Command({"GET", "k"})), kBusy);
@@ -106,10 +104,9 @@ TEST_F(BusyScriptTest, TheScriptsClientMayHangUpMeanwhile) {
 
 TEST_F(BusyScriptTest, ShutdownNosaveStopsAnUnkillableScript) {
   SyncConnection runner = Connect();
-  ASSERT_TRUE(runner
-                  .WriteRaw(Request(
-                      {"EVAL", "redis.call('set', 'k', 'v') while true do end", "0"}))
-                  .ok());
+  ASSERT_TRUE(
+      runner.WriteRaw(Request({"EVAL", "redis.call('set', 'k', 'v') while true do end", "0"}))
+          .ok());
   ASSERT_TRUE(WaitUntilBusy());
   EXPECT_THAT(Shown(control_->Command({"SCRIPT", "KILL"})), StartsWith("-UNKILLABLE "));
   EXPECT_EQ(Shown(control_->Command({"SHUTDOWN"})), kBusy);

@@ -2,13 +2,12 @@
 // smallest encoding that holds them, other numbers a float when that is exact and a double
 // otherwise; a table whose keys are exactly 1..n is an array, any other a map; values that
 // have no MessagePack form (functions, userdata) and tables nested too deep become nil.
-#include <lua5.1/lua.hpp>
-
 #include <climits>
-#include <optional>
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <lua5.1/lua.hpp>
+#include <optional>
 #include <string>
 
 #include "server/engine/scripting/libraries.h"

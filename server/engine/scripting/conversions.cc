@@ -1,8 +1,7 @@
 #include "server/engine/scripting/conversions.h"
 
-#include <lua5.1/lua.hpp>
-
 #include <cstdint>
+#include <lua5.1/lua.hpp>
 #include <optional>
 #include <string>
 

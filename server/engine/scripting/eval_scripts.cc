@@ -38,9 +38,7 @@ std::vector<std::string_view> Words(std::string_view line) {
 }
 
 // The shebang line's length (up to its newline, which stays so line numbers do not move).
-size_t ShebangLength(std::string_view body) {
-  return body.starts_with("#!") ? body.find('\n') : 0;
-}
+size_t ShebangLength(std::string_view body) { return body.starts_with("#!") ? body.find('\n') : 0; }
 
 }  // namespace
 
@@ -56,7 +54,8 @@ std::variant<uint32_t, std::string> ParseShebang(std::string_view body) {
     if (!words[i].starts_with("flags=")) return errors::ShebangUnknownOption(words[i]);
     const std::string_view list = words[i].substr(6);
     if (list.empty()) continue;
-    for (absl::string_view name : absl::StrSplit(absl::string_view(list.data(), list.size()), ',')) {
+    for (absl::string_view name :
+         absl::StrSplit(absl::string_view(list.data(), list.size()), ',')) {
       const NamedFlag* found = nullptr;
       for (const NamedFlag& known : kFlagNames) {
         if (known.name == std::string_view(name.data(), name.size())) found = &known;
@@ -89,10 +88,9 @@ std::variant<const EvalScripts::Script*, std::string> EvalScripts::Load(std::str
     return text;
   }
   bytes_ += sha->size() + body.size() + sizeof(Script);
-  auto [it, inserted] = scripts_.emplace(
-      *sha, Script{.body = std::string(body),
-                   .function_ref = std::get<int>(compiled),
-                   .flags = std::get<uint32_t>(flags)});
+  auto [it, inserted] = scripts_.emplace(*sha, Script{.body = std::string(body),
+                                                      .function_ref = std::get<int>(compiled),
+                                                      .flags = std::get<uint32_t>(flags)});
   return &it->second;
 }
 

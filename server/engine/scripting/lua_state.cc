@@ -1,9 +1,8 @@
 #include "server/engine/scripting/lua_state.h"
 
-#include <lua5.1/lua.hpp>
-
 #include <cmath>
 #include <cstdio>
+#include <lua5.1/lua.hpp>
 #include <string>
 #include <vector>
 
@@ -72,15 +71,34 @@ int ReturnError(lua_State* lua, std::string_view message) {
   return 1;
 }
 
+// The value at index as text: a string, or a number in Lua's format; empty for other types.
 std::string_view ArgView(lua_State* lua, int index) {
   size_t size = 0;
   const char* data = lua_tolstring(lua, index, &size);
   return data == nullptr ? std::string_view() : std::string_view(data, size);
 }
 
+// Field access that runs no metamethod: error tables come from scripts, and a script's
+// __index must not run where no error can be caught.
+void RawGetField(lua_State* lua, int index, const char* name) {
+  lua_pushvalue(lua, index);
+  lua_pushstring(lua, name);
+  lua_rawget(lua, -2);
+  lua_remove(lua, -2);
+}
+
+// Sets field name of the table at (absolute) index to the value on top, which it pops.
+void RawSetField(lua_State* lua, int index, const char* name) {
+  lua_pushvalue(lua, index);
+  lua_pushstring(lua, name);
+  lua_pushvalue(lua, -3);
+  lua_rawset(lua, -3);
+  lua_pop(lua, 2);
+}
+
 // --- Read-only tables -------------------------------------------------------------------
 
-// Pushes the table a proxy shows, or the value itself if it is no proxy.
+// Pushes the table a proxy shows, or the value itself if it is no proxy. index is absolute.
 void PushUnproxied(lua_State* lua, int index) {
   lua_pushlightuserdata(lua, &kProxiesKey);
   lua_rawget(lua, LUA_REGISTRYINDEX);
@@ -94,6 +112,7 @@ void PushUnproxied(lua_State* lua, int index) {
   }
 }
 
+// Whether the value at (absolute) index is a table a script may not change.
 bool IsReadOnly(lua_State* lua, int index) {
   lua_pushlightuserdata(lua, &kReadOnlyKey);
   lua_rawget(lua, LUA_REGISTRYINDEX);
@@ -110,23 +129,6 @@ constexpr char kReadOnlyError[] = "Attempt to modify a readonly table";
 int DenyWrite(lua_State* lua) { return luaL_error(lua, kReadOnlyError); }
 
 // rawset and setmetatable raise it without a line, as Redis's read-only tables do.
-// Field access that runs no metamethod: error tables come from scripts, and a script's
-// __index must not run where no error can be caught.
-void RawGetField(lua_State* lua, int index, const char* name) {
-  lua_pushvalue(lua, index);
-  lua_pushstring(lua, name);
-  lua_rawget(lua, -2);
-  lua_remove(lua, -2);
-}
-
-void RawSetField(lua_State* lua, int index, const char* name) {
-  lua_pushvalue(lua, index);
-  lua_pushstring(lua, name);
-  lua_pushvalue(lua, -3);
-  lua_rawset(lua, -3);
-  lua_pop(lua, 2);
-}
-
 int RaiseReadOnly(lua_State* lua) {
   lua_pushstring(lua, kReadOnlyError);
   return lua_error(lua);
@@ -552,9 +554,14 @@ LuaState::~LuaState() { lua_close(lua_); }
 
 void LuaState::OpenLibraries() {
   const std::pair<const char*, lua_CFunction> kLibraries[] = {
-      {"", luaopen_base},       {LUA_TABLIBNAME, luaopen_table}, {LUA_STRLIBNAME, luaopen_string},
-      {LUA_MATHLIBNAME, luaopen_math}, {"cjson", luaopen_cjson},   {"bit", luaopen_bit},
-      {"struct", OpenStruct},   {"cmsgpack", OpenCmsgpack},
+      {"", luaopen_base},
+      {LUA_TABLIBNAME, luaopen_table},
+      {LUA_STRLIBNAME, luaopen_string},
+      {LUA_MATHLIBNAME, luaopen_math},
+      {"cjson", luaopen_cjson},
+      {"bit", luaopen_bit},
+      {"struct", OpenStruct},
+      {"cmsgpack", OpenCmsgpack},
   };
   for (const auto& [name, open] : kLibraries) {
     lua_pushcfunction(lua_, open);
@@ -577,7 +584,7 @@ void LuaState::OpenLibraries() {
     lua_pushnil(lua_);
     lua_setglobal(lua_, removed);
   }
-  // The bit library registers itself in package.loaded; that table is no global here.
+  // math.random and math.randomseed as Redis's, on lrand48.
   lua_getglobal(lua_, "math");
   lua_pushlightuserdata(lua_, &random_);
   lua_pushcclosure(lua_, MathRandom, 1);
@@ -641,14 +648,16 @@ void LuaState::RegisterRedisApi() {
 }
 
 void LuaState::Sandbox() {
-  // Registry tables: proxy -> shown table, and the set of read-only tables (weak keys).
+  // Registry tables: proxy -> shown table, and the set of read-only tables. They hold library
+  // tables, which live as long as the state.
   lua_pushlightuserdata(lua_, &kProxiesKey);
   lua_newtable(lua_);
   lua_pushlightuserdata(lua_, &kReadOnlyKey);
   lua_newtable(lua_);
   const int proxies = lua_gettop(lua_) - 2;  // index of the proxies table
   const int read_only = lua_gettop(lua_);
-  // Replaces the table at the top by a read-only proxy of it.
+  // Replaces the table at the top by a read-only proxy of it: reads go through to the table,
+  // writes raise.
   auto protect = [&] {
     const int shown = lua_gettop(lua_);
     lua_newtable(lua_);  // the proxy
@@ -669,8 +678,8 @@ void LuaState::Sandbox() {
     lua_replace(lua_, shown);
   };
   // Libraries first, then the globals themselves.
-  for (const char* library : {"string", "table", "math", "coroutine", "cjson", "bit", "struct",
-                              "cmsgpack", "redis"}) {
+  for (const char* library :
+       {"string", "table", "math", "coroutine", "cjson", "bit", "struct", "cmsgpack", "redis"}) {
     lua_getglobal(lua_, library);
     protect();
     lua_setglobal(lua_, library);
@@ -699,8 +708,8 @@ void LuaState::Sandbox() {
   lua_setfield(lua_, globals, "_G");
   lua_replace(lua_, LUA_GLOBALSINDEX);
   globals_ref_ = luaL_ref(lua_, LUA_REGISTRYINDEX);  // the writable globals, for KEYS and ARGV
-  lua_rawset(lua_, LUA_REGISTRYINDEX);  // read-only set
-  lua_rawset(lua_, LUA_REGISTRYINDEX);  // proxies
+  lua_rawset(lua_, LUA_REGISTRYINDEX);               // read-only set
+  lua_rawset(lua_, LUA_REGISTRYINDEX);               // proxies
   lua_settop(lua_, 0);
 }
 
@@ -735,8 +744,8 @@ bool ErrorCounted(lua_State* lua) {
 }  // namespace
 
 bool LuaState::Run(int function_ref, std::span<const std::string_view> keys,
-                   std::span<const std::string_view> argv, std::string_view name,
-                   ScriptHost& host, resp::ReplyWriter& out) {
+                   std::span<const std::string_view> argv, std::string_view name, ScriptHost& host,
+                   resp::ReplyWriter& out) {
   RunState run{.host = &host};
   lua_pushlightuserdata(lua_, &kRunKey);
   lua_pushlightuserdata(lua_, &run);
@@ -762,7 +771,8 @@ bool LuaState::Run(int function_ref, std::span<const std::string_view> keys,
   if (status == 0) {
     WriteReply(lua_, out, run.resp3);
   } else if (!lua_istable(lua_, -1)) {
-    const std::string_view message = lua_isstring(lua_, -1) ? ArgView(lua_, -1) : "execution failure";
+    const std::string_view message =
+        lua_isstring(lua_, -1) ? ArgView(lua_, -1) : "execution failure";
     out.Error("ERR Error running script " + std::string(name) + ", " +
               std::string(message.substr(0, 100)));
   } else {

@@ -7,10 +7,8 @@
 namespace understudy::engine::scripting {
 namespace {
 
-
 // The command a script's request names, its subcommand resolved; null if there is none.
-const RegisteredCommand* FindCommand(const Engine& engine,
-                                     std::span<const std::string_view> args) {
+const RegisteredCommand* FindCommand(const Engine& engine, std::span<const std::string_view> args) {
   const RegisteredCommand* command = engine.commands().Find(args[0]);
   if (command == nullptr || command->subcommands.empty() || args.size() < 2) return command;
   return command->FindSubcommand(args[1]);

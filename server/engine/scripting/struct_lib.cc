@@ -6,13 +6,12 @@
 //   c[n]     n characters (c0: the whole string when packing; the size read just before when
 //            unpacking)
 //   s        a zero-terminated string
-#include <lua5.1/lua.hpp>
-
 #include <bit>
 #include <cctype>
 #include <climits>
 #include <cstddef>
 #include <cstring>
+#include <lua5.1/lua.hpp>
 #include <utility>
 
 #include "server/engine/scripting/libraries.h"
@@ -134,9 +133,9 @@ struct Output {
 };
 
 void AddInteger(Output& out, lua_Number number, bool little, size_t size) {
-  const unsigned long long value = number < 0 ? static_cast<unsigned long long>(
-                                                    static_cast<long long>(number))
-                                              : static_cast<unsigned long long>(number);
+  const unsigned long long value =
+      number < 0 ? static_cast<unsigned long long>(static_cast<long long>(number))
+                 : static_cast<unsigned long long>(number);
   char bytes[kMaxIntSize];
   unsigned long long rest = value;
   for (size_t i = 0; i < size; ++i) {
