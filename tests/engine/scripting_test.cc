@@ -65,11 +65,11 @@ TEST_F(ScriptingTest, CmsgpackRoundTrips) {
   EXPECT_EQ(Eval("return {cmsgpack.unpack(cmsgpack.pack(4294967296, -2147483649, 0.1))}"),
             "[:4294967296, :-2147483649, :0]");
   EXPECT_EQ(Eval("return tostring(cmsgpack.unpack(cmsgpack.pack(0.1)))"), "\"0.1\"");
-  // Tables nested deeper than 16 levels are cut to nil.
+  // Tables nested deeper than 16 levels are cut to nil (the 17th is the nil).
   EXPECT_EQ(Eval("local t = {} local c = t for i = 1, 20 do c[1] = {} c = c[1] end "
                  "local u = cmsgpack.unpack(cmsgpack.pack(t)) local d = 0 "
                  "while type(u) == 'table' do d = d + 1 u = u[1] end return d"),
-            ":15");
+            ":16");
   EXPECT_EQ(Eval("return {cmsgpack.unpack_limit(cmsgpack.pack(1, 2, 3), 5)}"), "[:-1, :1, :2, :3]");
   EXPECT_EQ(Eval("return cmsgpack.unpack('\\193')").substr(0, 4), "-ERR");
 }

@@ -15,6 +15,7 @@
 namespace understudy::engine::scripting {
 namespace {
 
+// Tables nested deeper than this are encoded as nil.
 constexpr int kMaxNesting = 16;
 
 void AppendBigEndian(std::string& out, uint64_t value, int bytes) {
@@ -157,7 +158,7 @@ void EncodeTable(lua_State* lua, std::string& out, int level) {
 // Encodes the value at the top of the stack (left there).
 void Encode(lua_State* lua, std::string& out, int level) {
   int type = lua_type(lua, -1);
-  if (type == LUA_TTABLE && level == kMaxNesting - 1) type = LUA_TNIL;
+  if (type == LUA_TTABLE && level == kMaxNesting) type = LUA_TNIL;
   switch (type) {
     case LUA_TSTRING: {
       size_t size = 0;

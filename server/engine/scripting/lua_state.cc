@@ -684,11 +684,15 @@ void LuaState::Sandbox() {
     protect();
     lua_setglobal(lua_, library);
   }
-  // Strings' methods come from the protected string table too.
+  // Strings' methods come from the protected string table too, and getmetatable('') shows a
+  // read-only view of their metatable.
   lua_pushstring(lua_, "");
   lua_getmetatable(lua_, -1);
   lua_getglobal(lua_, "string");
   lua_setfield(lua_, -2, "__index");
+  lua_pushvalue(lua_, -1);
+  protect();
+  lua_setfield(lua_, -2, "__metatable");
   lua_pop(lua_, 2);
 
   lua_pushvalue(lua_, LUA_GLOBALSINDEX);
