@@ -65,7 +65,8 @@ uint32_t ScriptRequestFlags(Engine& engine, std::span<const std::string_view> ar
     script_flags = std::get<uint32_t>(flags);
   }
   if (script_flags & scripting::kScriptEvalCompat) return kMayReplicate;
-  return (script_flags & scripting::kScriptNoWrites) ? 0 : kWrite;
+  if (script_flags & scripting::kScriptNoWrites) return 0;
+  return kWrite;
 }
 
 uint32_t EvalFlags(Engine& engine, std::span<const std::string_view> args) {

@@ -159,6 +159,20 @@ int SafeRawSet(lua_State* lua) {
   return 1;
 }
 
+// table.insert writes with rawseti, past any metatable: it must refuse read-only tables itself.
+// The arguments are checked here, so that their errors name the script's line and 'insert'.
+int SafeTableInsert(lua_State* lua) {
+  luaL_checktype(lua, 1, LUA_TTABLE);
+  const int argc = lua_gettop(lua);
+  if (argc != 2 && argc != 3) return luaL_error(lua, "wrong number of arguments to 'insert'");
+  if (argc == 3) luaL_checkint(lua, 2);
+  if (IsReadOnly(lua, 1)) return RaiseReadOnly(lua);
+  lua_pushvalue(lua, lua_upvalueindex(1));  // the library's own table.insert
+  lua_insert(lua, 1);
+  lua_call(lua, lua_gettop(lua) - 1, LUA_MULTRET);
+  return lua_gettop(lua);
+}
+
 int SafeNext(lua_State* lua) {
   luaL_checktype(lua, 1, LUA_TTABLE);
   lua_settop(lua, 2);
@@ -592,6 +606,12 @@ void LuaState::OpenLibraries() {
   lua_pushlightuserdata(lua_, &random_);
   lua_pushcclosure(lua_, MathRandomSeed, 1);
   lua_setfield(lua_, -2, "randomseed");
+  lua_pop(lua_, 1);
+
+  lua_getglobal(lua_, "table");
+  lua_getfield(lua_, -1, "insert");
+  lua_pushcclosure(lua_, SafeTableInsert, 1);
+  lua_setfield(lua_, -2, "insert");
   lua_pop(lua_, 1);
 
   lua_pushcfunction(lua_, SafeRawGet);
