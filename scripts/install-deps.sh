@@ -7,6 +7,7 @@ packages=(
   libasio-dev libabsl-dev libspdlog-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools
+  liblua5.1-0-dev lua-cjson lua-bitop
   python3-redis
 )
 # Node.js runs the node-redis and ioredis scenarios of tests/clients; a newer one already

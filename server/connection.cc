@@ -80,6 +80,10 @@ void Connection::Start() {
 
 void Connection::Close() {
   if (closed_) return;
+  if (executing_) {
+    close_deferred_ = true;
+    return;
+  }
   closed_ = true;
   std::error_code ignored;
   socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
@@ -115,7 +119,7 @@ engine::BufferFigures Connection::buffers() const {
 }
 
 void Connection::Serve() {
-  if (closed_) return;
+  if (closed_ || executing_) return;  // the running request's Serve goes on once it is done
   const Stop stop = RunRequests();
   CompactInput();
   Flush();
@@ -154,7 +158,13 @@ Connection::Stop Connection::RunRequests() {
       client_->close_after_reply = true;
       return Stop::kWaiting;
     }
+    executing_ = true;
     const char* adopted = ExecuteOfferingBulk();
+    executing_ = false;
+    if (close_deferred_) {
+      Close();
+      return Stop::kWaiting;
+    }
     input_begin_ += parser_.consumed();
     ++commands;
     if (adopted != nullptr && !MoveLeftoverFrom(adopted)) return Stop::kWaiting;
@@ -310,7 +320,7 @@ void Connection::OnRead(const std::error_code& error, size_t bytes) {
 }
 
 void Connection::Flush() {
-  if (closed_ || writing_in_flight_ || client_->closing) return;
+  if (closed_ || executing_ || writing_in_flight_ || client_->closing) return;
   if (writing_.empty()) {  // OnWritten empties it once it is all sent
     if (client_->output.empty()) {
       if (client_->close_after_reply) Close();

@@ -107,6 +107,11 @@ class Connection : public std::enable_shared_from_this<Connection>, public engin
   bool writing_in_flight_ = false;
   bool serve_posted_ = false;
   bool closed_ = false;
+  // A request of this client is running. A busy script serves the event loop from inside it,
+  // where this connection's own reads, writes and posted work may complete: they must not
+  // re-enter it (nor close it) until the request is done.
+  bool executing_ = false;
+  bool close_deferred_ = false;
 };
 
 }  // namespace understudy::server

@@ -28,9 +28,12 @@ bool IsLoopback(const asio::ip::address& address) {
   return address.is_loopback();
 }
 
-Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine) {}
+Server::Server(asio::io_context& io, Engine& engine) : io_(io), engine_(engine) {
+  // A busy script serves the other clients from inside its run, as Redis does.
+  engine_.set_busy_poller([this] { io_.poll(); });
+}
 
-Server::~Server() = default;
+Server::~Server() { engine_.set_busy_poller(nullptr); }
 
 absl::Status Server::Listen() {
   const Config& config = engine_.config();

@@ -99,7 +99,8 @@ struct Client {
   std::unique_ptr<Transaction> transaction;  // non-null between MULTI and EXEC or DISCARD
   std::vector<std::pair<int, std::string>> watched;  // (db, key) of each WATCH
   bool watch_broken = false;                         // a watched key changed since WATCH
-  bool in_exec = false;  // running EXEC's commands: a blocking command answers as if timed out
+  // Running EXEC's commands, or a script's client: a blocking command answers as if timed out.
+  bool in_exec = false;
   ClientTracking tracking;  // CLIENT TRACKING
   ClientTransport* transport = nullptr;
 

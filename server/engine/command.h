@@ -98,6 +98,11 @@ struct CommandContext {
 
 using CommandHandler = void (*)(CommandContext& ctx);
 
+// The flags a request has beyond its command's, for a command whose effect depends on its
+// arguments (EVAL: what its script declares), as Redis's get_command_flags; args[0] is the
+// command name.
+using RequestFlags = uint32_t (*)(Engine& engine, std::span<const std::string_view> args);
+
 // Positions of key arguments (COMMAND INFO's first key, last key, step); last < 0 counts from
 // the end. All zero for commands without keys. The key specifications COMMAND INFO reports
 // follow from them plus the flags: one spec for the whole range, or, when the keys play
@@ -168,6 +173,7 @@ struct CommandSpec {
   bool syscmd = false;  // COMMAND DOCS's "syscmd" doc flag: meant for the server's own use
   std::string_view tips = {};                     // space separated, e.g. "nondeterministic_output"
   std::span<const CommandSpec> subcommands = {};  // CONFIG GET, COMMAND COUNT, ...
+  RequestFlags request_flags = nullptr;           // null: flags alone say
 };
 
 // Everything a family contributes: its COMMAND DOCS group and its table.

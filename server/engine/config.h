@@ -57,6 +57,9 @@ struct Config {
   // Not in Redis: a client's pipelined requests wait while its unsent output is above this
   // (0: never), so a client that does not read its replies costs about this much.
   int64_t client_output_pause_threshold = 1LL << 20;
+  // Milliseconds a script runs before the server serves other clients meanwhile, answering
+  // them BUSY (busy-reply-threshold, alias lua-time-limit).
+  int64_t busy_reply_threshold_ms = 5000;
   // The container encoding thresholds (hash-max-listpack-entries, ...); the engine hands them
   // to the keyspace.
   store::EncodingConfig encoding;

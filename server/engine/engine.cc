@@ -18,16 +18,23 @@
 #include "server/engine/families.h"
 #include "server/engine/glob.h"
 #include "server/engine/monitor.h"
+#include "server/engine/scripting/eval_scripts.h"
+#include "server/engine/scripting/script_run.h"
 #include "spdlog/spdlog.h"
 
 namespace understudy::engine {
+namespace {
+
+// How soon a timer that fired while a script ran tries again.
+constexpr int64_t kBusyRetryMs = 10;
+
+}  // namespace
 
 std::vector<CommandFamily> AllFamilies() {
-  return {StringFamily(),     BitmapsFamily(),      KeysFamily(),
-          ListsFamily(),      HashesFamily(),       SetsFamily(),
-          SortedSetsFamily(), TransactionsFamily(), PubSubFamily(),
-          ConnectionFamily(), ServerFamily(),       AclFamily(),
-          DiagnosticsFamily(), DebugFamily()};
+  return {StringFamily(),      BitmapsFamily(),      KeysFamily(),       ListsFamily(),
+          HashesFamily(),      SetsFamily(),         SortedSetsFamily(), TransactionsFamily(),
+          PubSubFamily(),      ConnectionFamily(),   ServerFamily(),     AclFamily(),
+          ScriptingFamily(),   DiagnosticsFamily(),  DebugFamily()};
 }
 
 namespace {
@@ -60,7 +67,9 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
       keyspace_(clock_, config_.databases),
       blocked_keys_(config_.databases),
       watched_keys_(config_.databases),
-      start_time_ms_(clock.NowMs()) {
+      start_time_ms_(clock.NowMs()),
+      script_random_(std::make_unique<scripting::RandomState>()),
+      eval_scripts_(std::make_unique<scripting::EvalScripts>(*script_random_)) {
   for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
   acl_ = std::make_unique<Acl>(commands_);
   acl_->SetRequirePass(config_.requirepass);
@@ -381,6 +390,8 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
       refuse(errors::NotAllowedWhileSubscribed(command->full_name));
     } else if (client.monitor && (command->spec->flags & (kWrite | kReadOnly | kMayReplicate))) {
       refuse(errors::kMonitorKeyspace);
+    } else if (script_busy() && !(command->spec->flags & kAllowBusy)) {
+      refuse(errors::kBusyScript);
     } else if (client.transaction != nullptr && !ControlsTransaction(*command)) {
       if (command->spec->flags & kNoMulti) {
         refuse(errors::kNotInTransaction);
@@ -388,7 +399,7 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
         Queue(client, args);
         reply.SimpleString("QUEUED");
       }
-    } else if (PauseApplies(*command)) {
+    } else if (PauseApplies(*command, args)) {
       Postpone(client, args);
     } else {
       Run(client, *command, args);
@@ -509,8 +520,9 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
     RecordSlow(client, command, args, redacted, duration_us);
     if (client.output.size() > output_before && client.output[output_before] == '-') {
       ++stats.failed_calls;
-      CountError(client.output, output_before);
+      if (!skip_error_count_) CountError(client.output, output_before);
     }
+    skip_error_count_ = false;
   }
   // CLIENT REPLY: OFF drops replies until ON; SKIP drops the next command's reply. Pushes stay.
   if ((mode == ReplyMode::kOff && client.reply_mode == ReplyMode::kOff) ||
@@ -568,6 +580,17 @@ void Engine::FeedMonitors(int db, std::string_view origin, std::span<const std::
     // The running client gets it with its reply.
     if (monitor != executing_ && monitor != running_) DeliverOutput(*monitor);
   }
+}
+
+bool Engine::script_busy() const { return running_script_ != nullptr && running_script_->busy(); }
+
+void Engine::ServeWhileBusy() {
+  if (busy_poller_) busy_poller_();
+}
+
+void Engine::RunForScript(Client& client, const RegisteredCommand& command,
+                          std::span<const std::string_view> args) {
+  Run(client, command, args);
 }
 
 void Engine::Block(Client& client, std::span<const std::string_view> args,
@@ -636,6 +659,8 @@ bool Engine::Unblock(Client& client, std::string_view error) {
 }
 
 void Engine::ServeReadyKeys() {
+  // A script is atomic: what it pushed is served once it is done.
+  if (running_script_ != nullptr) return;
   while (blocked_keys_.has_ready()) {
     for (const auto& [db, key] : blocked_keys_.TakeReady()) {
       const std::deque<uint64_t>* waiters = blocked_keys_.Waiters(db, key);
@@ -756,10 +781,13 @@ void Engine::Postpone(Client& client, std::span<const std::string_view> args) {
   postponed_.push_back(client.id);
 }
 
-bool Engine::PauseApplies(const RegisteredCommand& command) const {
+bool Engine::PauseApplies(const RegisteredCommand& command,
+                          std::span<const std::string_view> args) {
   if (pause_deadline_ms_ == 0) return false;
   if (!pause_writes_only_) return true;
-  return (command.spec->flags & (kWrite | kMayReplicate)) != 0;
+  uint32_t flags = command.spec->flags;
+  if (command.spec->request_flags != nullptr) flags |= command.spec->request_flags(*this, args);
+  return (flags & (kWrite | kMayReplicate)) != 0;
 }
 
 void Engine::Pause(int64_t deadline_ms, bool writes_only) {
@@ -776,6 +804,11 @@ void Engine::Pause(int64_t deadline_ms, bool writes_only) {
 }
 
 void Engine::Unpause() {
+  // Timers fire inside a busy script's event polling: the postponed wait for it to end.
+  if (running_script_ != nullptr) {
+    pause_timer_ = executor_.RunAfter(kBusyRetryMs, [this] { Unpause(); });
+    return;
+  }
   executor_.Cancel(pause_timer_);
   pause_timer_ = 0;
   pause_deadline_ms_ = 0;
@@ -831,6 +864,7 @@ void Engine::ResetStats() {
 
 bool Engine::Shutdown() {
   if (!shutdown_) return false;
+  if (running_script_ != nullptr) running_script_->Kill();  // SHUTDOWN NOSAVE of a busy script
   spdlog::warn("User requested shutdown...");
   shutdown_();
   return true;
@@ -848,6 +882,10 @@ void Engine::AdvanceClock(int64_t ms) {
 }
 
 void Engine::OnDeadlines() {
+  if (running_script_ != nullptr) {  // a blocked client times out once the script is done
+    deadline_timer_ = executor_.RunAfter(kBusyRetryMs, [this] { OnDeadlines(); });
+    return;
+  }
   deadline_timer_ = 0;
   const int64_t now = clock_.base().NowMs();
   while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
@@ -889,6 +927,7 @@ void Engine::ScheduleCron() {
 }
 
 void Engine::Cron() {
+  if (running_script_ != nullptr) return;  // nothing expires under a running script
   const bool froze = clock_.Freeze();
   const bool expiry_done = ActiveExpire();
   CheckClients();

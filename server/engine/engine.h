@@ -33,6 +33,12 @@
 
 namespace understudy::engine {
 
+namespace scripting {
+class EvalScripts;
+class ScriptRun;
+struct RandomState;
+}  // namespace scripting
+
 // A clock that stands still while a command runs, so a command (and later an EXEC or a
 // script) sees one "now" from start to end, as in Redis 7.
 class CommandClock final : public store::Clock {
@@ -198,9 +204,35 @@ class Engine final : private store::KeyObserver {
   // the default user needs a password (or is off) and the client has not authenticated.
   bool AuthRequired(const Client& client) const;
 
+  // Scripting. EVAL's script cache (one Lua state), and the script running, if any (set by
+  // scripting::ScriptRun for its lifetime).
+  scripting::EvalScripts& eval_scripts() { return *eval_scripts_; }
+  scripting::ScriptRun* running_script() const { return running_script_; }
+  void set_running_script(scripting::ScriptRun* run) { running_script_ = run; }
+  // A script ran past busy-reply-threshold: other clients are served meanwhile and answered
+  // BUSY, but for the commands flagged allow-busy (SCRIPT KILL, SHUTDOWN NOSAVE...).
+  bool script_busy() const;
+  // What a busy script calls between its instructions so the host serves other clients (the
+  // network server polls its event loop, as Redis processes events while blocked). Without
+  // one, as in process, nothing else runs until the script ends.
+  void set_busy_poller(std::function<void()> poller) { busy_poller_ = std::move(poller); }
+  void ServeWhileBusy();
+  // Runs a command a script called, on the script's own client, with its checks already done
+  // (see scripting::ScriptRun::Call).
+  void RunForScript(Client& client, const RegisteredCommand& command,
+                    std::span<const std::string_view> args);
+  // Counts an error reply written at output[at...] in errorstats (a script's refused command
+  // counts when it is refused, as in Redis).
+  void CountError(const std::string& output, size_t at);
+  // The running command's error reply passes on an error counted already (a script's failing
+  // redis.call): errorstats counts it once, as Redis; the command still counts as failed.
+  void SkipErrorCount() { skip_error_count_ = true; }
+
   store::Keyspace& keyspace() { return keyspace_; }
   // The command clock: frozen while a command runs.
   const store::Clock& clock() const { return clock_; }
+  // The time that moves on while a command runs (how long a script has been running).
+  const store::Clock& running_clock() const { return clock_.base(); }
   const CommandTable& commands() const { return commands_; }
   const Config& config() const { return config_; }
   Config& mutable_config() { return config_; }
@@ -284,14 +316,12 @@ class Engine final : private store::KeyObserver {
   // Runs a looked-up command and applies the client's reply mode.
   void Run(Client& client, const RegisteredCommand& command,
            std::span<const std::string_view> args);
-  bool PauseApplies(const RegisteredCommand& command) const;
+  bool PauseApplies(const RegisteredCommand& command, std::span<const std::string_view> args);
   // EXEC, DISCARD, MULTI, WATCH, QUIT and RESET run at once inside MULTI; the rest queue.
   static bool ControlsTransaction(const RegisteredCommand& command);
   void Queue(Client& client, std::span<const std::string_view> args);
   void BreakWatches(int db, std::string_view key);
   void PublishKeyspaceEvent(std::string_view event, std::string_view key, int db);
-  // Counts an error reply written at output[at...] in errorstats.
-  void CountError(const std::string& output, size_t at);
   // Appends a Pub/Sub message (a push under RESP3) to a subscriber's output and has it sent.
   void SendMessage(Client& subscriber, std::span<const std::string_view> parts);
   // A push was written to client.output from `from` on outside the client's own reply: it is
@@ -385,6 +415,11 @@ class Engine final : private store::KeyObserver {
   uint64_t total_commands_processed_ = 0;
   uint64_t dirty_ = 0;
   std::function<void()> shutdown_;
+  std::unique_ptr<scripting::RandomState> script_random_;  // math.random's, never reseeded
+  std::unique_ptr<scripting::EvalScripts> eval_scripts_;
+  scripting::ScriptRun* running_script_ = nullptr;
+  bool skip_error_count_ = false;
+  std::function<void()> busy_poller_;
   absl::flat_hash_map<const RegisteredCommand*, CommandStats> command_stats_;
   std::map<std::string, uint64_t, std::less<>> error_stats_;
   uint64_t total_error_replies_ = 0;

@@ -130,4 +130,18 @@ std::string NoLatencySamples(std::string_view event) {
   return absl::StrCat("ERR No samples available for event '", store::AbslView(event), "'");
 }
 
+// Scripting.
+std::string ScriptCompileError(std::string_view message) {
+  return absl::StrCat("ERR Error compiling script (new function): ", store::AbslView(message));
+}
+std::string ShebangUnknownEngine(std::string_view engine) {
+  return absl::StrCat("Unexpected engine in script shebang: ", store::AbslView(engine));
+}
+std::string ShebangUnknownOption(std::string_view option) {
+  return absl::StrCat("Unknown lua shebang option: ", store::AbslView(option));
+}
+std::string ShebangUnknownFlag(std::string_view flag) {
+  return absl::StrCat("Unexpected flag in script shebang: ", store::AbslView(flag));
+}
+
 }  // namespace understudy::engine::errors

@@ -330,5 +330,43 @@ inline constexpr std::string_view kNoPermChannel =
 std::string DryRunNoPermChannel(std::string_view channel);
 inline constexpr std::string_view kInvalidFirstDb = "ERR invalid first DB index";
 inline constexpr std::string_view kInvalidSecondDb = "ERR invalid second DB index";
+// Scripting (EVAL, EVALSHA, SCRIPT and what scripts' redis.call answers).
+inline constexpr std::string_view kNumKeysTooMany =
+    "ERR Number of keys can't be greater than number of args";
+inline constexpr std::string_view kNumKeysNegative = "ERR Number of keys can't be negative";
+inline constexpr std::string_view kNoScript = "NOSCRIPT No matching script. Please use EVAL.";
+inline constexpr std::string_view kBusyScript =
+    "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kNotBusy = "NOTBUSY No scripts in execution right now.";
+inline constexpr std::string_view kUnkillable =
+    "UNKILLABLE Sorry the script already executed write commands against the dataset. You can "
+    "either wait the script termination or kill the server in a hard way using the SHUTDOWN "
+    "NOSAVE command.";
+inline constexpr std::string_view kScriptWriteFlagReadOnlyCommand =
+    "ERR Can not execute a script with write flag using *_ro command.";
+inline constexpr std::string_view kScriptUnknownCommand =
+    "ERR Unknown Redis command called from script";
+inline constexpr std::string_view kScriptWrongArity =
+    "ERR Wrong number of args calling Redis command from script";
+inline constexpr std::string_view kScriptNoScriptCommand =
+    "ERR This Redis command is not allowed from script";
+inline constexpr std::string_view kScriptWriteInReadOnly =
+    "ERR Write commands are not allowed from read-only scripts.";
+inline constexpr std::string_view kScriptNoPermCommand =
+    "ERR The user executing the script can't run this command or subcommand";
+inline constexpr std::string_view kScriptNoPermKey =
+    "ERR The user executing the script can't access at least one of the keys mentioned in the "
+    "command arguments";
+inline constexpr std::string_view kScriptFlushMode =
+    "ERR SCRIPT FLUSH only support SYNC|ASYNC option";
+inline constexpr std::string_view kScriptDebugMode = "ERR Use SCRIPT DEBUG YES/SYNC/NO";
+inline constexpr std::string_view kScriptDebugUnsupported =
+    "ERR SCRIPT DEBUG is not supported by understudy";
+// "ERR Error compiling script (new function): user_script:1: ..."
+std::string ScriptCompileError(std::string_view message);
+// Errors of the "#!lua flags=..." line, without "ERR ".
+std::string ShebangUnknownEngine(std::string_view engine);
+std::string ShebangUnknownOption(std::string_view option);
+std::string ShebangUnknownFlag(std::string_view flag);
 
 }  // namespace understudy::engine::errors

@@ -19,6 +19,7 @@ CommandFamily ConnectionFamily();
 CommandFamily ServerFamily();
 CommandFamily PubSubFamily();
 CommandFamily AclFamily();
+CommandFamily ScriptingFamily();
 CommandFamily DiagnosticsFamily();
 CommandFamily DebugFamily();
 

@@ -27,6 +27,7 @@
 #include "server/engine/errors.h"
 #include "server/engine/families.h"
 #include "server/engine/glob.h"
+#include "server/engine/scripting/eval_scripts.h"
 #include "server/engine/version.h"
 #include "spdlog/spdlog.h"
 #include "store/numbers.h"
@@ -591,7 +592,7 @@ void InfoClients(CommandContext& ctx, std::string& out) {
 }
 
 // Heap in use from the allocator, resident size from the kernel. What Redis reports of features
-// understudy lacks (scripts, replication buffers, defragmentation) is 0.
+// understudy lacks (replication buffers, defragmentation) is 0.
 void InfoMemory(CommandContext& ctx, std::string& out) {
   const struct mallinfo2 heap = mallinfo2();
   const uint64_t used = heap.uordblks + heap.hblkhd;
@@ -630,14 +631,21 @@ void InfoMemory(CommandContext& ctx, std::string& out) {
       static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
   InfoField(out, "total_system_memory", system);
   InfoField(out, "total_system_memory_human", HumanBytes(system));
-  for (std::string_view zero :
-       {"used_memory_lua", "used_memory_vm_eval", "used_memory_lua_human",
-        "used_memory_scripts_eval", "number_of_cached_scripts", "number_of_functions",
-        "number_of_libraries", "used_memory_vm_functions", "used_memory_vm_total",
-        "used_memory_vm_total_human", "used_memory_functions", "used_memory_scripts",
-        "used_memory_scripts_human"}) {
-    InfoField(out, zero, zero.ends_with("_human") ? "0B" : "0");
-  }
+  scripting::EvalScripts& scripts = ctx.engine.eval_scripts();
+  const uint64_t lua = scripts.lua().used_memory();
+  InfoField(out, "used_memory_lua", lua);
+  InfoField(out, "used_memory_vm_eval", lua);
+  InfoField(out, "used_memory_lua_human", HumanBytes(lua));
+  InfoField(out, "used_memory_scripts_eval", scripts.bytes());
+  InfoField(out, "number_of_cached_scripts", scripts.size());
+  InfoField(out, "number_of_functions", 0);
+  InfoField(out, "number_of_libraries", 0);
+  InfoField(out, "used_memory_vm_functions", 0);
+  InfoField(out, "used_memory_vm_total", lua);
+  InfoField(out, "used_memory_vm_total_human", HumanBytes(lua));
+  InfoField(out, "used_memory_functions", 0);
+  InfoField(out, "used_memory_scripts", scripts.bytes());
+  InfoField(out, "used_memory_scripts_human", HumanBytes(scripts.bytes()));
   InfoField(out, "maxmemory", 0);
   InfoField(out, "maxmemory_human", "0B");
   InfoField(out, "maxmemory_policy", "noeviction");
@@ -1036,6 +1044,7 @@ void CmdShutdown(CommandContext& ctx) {
     return ctx.reply.Error(errors::kSyntax);
   }
   if (abort) return ctx.reply.Error(errors::kNoShutdownInProgress);
+  if (!nosave && ctx.engine.script_busy()) return ctx.reply.Error(errors::kBusyScript);
   if (save && !force) {
     spdlog::warn("SHUTDOWN SAVE: understudy has no persistence yet, nothing can be saved");
     return ctx.reply.Error(errors::kShutdownFailed);

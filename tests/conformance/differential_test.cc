@@ -331,8 +331,8 @@ class Generator {
         {2, &Generator::ZRem},         {3, &Generator::ZRead},         {5, &Generator::ZRange},
         {2, &Generator::ZCount},       {2, &Generator::ZRemRange},     {3, &Generator::ZPop},
         {1, &Generator::ZBlockingPop}, {1, &Generator::ZRandMember},   {1, &Generator::ZScan},
-        {3, &Generator::ZAlgebra},
-        {6, &Generator::Bitmap},       {1, &Generator::PubSub}};
+        {3, &Generator::ZAlgebra},     {6, &Generator::Bitmap},        {1, &Generator::PubSub},
+        {4, &Generator::Script}};
     int total = 0;
     for (const Choice& choice : kChoices) total += choice.weight;
     int pick = static_cast<int>(Below(total));
@@ -766,6 +766,47 @@ class Generator {
 
   // The stream's one connection never subscribes (its replies would change shape), so these
   // see no subscribers: a publish reaches nobody, the introspection answers zeros.
+  // EVAL of scripts that call commands on their key with their arguments: conversions both
+  // ways, errors raised or returned, RESP3 inside the script; EVALSHA and SCRIPT EXISTS.
+  void Script(std::vector<Step>& out) {
+    static constexpr std::string_view kScripts[] = {
+        "return redis.call(ARGV[1], KEYS[1], ARGV[2])",
+        "return redis.pcall(ARGV[1], KEYS[1], ARGV[2])",
+        "return {redis.pcall(ARGV[1], KEYS[1], ARGV[2])}",
+        "redis.setresp(3) return redis.pcall(ARGV[1], KEYS[1], ARGV[2])",
+        "local v = redis.call('get', KEYS[1]) if v then "
+        "return redis.call('set', KEYS[1], v .. ARGV[2]) end return v",
+        "return {redis.call('exists', KEYS[1]), redis.call('type', KEYS[1])}",
+        "redis.setresp(3) return redis.call('type', KEYS[1])",
+        "return tonumber(ARGV[2])",
+        "local n = redis.call('incrby', KEYS[1], ARGV[2]) return {n, n / 2}",
+    };
+    static constexpr std::string_view kCalled[] = {
+        "get",  "set",  "incr", "incrbyfloat", "lpush", "lrange", "sadd",   "sismember",
+        "hset", "hget", "zadd", "zscore",      "del",   "append", "strlen", "nosuch"};
+    switch (Below(6)) {
+      case 0:
+        out.push_back(Command({Name("evalsha"), Pick(kKeys), "0"}));
+        break;
+      case 1:
+        out.push_back(Command({Name("script"), Name("exists"), Pick(kKeys)}));
+        break;
+      default: {
+        std::vector<std::string> args = {Name(OneIn(4) ? "eval_ro" : "eval"), Pick(kScripts), "1",
+                                         Key(), Pick(kCalled)};
+        const std::string_view called = args.back();
+        if (called == "lrange") {
+          args.push_back("0");
+        } else if (called == "zadd") {
+          args.push_back(std::to_string(Below(10)));
+        } else {
+          args.push_back(Value());
+        }
+        out.push_back(Command(args));
+      }
+    }
+  }
+
   void PubSub(std::vector<Step>& out) {
     switch (Below(5)) {
       case 0:
