@@ -539,7 +539,9 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   }
   // As Redis: administrative commands are not shown.
   if (!monitors_.empty() && !served_again && !(command.spec->flags & (kSkipMonitor | kAdmin))) {
-    FeedMonitors(client.db, client.addr, args, redacted);
+    // A script's commands run as a client of its own, shown as coming from "lua".
+    const bool from_script = running_script_ != nullptr && running_script_->OwnsClient(client);
+    FeedMonitors(client.db, from_script ? std::string_view("lua") : client.addr, args, redacted);
   }
 }
 
@@ -572,6 +574,7 @@ void Engine::RemoveMonitor(Client& client) {
 
 void Engine::FeedMonitors(int db, std::string_view origin, std::span<const std::string_view> args,
                           std::span<const size_t> redacted) {
+  if (monitors_.empty()) return;
   const std::string line = MonitorLine(clock_.NowUs(), db, origin, args, redacted);
   for (uint64_t id : monitors_) {
     Client* monitor = FindClient(id);

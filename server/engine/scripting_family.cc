@@ -22,6 +22,9 @@ enum class Source { kBody, kSha };
 
 // EVAL script numkeys [key ...] [arg ...] and EVALSHA, EVAL_RO, EVALSHA_RO.
 void EvalGeneric(CommandContext& ctx, Source source, bool read_only_command) {
+  // The script command is shown before its checks and before the commands it runs, as Redis
+  // shows it (its skip-monitor flag keeps the usual line after the command away).
+  ctx.engine.FeedMonitors(ctx.client.db, ctx.client.addr, ctx.args);
   int64_t numkeys = 0;
   if (!ParseIntArg(ctx.reply, ctx.args[2], &numkeys)) return;
   const auto after_numkeys = static_cast<int64_t>(ctx.args.size()) - 3;

@@ -105,6 +105,16 @@ TEST_F(DiagnosticsTest, MonitorSeesOtherClientsWithTheirDatabase) {
   EXPECT_EQ(monitor.output, "");
 }
 
+TEST_F(DiagnosticsTest, MonitorShowsAScriptsCommandsAsFromLua) {
+  Client& monitor = engine_.Register(nullptr, "127.0.0.1:6000");
+  EXPECT_EQ(Run(monitor, {"MONITOR"}), "+OK");
+  monitor.output.clear();
+  Run({"EVAL", "return redis.call('get', KEYS[1])", "1", "k"});
+  EXPECT_THAT(monitor.output,
+              MatchesRegex("\\+[0-9.]+ \\[0 127\\.0\\.0\\.1:5000\\] \"EVAL\" .*\r\n"
+                           "\\+[0-9.]+ \\[0 lua\\] \"get\" \"k\"\r\n"));
+}
+
 TEST_F(DiagnosticsTest, DebugObjectDescribesTheValue) {
   EXPECT_EQ(Run({"SET", "s", "hello"}), "+OK");
   EXPECT_THAT(Run({"DEBUG", "OBJECT", "s"}),

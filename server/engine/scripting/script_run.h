@@ -50,6 +50,8 @@ class ScriptRun final : public ScriptHost {
   bool wrote() const { return wrote_; }
   // Stops the script at its next check (SCRIPT KILL; SHUTDOWN NOSAVE even after writes).
   void Kill() { killed_ = true; }
+  // Whether client is the script's own, the one its redis.call commands run as.
+  bool OwnsClient(const Client& client) const { return &client == &client_; }
 
  private:
   // Answers a request the script may not run; the error counts in errorstats now.
