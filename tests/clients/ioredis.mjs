@@ -101,6 +101,16 @@ show('lpush to waiter', await redis.lpush('queue', 'job'));
 show('brpop', await popped);
 other.disconnect();
 
+// A Lua command defined once and called by name (EVALSHA, falling back to EVAL).
+redis.defineCommand('incrCapped', {
+  numberOfKeys: 1,
+  lua: `local n = redis.call('INCR', KEYS[1])
+        if n > tonumber(ARGV[1]) then redis.call('SET', KEYS[1], ARGV[1]) return tonumber(ARGV[1]) end
+        return n`,
+});
+show('defineCommand', [await redis.incrCapped('capped', 2), await redis.incrCapped('capped', 2), await redis.incrCapped('capped', 2)]);
+show('eval table', await redis.eval("return {1, 'two', {3}, redis.status_reply('OK')}", 0));
+
 // The generic interface and errors with Redis's text.
 show('call', await redis.call('OBJECT', 'ENCODING', 'board'));
 show('scan', (await redis.scan(0, 'MATCH', 'p*', 'COUNT', 100))[1].sort());

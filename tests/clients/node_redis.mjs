@@ -128,9 +128,21 @@ show('blPop', await popped);
 show('blPop timeout', await worker.blPop('empty-queue', 0.05));
 await worker.quit();
 
-// A lock taken with SET NX EX; another contender fails.
+// A lock taken with SET NX EX; another contender fails; released with the seed's Lua
+// compare-and-delete, which refuses a stale token.
 show('lock acquire', await client.set('lock:user:123', 'token-1', { NX: true, EX: 30 }));
 show('lock contender', await client.set('lock:user:123', 'token-2', { NX: true, EX: 30 }));
+const release = `
+  if redis.call("GET", KEYS[1]) == ARGV[1] then
+    return redis.call("DEL", KEYS[1])
+  else
+    return 0
+  end`;
+show('lock release stale', await client.eval(release, { keys: ['lock:user:123'], arguments: ['token-2'] }));
+show('lock release', await client.eval(release, { keys: ['lock:user:123'], arguments: ['token-1'] }));
+const sha = await client.scriptLoad(release);
+show('evalSha', await client.evalSha(sha, { keys: ['lock:user:123'], arguments: ['token-1'] }));
+await expectError('script error', client.eval('return redis.call("INCR", KEYS[1])', { keys: ['user:123:profile'] }));
 
 // Scanning and the generic command interface.
 const scanned = [];

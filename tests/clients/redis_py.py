@@ -116,6 +116,21 @@ show("blpop", r.blpop("jobs", timeout=5))
 pusher.join()
 show("blpop timeout", r.blpop("nothing", timeout=0.05))
 
+# A sliding-window rate limiter as a registered script (EVALSHA, falling back to EVAL), keeping
+# the request log as JSON through cjson.
+limiter = r.register_script("""
+local log = cjson.decode(redis.call('GET', KEYS[1]) or '[]')
+local now, window, limit = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local kept = {}
+for _, t in ipairs(log) do if t > now - window then table.insert(kept, t) end end
+local allowed = #kept < limit
+if allowed then table.insert(kept, now) end
+redis.call('SET', KEYS[1], cjson.encode(kept), 'PX', window)
+return {allowed and 1 or 0, #kept}
+""")
+show("rate limiter", [limiter(keys=["limit:api"], args=[1000 + i * 10, 1000, 3]) for i in range(5)])
+show("script exists", r.script_exists(limiter.sha))
+
 # Scanning, bytes and errors.
 show("scan_iter", sorted(r.scan_iter(match="*o*", count=2)))
 raw = connect()
