@@ -278,6 +278,7 @@ Value* Database::Write(std::string_view key, size_t footprint, int64_t deadline_
   }
   Value* value = emplace(entry->value_address());
   if (ttl) AddTimer(entry, deadline);
+  if (old == nullptr) Notify(key, KeyEvent::kCreated);
   Notify(key, KeyEvent::kWritten);
   return value;
 }
@@ -327,6 +328,7 @@ std::pair<Value*, bool> Database::FindOrInsert(std::string_view key, ValueType t
                                /*ttl=*/false, AccessClock());
   Value* value = Value::EmplaceEmpty(entry->value_address(), type);
   table_->Insert(entry);
+  Notify(key, KeyEvent::kCreated);
   return {value, true};
 }
 
@@ -340,6 +342,11 @@ Value* Database::Set(std::string_view key, std::string_view s, StringPolicy poli
 Value* Database::Set(std::string_view key, const Value& value, int64_t deadline_ms) {
   return Write(key, value.footprint(), deadline_ms,
                [&](void* at) { return Value::EmplaceCopy(at, value); });
+}
+
+Value* Database::Replace(std::string_view key, ValueType type) {
+  return Write(key, Value::EmptyFootprint(type), kNoExpiry,
+               [&](void* at) { return Value::EmplaceEmpty(at, type); });
 }
 
 bool Database::Erase(std::string_view key) {
@@ -413,6 +420,7 @@ bool Database::Rename(std::string_view from, std::string_view to) {
   Entry::FreeShell(source);
   table_->Insert(moved);
   if (ttl) AddTimer(moved, deadline);
+  Notify(to, KeyEvent::kCreated);
   Notify(to, KeyEvent::kWritten);
   return true;
 }
@@ -431,6 +439,7 @@ bool Database::MoveTo(std::string_view key, Database& target) {
     entry->set_ttl_flag(true);
     target.AddTimer(entry, deadline);
   }
+  target.Notify(key, KeyEvent::kCreated);
   target.Notify(key, KeyEvent::kWritten);
   return true;
 }

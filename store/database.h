@@ -86,6 +86,10 @@ class Database {
              StringPolicy policy = StringPolicy::kTryInt, int64_t deadline_ms = kNoExpiry);
   // Stores a copy of `value` (COPY), same encoding; otherwise as above. value must not be key's.
   Value* Set(std::string_view key, const Value& value, int64_t deadline_ms = kNoExpiry);
+  // Stores an empty value of `type` under key in place of whatever it held, deadline included
+  // (the *STORE commands). Like Set, it is a creation only if key was missing, and it is
+  // reported written at once: the caller fills the value before anything reads it.
+  Value* Replace(std::string_view key, ValueType type);
 
   // Deletes key, freeing its value at once; false if it did not exist (or had expired).
   bool Erase(std::string_view key);

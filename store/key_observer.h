@@ -9,6 +9,9 @@ enum class KeyEvent : uint8_t {
   kWritten,  // the key was created, or its value or deadline changed
   kDeleted,  // removed by a command (DEL, an emptied container, RENAME's source, ...)
   kExpired,  // removed because its deadline passed, lazily or actively
+  // A key was added where none was (before the kWritten of its value, if any): Redis's "new".
+  // RENAME's destination is added anew even when it replaced a key, as Redis deletes it first.
+  kCreated,
 };
 
 // The one place that hears of every change to a keyspace: the engine counts dirty changes,

@@ -74,6 +74,10 @@ std::optional<BitRange> ResolveRange(int64_t start, int64_t end, bool in_bits, s
   return BitRange{static_cast<uint64_t>(start) * 8, static_cast<uint64_t>(end) * 8 + 7};
 }
 
+// Whether the store reported a change of the keyspace since the engine counted `dirty` (a write
+// that changed no bit reports none): what decides a bitmap command's event, as in Redis.
+bool ChangedSince(const CommandContext& ctx, uint64_t dirty) { return ctx.engine.dirty() != dirty; }
+
 // SETBIT key offset value
 void CmdSetBit(CommandContext& ctx) {
   const std::optional<uint64_t> offset = ParseBitOffset(ctx, ctx.args[2]);
@@ -82,8 +86,10 @@ void CmdSetBit(CommandContext& ctx) {
   if (!store::ParseInt64(ctx.args[3], &on) || (on != 0 && on != 1)) {
     return ctx.reply.Error(errors::kBitNotZeroOrOne);
   }
+  const uint64_t dirty = ctx.engine.dirty();
   auto result = store::SetBit(ctx.db(), ctx.args[1], *offset, on == 1);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  if (ChangedSince(ctx, dirty)) ctx.Notify(kNotifyString, "setbit", ctx.args[1]);
   ctx.reply.Integer(result.value());
 }
 
@@ -91,6 +97,7 @@ void CmdSetBit(CommandContext& ctx) {
 void CmdGetBit(CommandContext& ctx) {
   const std::optional<uint64_t> offset = ParseBitOffset(ctx, ctx.args[2]);
   if (!offset) return;
+  ctx.CheckKeyMiss(ctx.args[1]);
   auto result = store::GetBit(ctx.db(), ctx.args[1], *offset);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Integer(result.value());
@@ -101,7 +108,10 @@ void CmdGetBit(CommandContext& ctx) {
 // whatever follows it.
 void CmdBitCount(CommandContext& ctx) {
   auto found = store::GetString(ctx.db(), ctx.args[1]);
-  if (found.status() == OpStatus::kKeyNotFound) return ctx.reply.Integer(0);
+  if (found.status() == OpStatus::kKeyNotFound) {
+    ctx.NotifyKeyMiss(ctx.args[1]);
+    return ctx.reply.Integer(0);
+  }
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const std::string_view s = found.value().view();
   const size_t argc = ctx.args.size();
@@ -127,7 +137,10 @@ void CmdBitPos(CommandContext& ctx) {
   if (bit != 0 && bit != 1) return ctx.reply.Error(errors::kBitArgumentNotZeroOrOne);
   auto found = store::GetString(ctx.db(), ctx.args[1]);
   // A missing key is an endless run of zeros, whatever the range.
-  if (found.status() == OpStatus::kKeyNotFound) return ctx.reply.Integer(bit == 1 ? -1 : 0);
+  if (found.status() == OpStatus::kKeyNotFound) {
+    ctx.NotifyKeyMiss(ctx.args[1]);
+    return ctx.reply.Integer(bit == 1 ? -1 : 0);
+  }
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const std::string_view s = found.value().view();
   const size_t argc = ctx.args.size();
@@ -161,8 +174,16 @@ void CmdBitOp(CommandContext& ctx) {
   if (*op == BitOperation::kNot && ctx.args.size() != 4) {
     return ctx.reply.Error(errors::kBitOpNotSingleSource);
   }
+  for (std::string_view source : ctx.args.subspan(3)) ctx.CheckKeyMiss(source);
+  const uint64_t dirty = ctx.engine.dirty();
   auto result = store::BitOp(ctx.db(), *op, ctx.args[2], ctx.args.subspan(3));
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  // An empty result deletes the destination, if there was one.
+  if (result.value() > 0) {
+    ctx.Notify(kNotifyString, "set", ctx.args[2]);
+  } else if (ChangedSince(ctx, dirty)) {
+    ctx.Notify(kNotifyGeneric, "del", ctx.args[2]);
+  }
   ctx.reply.Integer(result.value());
 }
 
@@ -227,6 +248,9 @@ void BitFieldGeneric(CommandContext& ctx, bool read_only) {
     i += op.kind == Kind::kGet ? 3 : 4;
   }
   if (read_only && writes) return ctx.reply.Error(errors::kBitFieldReadOnly);
+  // Only reads look the key up as a read.
+  if (!writes) ctx.CheckKeyMiss(ctx.args[1]);
+  const uint64_t dirty = ctx.engine.dirty();
   auto result = store::BitField(ctx.db(), ctx.args[1], ops);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.ArrayHeader(result.value().size());
@@ -237,6 +261,7 @@ void BitFieldGeneric(CommandContext& ctx, bool read_only) {
       ctx.reply.Null();  // a write OVERFLOW FAIL refused
     }
   }
+  if (writes && ChangedSince(ctx, dirty)) ctx.Notify(kNotifyString, "setbit", ctx.args[1]);
 }
 void CmdBitField(CommandContext& ctx) { BitFieldGeneric(ctx, /*read_only=*/false); }
 void CmdBitFieldRo(CommandContext& ctx) { BitFieldGeneric(ctx, /*read_only=*/true); }

@@ -8,6 +8,7 @@
 
 #include "absl/container/btree_set.h"
 #include "resp/reply_writer.h"
+#include "server/engine/tracking.h"
 #include "server/engine/transactions.h"
 #include "store/value.h"
 
@@ -99,6 +100,7 @@ struct Client {
   bool watch_broken = false;                         // a watched key changed since WATCH
   // Running EXEC's commands, or a script's client: a blocking command answers as if timed out.
   bool in_exec = false;
+  ClientTracking tracking;  // CLIENT TRACKING
   ClientTransport* transport = nullptr;
 
   // Pub/Sub subscriptions by PubSubKind; sorted, which is the order UNSUBSCRIBE without

@@ -84,6 +84,14 @@ struct CommandContext {
   // client gets the timeout reply. The command writes no reply when it blocks.
   void Block(std::span<const std::string_view> keys, store::ValueType wants, int64_t deadline_ms,
              TimeoutReply timeout_reply);
+  // Sends the keyspace notification `event` of class event_class (a NotifyClass) on key of the
+  // client's database, where Redis sends it; nothing unless notify-keyspace-events enables it.
+  void Notify(uint32_t event_class, std::string_view event, std::string_view key) const;
+  // A read of key found nothing: Redis's "keymiss" (class m), sent where Redis looks the key up.
+  // CheckKeyMiss looks for the key itself (only while class m is on), for reads whose store
+  // call does not tell a missing key from an empty value.
+  void NotifyKeyMiss(std::string_view key) const;
+  void CheckKeyMiss(std::string_view key) const;
 };
 
 using CommandHandler = void (*)(CommandContext& ctx);

@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "resp/request_parser.h"
 #include "server/engine/errors.h"
+#include "server/engine/notifications.h"
 #include "spdlog/spdlog.h"
 #include "store/numbers.h"
 #include "store/value.h"
@@ -238,6 +239,10 @@ std::vector<Parameter> BuildParameters() {
       "proto-max-bulk-len", [](auto& c) -> auto& { return c.proto_max_bulk_len; }, 1 << 20,
       kInt64Max, Unit::kMemory));
 
+  table.push_back(Numeric(
+      "tracking-table-max-keys", [](auto& c) -> auto& { return c.tracking_table_max_keys; }, 0,
+      kInt64Max));
+
   Parameter maxclients = Numeric(
       "maxclients", [](auto& c) -> auto& { return c.maxclients; }, 1,
       std::numeric_limits<uint32_t>::max());
@@ -334,6 +339,17 @@ std::vector<Parameter> BuildParameters() {
     table.push_back(Numeric(
         name, [](auto& c) -> auto& { return c.busy_reply_threshold_ms; }, 0, kInt64Max));
   }
+  Parameter notify = Named("notify-keyspace-events");
+  notify.set = [](Config& config, const Words& words) {
+    const std::optional<uint32_t> classes = ParseNotifyClasses(words[0]);
+    if (!classes) return Refuse(errors::kConfigBadNotifyClass);
+    config.notify_keyspace_events = *classes;
+    return absl::OkStatus();
+  };
+  notify.get = [](const Config& config) {
+    return RenderNotifyClasses(config.notify_keyspace_events);
+  };
+  table.push_back(notify);
 
   // Encoding thresholds under their 7.0 names and the ziplist names 7.0 still accepts.
   for (std::string_view name : {"hash-max-listpack-entries", "hash-max-ziplist-entries"}) {
@@ -399,7 +415,6 @@ constexpr std::string_view kAcceptedWithoutEffect[] = {"daemonize",
                                                        "lazyfree-lazy-expire",
                                                        "lazyfree-lazy-server-del",
                                                        "lazyfree-lazy-user-del",
-                                                       "notify-keyspace-events",
                                                        "unixsocket",
                                                        "unixsocketperm"};
 

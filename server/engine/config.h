@@ -36,6 +36,8 @@ struct Config {
   int64_t proto_max_bulk_len = 512LL * 1024 * 1024;
   int64_t maxclients = 10000;
   int64_t timeout = 0;  // seconds a client may stay idle; 0: for ever
+  // Most keys the client-side caching table remembers; 0: no limit.
+  int64_t tracking_table_max_keys = 1'000'000;
   // While the default user needs no password, only loopback clients are served.
   bool protected_mode = true;
   // Who may run DEBUG (and so move the clock of tests with DEBUG ADVANCE-CLOCK): "no", "yes",
@@ -61,6 +63,8 @@ struct Config {
   // The container encoding thresholds (hash-max-listpack-entries, ...); the engine hands them
   // to the keyspace.
   store::EncodingConfig encoding;
+  // notify-keyspace-events: the NotifyClass bits of the keyspace notifications sent (0: none).
+  uint32_t notify_keyspace_events = 0;
 
   // Directives of features understudy lacks, accepted so an existing redis.conf loads; the
   // host warns about each.

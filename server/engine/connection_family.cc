@@ -45,8 +45,8 @@ void CmdQuit(CommandContext& ctx) {
 }
 
 // RESET: the connection as it was when it opened, as Redis's: no transaction or watched keys,
-// no subscriptions, database 0, RESP2, no name, replies on, no no-evict, and the default user,
-// authenticated only if that user needs no password.
+// no subscriptions, no tracking, database 0, RESP2, no name, replies on, no no-evict, and the
+// default user, authenticated only if that user needs no password.
 void CmdReset(CommandContext& ctx) {
   Client& client = ctx.client;
   client.transaction.reset();
@@ -63,6 +63,7 @@ void CmdReset(CommandContext& ctx) {
   client.name.clear();
   client.reply_mode = ReplyMode::kOn;
   client.no_evict = false;
+  ctx.engine.DisableTracking(client);
   const AclUser& default_user = ctx.engine.acl().default_user();
   client.user = &default_user;
   client.authenticated = default_user.nopass && default_user.enabled;
@@ -422,6 +423,126 @@ void CmdClientGetName(CommandContext& ctx) {
   ctx.reply.Bulk(ctx.client.name);
 }
 
+// Whether one prefix starts with the other: BCAST prefixes of a client must not.
+bool PrefixesOverlap(std::string_view a, std::string_view b) {
+  return a.substr(0, std::min(a.size(), b.size())) == b.substr(0, std::min(a.size(), b.size()));
+}
+
+// CLIENT TRACKING (ON | OFF) [REDIRECT client-id] [PREFIX prefix]... [BCAST] [OPTIN] [OPTOUT]
+// [NOLOOP], checked in Redis's order.
+void CmdClientTracking(CommandContext& ctx) {
+  Engine::TrackingOptions options;
+  for (size_t i = 3; i < ctx.args.size(); ++i) {
+    const std::string_view option = ctx.args[i];
+    const bool has_value = i + 1 < ctx.args.size();
+    if (EqualsIgnoreCase(option, "redirect") && has_value) {
+      if (options.redirect != 0) return ctx.reply.Error(errors::kTrackingOneRedirect);
+      int64_t id;
+      if (!ParseIntArg(ctx.reply, ctx.args[++i], &id)) return;
+      if (id <= 0 || ctx.engine.FindClient(static_cast<uint64_t>(id)) == nullptr) {
+        return ctx.reply.Error(errors::kTrackingNoSuchRedirect);
+      }
+      options.redirect = static_cast<uint64_t>(id);
+    } else if (EqualsIgnoreCase(option, "bcast")) {
+      options.bcast = true;
+    } else if (EqualsIgnoreCase(option, "optin")) {
+      options.optin = true;
+    } else if (EqualsIgnoreCase(option, "optout")) {
+      options.optout = true;
+    } else if (EqualsIgnoreCase(option, "noloop")) {
+      options.noloop = true;
+    } else if (EqualsIgnoreCase(option, "prefix") && has_value) {
+      options.prefixes.push_back(ctx.args[++i]);
+    } else {
+      return ctx.reply.Error(errors::kSyntax);
+    }
+  }
+  const ClientTracking& current = ctx.client.tracking;
+  if (EqualsIgnoreCase(ctx.args[2], "off")) {
+    ctx.engine.DisableTracking(ctx.client);
+    return ctx.reply.Ok();
+  }
+  if (!EqualsIgnoreCase(ctx.args[2], "on")) return ctx.reply.Error(errors::kSyntax);
+  if (!options.bcast && !options.prefixes.empty()) {
+    return ctx.reply.Error(errors::kTrackingPrefixNeedsBcast);
+  }
+  if (current.on && current.bcast != options.bcast) {
+    return ctx.reply.Error(errors::kTrackingBcastSwitch);
+  }
+  if (options.bcast && (options.optin || options.optout)) {
+    return ctx.reply.Error(errors::kTrackingOptBcast);
+  }
+  if (options.optin && options.optout) return ctx.reply.Error(errors::kTrackingOptinAndOptout);
+  if ((options.optin && current.optout) || (options.optout && current.optin)) {
+    return ctx.reply.Error(errors::kTrackingOptSwitch);
+  }
+  for (size_t i = 0; i < options.prefixes.size(); ++i) {
+    for (const std::string& existing : current.prefixes) {
+      if (PrefixesOverlap(existing, options.prefixes[i])) {
+        return ctx.reply.Error(
+            errors::TrackingPrefixOverlap(options.prefixes[i], existing, /*existing=*/true));
+      }
+    }
+    for (size_t j = i + 1; j < options.prefixes.size(); ++j) {
+      if (PrefixesOverlap(options.prefixes[i], options.prefixes[j])) {
+        return ctx.reply.Error(errors::TrackingPrefixOverlap(
+            options.prefixes[i], options.prefixes[j], /*existing=*/false));
+      }
+    }
+  }
+  ctx.engine.EnableTracking(ctx.client, options);
+  ctx.reply.Ok();
+}
+
+// CLIENT CACHING (YES | NO): whether the next command's reads are remembered, in OPTIN or
+// OPTOUT mode.
+void CmdClientCaching(CommandContext& ctx) {
+  ClientTracking& tracking = ctx.client.tracking;
+  if (!tracking.on) return ctx.reply.Error(errors::kCachingWithoutTracking);
+  if (EqualsIgnoreCase(ctx.args[2], "yes")) {
+    if (!tracking.optin) return ctx.reply.Error(errors::kCachingYesWithoutOptin);
+  } else if (EqualsIgnoreCase(ctx.args[2], "no")) {
+    if (!tracking.optout) return ctx.reply.Error(errors::kCachingNoWithoutOptout);
+  } else {
+    return ctx.reply.Error(errors::kSyntax);
+  }
+  tracking.caching = true;
+  ctx.reply.Ok();
+}
+
+// CLIENT GETREDIR: the redirect's id, 0 without one, -1 when not tracking.
+void CmdClientGetRedir(CommandContext& ctx) {
+  const ClientTracking& tracking = ctx.client.tracking;
+  ctx.reply.Integer(tracking.on ? static_cast<int64_t>(tracking.redirect) : -1);
+}
+
+// CLIENT TRACKINGINFO: flags (a set under RESP3), redirect and prefixes.
+void CmdClientTrackingInfo(CommandContext& ctx) {
+  const ClientTracking& tracking = ctx.client.tracking;
+  std::vector<std::string_view> flags;
+  if (tracking.on) {
+    flags.push_back("on");
+    if (tracking.bcast) flags.push_back("bcast");
+    if (tracking.optin) flags.push_back("optin");
+    if (tracking.optin && tracking.caching) flags.push_back("caching-yes");
+    if (tracking.optout) flags.push_back("optout");
+    if (tracking.optout && tracking.caching) flags.push_back("caching-no");
+    if (tracking.noloop) flags.push_back("noloop");
+    if (tracking.broken_redirect) flags.push_back("broken_redirect");
+  } else {
+    flags.push_back("off");
+  }
+  ctx.reply.MapHeader(3);
+  ctx.reply.Bulk("flags");
+  ctx.reply.SetHeader(flags.size());
+  for (std::string_view flag : flags) ctx.reply.Bulk(flag);
+  ctx.reply.Bulk("redirect");
+  ctx.reply.Integer(tracking.on ? static_cast<int64_t>(tracking.redirect) : -1);
+  ctx.reply.Bulk("prefixes");
+  ctx.reply.ArrayHeader(tracking.prefixes.size());
+  for (const std::string& prefix : tracking.prefixes) ctx.reply.Bulk(prefix);
+}
+
 constexpr uint32_t kConnectionFlags = kNoScript | kLoading | kStale;
 
 constexpr uint32_t kClientAdmin = kAdmin | kNoScript | kLoading | kStale;
@@ -537,6 +658,41 @@ const CommandSpec kClientSubcommands[] = {
      .doc = {"Unblock a client blocked in a blocking command from a different connection", "5.0.0",
              "O(log N) where N is the number of client connections"},
      .args = "client-id:integer [timeout_error:(TIMEOUT | ERROR)]"},
+    {.name = "tracking",
+     .arity = -3,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientTracking,
+     .doc = {"Enable or disable server assisted client side caching support", "6.0.0",
+             "O(1). Some options may introduce additional complexity."},
+     .args = "status:(ON | OFF) [REDIRECT client-id:integer] [PREFIX prefix]... [BCAST] [OPTIN] "
+             "[OPTOUT] [NOLOOP]"},
+    {.name = "caching",
+     .arity = 3,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientCaching,
+     .doc = {"Instruct the server about tracking or not keys in the next request", "6.0.0",
+             "O(1)"},
+     .args = "mode:(YES | NO)"},
+    {.name = "getredir",
+     .arity = 2,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientGetRedir,
+     .doc = {"Get tracking notifications redirection client ID if any", "6.0.0", "O(1)"}},
+    {.name = "trackinginfo",
+     .arity = 2,
+     .flags = kConnectionFlags,
+     .acl = kAclConnection,
+     .keys = kNoKeys,
+     .handler = CmdClientTrackingInfo,
+     .doc = {"Return information about server assisted client side caching for the current "
+             "connection",
+             "6.2.0", "O(1)"}},
     {.name = "help",
      .arity = 2,
      .flags = kLoading | kStale,

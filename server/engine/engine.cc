@@ -88,6 +88,7 @@ Client& Engine::Register(ClientTransport* transport, std::string addr, std::stri
 void Engine::Unregister(Client& client) {
   if (client.is_blocked()) ForgetWait(client);
   UnwatchAll(client);
+  DisableTracking(client);
   for (int kind = 0; kind < kPubSubKinds; ++kind) {
     for (const std::string& name : client.subscriptions[kind]) {
       pubsub_.Remove(static_cast<PubSubKind>(kind), name, client.id);
@@ -125,6 +126,9 @@ std::string Engine::ClientInfo(const Client& client,
   if (client.in_pubsub()) flags += 'P';
   if (client.is_blocked()) flags += 'b';
   if (client.transaction != nullptr) flags += 'x';
+  if (client.tracking.on) flags += 't';
+  if (client.tracking.broken_redirect) flags += 'R';
+  if (client.tracking.bcast) flags += 'B';
   if (client.close_after_reply) flags += 'c';
   if (client.closing) flags += 'A';
   if (client.no_evict) flags += 'e';
@@ -154,7 +158,9 @@ std::string Engine::ClientInfo(const Client& client,
       " rbs=", buffers.read_buffer_size, " rbp=", buffers.read_buffer_peak,
       " obl=", pending_output, " oll=0 omem=0 tot-mem=", total_memory,
       " events=", pending_output > 0 ? "rw" : "r", " cmd=", store::AbslView(client.last_command),
-      " user=", client.user->name, " redir=-1 resp=", static_cast<int>(client.protocol));
+      " user=", client.user->name, " redir=",
+      client.tracking.on ? static_cast<int64_t>(client.tracking.redirect) : int64_t{-1},
+      " resp=", static_cast<int>(client.protocol));
 }
 
 bool Engine::EnforceOutputLimits(Client& client) {
@@ -289,6 +295,17 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
   const bool froze = clock_.Freeze();
   client.last_interaction_ms = clock_.NowMs();
   const RegisteredCommand* command = commands_.Find(args[0]);
+  // CLIENT CACHING's choice holds for the next command: it survives CLIENT subcommands (the
+  // CACHING itself) and a transaction's queueing, as in Redis.
+  const bool keeps_caching_choice =
+      client.transaction != nullptr || (command != nullptr && command->full_name == "client");
+  // A container's known subcommand; an unknown one leaves the command unresolved, as Redis's
+  // lookup does (CLIENT LIST then shows cmd=NULL).
+  const RegisteredCommand* resolved = command;
+  if (command != nullptr && !command->subcommands.empty() && args.size() >= 2) {
+    resolved = command->FindSubcommand(args[1]);
+  }
+  client.last_command = resolved != nullptr ? resolved->full_name : "NULL";
   resp::ReplyWriter reply(&client.output, client.protocol);
   // A request refused here, inside MULTI, makes the transaction's EXEC answer EXECABORT.
   auto refuse = [&](std::string_view error) {
@@ -312,13 +329,10 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
     refuse(errors::UnknownCommand(args));
   } else if (!ArityAccepts(command->spec->arity, args.size())) {
     refuse(errors::WrongArity(command->full_name));
-  } else if (!command->subcommands.empty() && args.size() >= 2 &&
-             command->FindSubcommand(args[1]) == nullptr) {
+  } else if (resolved == nullptr) {
     refuse(errors::UnknownSubcommand(args[1], args[0]));
   } else {
-    if (!command->subcommands.empty() && args.size() >= 2) {
-      command = command->FindSubcommand(args[1]);
-    }
+    command = resolved;
     AclDenial denial = AclDenial::kNone;
     if (!ArityAccepts(command->spec->arity, args.size())) {
       refuse(errors::WrongArity(command->full_name));
@@ -346,6 +360,8 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
       ServeReadyKeys();
     }
   }
+  if (!keeps_caching_choice && client.transaction == nullptr) client.tracking.caching = false;
+  if (outer == nullptr && !pending_invalidations_.empty()) SendPendingInvalidations(client);
   EnforceOutputLimits(client);
   if (froze) clock_.Thaw();
   executing_ = outer;
@@ -407,7 +423,6 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
                  std::span<const std::string_view> args) {
   const ReplyMode mode = client.reply_mode;
   const size_t output_before = client.output.size();
-  client.last_command = command.full_name;
   ++total_commands_processed_;
   resp::ReplyWriter reply(&client.output, client.protocol);
   CommandContext ctx{*this, client, reply, args, *command.spec};
@@ -426,6 +441,7 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   }
   running_ = outer;
   std::swap(pushes, running_pushes_);
+  RememberReadKeys(client, command, args);
   // A blocked command is counted when it is served, as in Redis.
   if (!client.is_blocked() || client.blocked->postponed) {
     CommandStats& stats = command_stats_[&command];
@@ -617,16 +633,26 @@ size_t Engine::PublishShard(std::string_view channel, std::string_view message) 
   return ids.size();
 }
 
+void Engine::PublishKeyspaceEvent(std::string_view event, std::string_view key, int db) {
+  const uint32_t classes = config_.notify_keyspace_events;
+  if (classes & kNotifyKeyspace) Publish(notification_channels_.Keyspace(db, key), event);
+  if (classes & kNotifyKeyevent) Publish(notification_channels_.Keyevent(db, event), key);
+}
+
 void Engine::SendMessage(Client& subscriber, std::span<const std::string_view> parts) {
   if (subscriber.closing) return;
   const size_t from = subscriber.output.size();
   resp::ReplyWriter writer(&subscriber.output, subscriber.protocol);
   writer.PushHeader(parts.size());
   for (std::string_view part : parts) writer.Bulk(part);
-  if (&subscriber == running_) KeepPush(subscriber, from);
+  FinishPush(subscriber, from);
+}
+
+void Engine::FinishPush(Client& client, size_t from) {
+  if (&client == running_) KeepPush(client, from);
   // A client whose command runs gets it with the command's reply, which is delivered (and its
   // limits checked) once the command is done.
-  if (&subscriber != executing_ && &subscriber != running_) DeliverOutput(subscriber);
+  if (&client != executing_ && &client != running_) DeliverOutput(client);
 }
 
 void Engine::KeepPush(Client& client, size_t from) {
@@ -758,10 +784,14 @@ void Engine::OnDeadlines() {
 }
 
 void Engine::OnKeyEvent(int db, std::string_view key, store::KeyEvent event) {
+  // A creation is followed by the write of the value, which counts.
+  if (event == store::KeyEvent::kCreated) return NotifyKeyspaceEvent(kNotifyNew, "new", key, db);
+  if (event == store::KeyEvent::kExpired) NotifyKeyspaceEvent(kNotifyExpired, "expired", key, db);
   ++dirty_;
   if (!watched_keys_.empty()) BreakWatches(db, key);
   if (event != store::KeyEvent::kWritten) ++keys_freed_since_trim_;
   if (event == store::KeyEvent::kWritten) blocked_keys_.MarkReady(db, key);
+  InvalidateKey(key);
 }
 
 void Engine::OnFlush(int db) {
@@ -785,6 +815,7 @@ void Engine::Cron() {
   const bool froze = clock_.Freeze();
   const bool expiry_done = ActiveExpire();
   CheckClients();
+  TrimTrackingTable();
   // The allocator keeps freed memory for reuse; once a mass deletion is over, hand what it can
   // back to the system, as Redis's allocator purges dirty pages. Not during one: it would only be
   // taken again.

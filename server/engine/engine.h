@@ -4,6 +4,7 @@
 #include <memory>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <span>
 #include <string>
@@ -18,7 +19,9 @@
 #include "server/engine/command_table.h"
 #include "server/engine/config.h"
 #include "server/engine/executor.h"
+#include "server/engine/notifications.h"
 #include "server/engine/pubsub.h"
+#include "server/engine/tracking.h"
 #include "store/clock.h"
 #include "store/database.h"
 #include "store/key_observer.h"
@@ -115,9 +118,37 @@ class Engine final : private store::KeyObserver {
   // SPUBLISH: to the subscribers of a shard channel.
   size_t PublishShard(std::string_view channel, std::string_view message);
   const PubSubRegistry& pubsub() const { return pubsub_; }
+  // Keyspace notification: publishes `event` on key of database db to the keyspace and keyevent
+  // channels that notify-keyspace-events enables, if it enables the event's class (a
+  // NotifyClass). Costs one test of a flag while notifications are off.
+  void NotifyKeyspaceEvent(uint32_t event_class, std::string_view event, std::string_view key,
+                           int db) {
+    if (config_.notify_keyspace_events & event_class) PublishKeyspaceEvent(event, key, db);
+  }
+  bool Notifies(uint32_t event_class) const {
+    return (config_.notify_keyspace_events & event_class) != 0;
+  }
   // The running command wrote a push to its own client at output[from, end) (a Pub/Sub
   // confirmation): it is sent even under CLIENT REPLY OFF or SKIP, as in Redis.
   void KeepPush(Client& client, size_t from);
+
+  // Client-side caching (CLIENT TRACKING ON): the client is told when keys it read change, or
+  // with BCAST any key under its prefixes (none: every key). The options were checked as
+  // Redis checks them (see connection_family.cc).
+  struct TrackingOptions {
+    uint64_t redirect = 0;  // the client told instead; 0: this one
+    bool bcast = false;
+    bool optin = false;
+    bool optout = false;
+    bool noloop = false;
+    std::vector<std::string_view> prefixes;
+  };
+  void EnableTracking(Client& client, const TrackingOptions& options);
+  void DisableTracking(Client& client);
+  // FLUSHDB and FLUSHALL: every tracking client is told to drop all it cached.
+  void InvalidateAllTracked();
+  const TrackingTable& tracking() const { return tracking_; }
+  size_t tracking_clients() const { return tracking_clients_; }
 
   // CLIENT PAUSE: until deadline_ms, commands of other clients (all, or only writes) wait.
   void Pause(int64_t deadline_ms, bool writes_only);
@@ -232,8 +263,29 @@ class Engine final : private store::KeyObserver {
   static bool ControlsTransaction(const RegisteredCommand& command);
   void Queue(Client& client, std::span<const std::string_view> args);
   void BreakWatches(int db, std::string_view key);
+  void PublishKeyspaceEvent(std::string_view event, std::string_view key, int db);
   // Appends a Pub/Sub message (a push under RESP3) to a subscriber's output and has it sent.
   void SendMessage(Client& subscriber, std::span<const std::string_view> parts);
+  // A push was written to client.output from `from` on outside the client's own reply: it is
+  // kept under CLIENT REPLY OFF, and sent now unless the client's command is running.
+  void FinishPush(Client& client, size_t from);
+
+  // Client-side caching (tracking.cc).
+  // After a read-only command: remembers its keys for the client, as its tracking mode says.
+  void RememberReadKeys(Client& client, const RegisteredCommand& command,
+                        std::span<const std::string_view> args);
+  // A key changed: its readers are told (the client making the change after its reply) and
+  // the BCAST prefixes it falls under note it.
+  void InvalidateKey(std::string_view key);
+  // One invalidation message, for keys or (nullopt) for everything, to the tracking client or
+  // its redirect.
+  void SendInvalidation(Client& tracker, std::optional<std::span<const std::string_view>> keys);
+  // The invalidations the executing client caused to itself, after its reply.
+  void SendPendingInvalidations(Client& client);
+  // Tells BCAST clients of the keys changed under their prefixes since the last time.
+  void AnnounceBroadcasts();
+  // Forgets keys beyond tracking-table-max-keys, telling their readers.
+  void TrimTrackingTable();
   void Postpone(Client& client, std::span<const std::string_view> args);
   // Serves clients blocked on keys that became ready, until no key is ready.
   void ServeReadyKeys();
@@ -266,6 +318,7 @@ class Engine final : private store::KeyObserver {
   uint64_t last_client_id_ = 0;
 
   PubSubRegistry pubsub_;
+  NotificationChannels notification_channels_;
   // The client whose request the engine is running for its transport, and the client whose
   // command is running (another one while a blocked command is served): output added to them
   // goes out with the command's reply, not through OutputReady.
@@ -273,6 +326,12 @@ class Engine final : private store::KeyObserver {
   Client* running_ = nullptr;
   // Pushes the running command wrote to its client, as [from, to) of its output.
   std::vector<std::pair<size_t, size_t>> running_pushes_;
+
+  TrackingTable tracking_;
+  size_t tracking_clients_ = 0;
+  bool broadcast_scheduled_ = false;
+  // Invalidations of the executing client's own changes (nullopt: a flush), in order.
+  std::vector<std::optional<std::string>> pending_invalidations_;
 
   BlockedKeys blocked_keys_;
   WatchedKeys watched_keys_;
@@ -304,5 +363,18 @@ class Engine final : private store::KeyObserver {
   uint64_t total_error_replies_ = 0;
   uint64_t keys_freed_since_trim_ = 0;
 };
+
+inline void CommandContext::Notify(uint32_t event_class, std::string_view event,
+                                   std::string_view key) const {
+  engine.NotifyKeyspaceEvent(event_class, event, key, client.db);
+}
+
+inline void CommandContext::NotifyKeyMiss(std::string_view key) const {
+  Notify(kNotifyKeyMiss, "keymiss", key);
+}
+
+inline void CommandContext::CheckKeyMiss(std::string_view key) const {
+  if (engine.Notifies(kNotifyKeyMiss) && db().Peek(key) == nullptr) NotifyKeyMiss(key);
+}
 
 }  // namespace understudy::engine

@@ -125,4 +125,10 @@ std::string ShebangUnknownFlag(std::string_view flag) {
   return absl::StrCat("Unexpected flag in script shebang: ", store::AbslView(flag));
 }
 
+std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other, bool existing) {
+  return absl::StrCat("ERR Prefix '", store::AbslView(prefix), "' overlaps with ",
+                      existing ? "an existing" : "another provided", " prefix '",
+                      store::AbslView(other), "'. Prefixes for a single client must not overlap.");
+}
+
 }  // namespace understudy::engine::errors

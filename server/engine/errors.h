@@ -235,6 +235,36 @@ inline constexpr std::string_view kBitFieldReadOnly =
 // "ERR Can't execute 'get': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET are
 // allowed in this context", to a RESP2 client with subscriptions.
 std::string NotAllowedWhileSubscribed(std::string_view full_name);
+// SSUBSCRIBE inside a transaction, where nothing may wait.
+inline constexpr std::string_view kSsubscribeDenyBlocking =
+    "ERR SSUBSCRIBE isn't allowed for a DENY BLOCKING client";
+// CLIENT TRACKING and CACHING.
+inline constexpr std::string_view kTrackingOneRedirect =
+    "ERR A client can only redirect to a single other client";
+inline constexpr std::string_view kTrackingNoSuchRedirect =
+    "ERR The client ID you want redirect to does not exist";
+inline constexpr std::string_view kTrackingPrefixNeedsBcast =
+    "ERR PREFIX option requires BCAST mode to be enabled";
+inline constexpr std::string_view kTrackingBcastSwitch =
+    "ERR You can't switch BCAST mode on/off before disabling tracking for this client, and then "
+    "re-enabling it with a different mode.";
+inline constexpr std::string_view kTrackingOptBcast =
+    "ERR OPTIN and OPTOUT are not compatible with BCAST";
+inline constexpr std::string_view kTrackingOptinAndOptout =
+    "ERR You can't specify both OPTIN mode and OPTOUT mode";
+inline constexpr std::string_view kTrackingOptSwitch =
+    "ERR You can't switch OPTIN/OPTOUT mode before disabling tracking for this client, and then "
+    "re-enabling it with a different mode.";
+// "ERR Prefix 'a' overlaps with an existing prefix 'ab'. Prefixes for a single client must not
+// overlap." (existing: one the client has; else another of the same command).
+std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view other, bool existing);
+inline constexpr std::string_view kCachingWithoutTracking =
+    "ERR CLIENT CACHING can be called only when the client is in tracking mode with OPTIN or "
+    "OPTOUT mode enabled";
+inline constexpr std::string_view kCachingYesWithoutOptin =
+    "ERR CLIENT CACHING YES is only valid when tracking is enabled in OPTIN mode.";
+inline constexpr std::string_view kCachingNoWithoutOptout =
+    "ERR CLIENT CACHING NO is only valid when tracking is enabled in OPTOUT mode.";
 // AUTH and ACL.
 inline constexpr std::string_view kNoAuth = "NOAUTH Authentication required.";
 inline constexpr std::string_view kHelloNoAuth =
@@ -312,5 +342,8 @@ std::string ScriptCompileError(std::string_view message);
 std::string ShebangUnknownEngine(std::string_view engine);
 std::string ShebangUnknownOption(std::string_view option);
 std::string ShebangUnknownFlag(std::string_view flag);
+// Keyspace notifications.
+inline constexpr std::string_view kConfigBadNotifyClass =
+    "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
 
 }  // namespace understudy::engine::errors

@@ -40,6 +40,13 @@ OpResult<HashValue*> FindHash(Database& db, std::string_view key) {
   return &value->as<HashValue>();
 }
 
+// FindHash for a read: a missing key is a keymiss.
+OpResult<HashValue*> ReadHash(CommandContext& ctx, std::string_view key) {
+  auto found = FindHash(ctx.db(), key);
+  if (found.ok() && *found == nullptr) ctx.NotifyKeyMiss(key);
+  return found;
+}
+
 // The hash under key, created empty if there is none. The caller fills a new hash at once: an
 // empty hash must not stay in the keyspace.
 OpResult<HashValue*> FindOrCreateHash(Database& db, std::string_view key) {
@@ -73,6 +80,7 @@ void SetFields(CommandContext& ctx, bool reply_ok) {
   }
   db.Written(ctx.args[1]);
   reply_ok ? ctx.reply.Ok() : ctx.reply.Integer(added);
+  ctx.Notify(kNotifyHash, "hset", ctx.args[1]);
 }
 void CmdHSet(CommandContext& ctx) { SetFields(ctx, false); }
 void CmdHMSet(CommandContext& ctx) { SetFields(ctx, true); }
@@ -85,11 +93,12 @@ void CmdHSetNx(CommandContext& ctx) {
   const bool added = (*found)->SetIfMissing(ctx.args[2], ctx.args[3], Encoding(ctx));
   if (added) db.Written(ctx.args[1]);
   ctx.reply.Integer(added ? 1 : 0);
+  if (added) ctx.Notify(kNotifyHash, "hset", ctx.args[1]);
 }
 
 // HGET key field
 void CmdHGet(CommandContext& ctx) {
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   if (*found == nullptr) return ctx.reply.Null();
   ReplyOptionalValue(ctx.reply, (*found)->GetView(ctx.args[2]));
@@ -97,7 +106,7 @@ void CmdHGet(CommandContext& ctx) {
 
 // HMGET key field [field ...]
 void CmdHMGet(CommandContext& ctx) {
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const HashValue* hash = *found;
   ctx.reply.ArrayHeader(ctx.args.size() - 2);
@@ -120,8 +129,10 @@ void CmdHDel(CommandContext& ctx) {
   int64_t deleted = 0;
   if (hash != nullptr) {
     for (size_t i = 2; i < ctx.args.size(); ++i) deleted += hash->Erase(ctx.args[i]) ? 1 : 0;
+    if (deleted > 0) ctx.Notify(kNotifyHash, "hdel", key);
     if (hash->empty()) {
       db.Erase(key);
+      ctx.Notify(kNotifyGeneric, "del", key);
     } else if (deleted > 0) {
       db.Written(key);
     }
@@ -132,7 +143,7 @@ void CmdHDel(CommandContext& ctx) {
 // HLEN key, HEXISTS key field, HSTRLEN key field: an integer about the hash, 0 without one.
 template <typename Fn>
 void ReplyHashInteger(CommandContext& ctx, Fn fn) {
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   ctx.reply.Integer(*found == nullptr ? 0 : static_cast<int64_t>(fn(**found)));
 }
@@ -149,7 +160,7 @@ void CmdHStrLen(CommandContext& ctx) {
 // HGETALL key (a map in RESP3), HKEYS key, HVALS key
 enum class Parts : uint8_t { kFieldsAndValues, kFields, kValues };
 void ReplyAll(CommandContext& ctx, Parts parts) {
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const HashValue* hash = *found;
   const size_t size = hash == nullptr ? 0 : hash->size();
@@ -195,6 +206,7 @@ void CmdHIncrBy(CommandContext& ctx) {
   hash.Set(ctx.args[2], std::string_view(digits, end - digits), Encoding(ctx));
   db.Written(ctx.args[1]);
   ctx.reply.Integer(result);
+  ctx.Notify(kNotifyHash, "hincrby", ctx.args[1]);
 }
 
 // HINCRBYFLOAT key field increment: long double arithmetic, stored and answered in
@@ -222,12 +234,13 @@ void CmdHIncrByFloat(CommandContext& ctx) {
   hash.Set(ctx.args[2], text, Encoding(ctx));
   db.Written(ctx.args[1]);
   ctx.reply.Bulk(text);
+  ctx.Notify(kNotifyHash, "hincrbyfloat", ctx.args[1]);
 }
 
 // HRANDFIELD key [count [WITHVALUES]]
 void CmdHRandField(CommandContext& ctx) {
   if (ctx.args.size() == 2) {
-    auto found = FindHash(ctx.db(), ctx.args[1]);
+    auto found = ReadHash(ctx, ctx.args[1]);
     if (!found.ok()) return ReplyError(ctx.reply, found.status());
     if (*found == nullptr) return ctx.reply.Null();
     return (*found)->RandomFieldsWithRepeats(
@@ -245,7 +258,7 @@ void CmdHRandField(CommandContext& ctx) {
   if (with_values && (count < -kLongMax / 2 || count > kLongMax / 2)) {
     return ctx.reply.Error(errors::kOutOfRange);
   }
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const HashValue* hash = *found;
   if (hash == nullptr || count == 0) return ctx.reply.ArrayHeader(0);
@@ -276,7 +289,7 @@ void CmdHRandField(CommandContext& ctx) {
 void CmdHScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseCursor(ctx.args[2], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
-  auto found = FindHash(ctx.db(), ctx.args[1]);
+  auto found = ReadHash(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const HashValue* hash = *found;
   // Redis answers a missing key before it reads the options.

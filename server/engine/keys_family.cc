@@ -46,27 +46,44 @@ void CountKeys(CommandContext& ctx, Fn fn) {
 
 // DEL key [key ...]
 void CmdDel(CommandContext& ctx) {
-  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Erase(key); });
+  CountKeys(ctx, [&](Database& db, std::string_view key) {
+    if (!db.Erase(key)) return false;
+    ctx.Notify(kNotifyGeneric, "del", key);
+    return true;
+  });
 }
 
 // UNLINK key [key ...]: DEL, with large values freed off the loop.
 void CmdUnlink(CommandContext& ctx) {
-  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Unlink(key); });
+  CountKeys(ctx, [&](Database& db, std::string_view key) {
+    if (!db.Unlink(key)) return false;
+    ctx.Notify(kNotifyGeneric, "del", key);
+    return true;
+  });
 }
 
 // EXISTS key [key ...] (a key named twice counts twice): not an access of the keys.
 void CmdExists(CommandContext& ctx) {
-  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Peek(key) != nullptr; });
+  CountKeys(ctx, [&](Database& db, std::string_view key) {
+    if (db.Peek(key) != nullptr) return true;
+    ctx.NotifyKeyMiss(key);
+    return false;
+  });
 }
 
 // TOUCH key [key ...]: counts the keys as EXISTS does, and accesses them.
 void CmdTouch(CommandContext& ctx) {
-  CountKeys(ctx, [](Database& db, std::string_view key) { return db.Find(key) != nullptr; });
+  CountKeys(ctx, [&](Database& db, std::string_view key) {
+    if (db.Find(key) != nullptr) return true;
+    ctx.NotifyKeyMiss(key);
+    return false;
+  });
 }
 
 // TYPE key
 void CmdType(CommandContext& ctx) {
   const store::Value* value = ctx.db().Peek(ctx.args[1]);
+  if (value == nullptr) ctx.NotifyKeyMiss(ctx.args[1]);
   ctx.reply.SimpleString(value == nullptr ? "none" : store::TypeName(value->type()));
 }
 
@@ -122,6 +139,8 @@ void Rename(CommandContext& ctx, bool only_if_new) {
   if (from == to) return only_if_new ? ctx.reply.Integer(0) : ctx.reply.Ok();
   if (only_if_new && db.Find(to) != nullptr) return ctx.reply.Integer(0);
   db.Rename(from, to);
+  ctx.Notify(kNotifyGeneric, "rename_from", from);
+  ctx.Notify(kNotifyGeneric, "rename_to", to);
   only_if_new ? ctx.reply.Integer(1) : ctx.reply.Ok();
 }
 void CmdRename(CommandContext& ctx) { Rename(ctx, false); }
@@ -150,9 +169,16 @@ void CmdCopy(CommandContext& ctx) {
   Database& source = ctx.db();
   Database& target = ctx.engine.keyspace().db(target_db);
   const store::Value* value = source.Find(from);
-  if (value == nullptr) return ctx.reply.Integer(0);
-  if (!replace && target.Find(to) != nullptr) return ctx.reply.Integer(0);
+  if (value == nullptr) {
+    ctx.NotifyKeyMiss(from);
+    return ctx.reply.Integer(0);
+  }
+  const bool replaced = target.Find(to) != nullptr;
+  if (replaced && !replace) return ctx.reply.Integer(0);
+  // Redis deletes a destination it replaces and adds it anew: a "new" key either way.
+  if (replaced) ctx.engine.NotifyKeyspaceEvent(kNotifyNew, "new", to, target_db);
   target.Set(to, *value, *source.GetExpiry(from));
+  ctx.engine.NotifyKeyspaceEvent(kNotifyGeneric, "copy_to", to, target_db);
   ctx.reply.Integer(1);
 }
 
@@ -199,9 +225,15 @@ void Expire(CommandContext& ctx, bool seconds, bool relative) {
       (lt && has_ttl && when >= *current)) {
     return ctx.reply.Integer(0);
   }
-  // A deadline already past deletes the key (SetExpiry does so).
+  // A deadline already past deletes the key (SetExpiry does so), which Redis reports as a DEL
+  // before its reply; a deadline set, after it.
   db.SetExpiry(ctx.args[1], when);
+  if (when <= ctx.now_ms()) {
+    ctx.Notify(kNotifyGeneric, "del", ctx.args[1]);
+    return ctx.reply.Integer(1);
+  }
   ctx.reply.Integer(1);
+  ctx.Notify(kNotifyGeneric, "expire", ctx.args[1]);
 }
 void CmdExpire(CommandContext& ctx) { Expire(ctx, true, true); }
 void CmdPExpire(CommandContext& ctx) { Expire(ctx, false, true); }
@@ -211,7 +243,10 @@ void CmdPExpireAt(CommandContext& ctx) { Expire(ctx, false, false); }
 // TTL key, PTTL key: -2 for a missing key, -1 for a key without expiry.
 void ReplyTtl(CommandContext& ctx, bool seconds) {
   const std::optional<int64_t> deadline = ctx.db().GetExpiry(ctx.args[1]);
-  if (!deadline) return ctx.reply.Integer(-2);
+  if (!deadline) {
+    ctx.NotifyKeyMiss(ctx.args[1]);
+    return ctx.reply.Integer(-2);
+  }
   if (*deadline == store::kNoExpiry) return ctx.reply.Integer(-1);
   const int64_t left = std::max<int64_t>(*deadline - ctx.now_ms(), 0);
   ctx.reply.Integer(seconds ? (left + 500) / 1000 : left);
@@ -222,7 +257,10 @@ void CmdPTtl(CommandContext& ctx) { ReplyTtl(ctx, false); }
 // EXPIRETIME key (rounded to the nearest second), PEXPIRETIME key: the absolute deadline.
 void ReplyExpireTime(CommandContext& ctx, bool seconds) {
   const std::optional<int64_t> deadline = ctx.db().GetExpiry(ctx.args[1]);
-  if (!deadline) return ctx.reply.Integer(-2);
+  if (!deadline) {
+    ctx.NotifyKeyMiss(ctx.args[1]);
+    return ctx.reply.Integer(-2);
+  }
   if (*deadline == store::kNoExpiry) return ctx.reply.Integer(-1);
   // Rounded without computing deadline + 500, which overflows near INT64_MAX.
   ctx.reply.Integer(seconds ? *deadline / 1000 + (*deadline % 1000 >= 500 ? 1 : 0) : *deadline);
@@ -239,6 +277,10 @@ void CmdMove(CommandContext& ctx) {
   }
   if (target_db == ctx.client.db) return ctx.reply.Error(errors::kSameObject);
   const bool moved = ctx.db().MoveTo(ctx.args[1], ctx.engine.keyspace().db(target_db));
+  if (moved) {
+    ctx.Notify(kNotifyGeneric, "move_from", ctx.args[1]);
+    ctx.engine.NotifyKeyspaceEvent(kNotifyGeneric, "move_to", ctx.args[1], target_db);
+  }
   ctx.reply.Integer(moved ? 1 : 0);
 }
 
@@ -247,7 +289,7 @@ void CmdMove(CommandContext& ctx) {
 // What a BY or GET pattern names for one element: "#" is the element itself; otherwise the
 // first '*' is replaced by the element, giving a string key, or with "->field" after the '*'
 // a field of a hash. Missing keys, other types and patterns without '*' give nothing.
-std::optional<std::string> LookUpPattern(Database& db, std::string_view pattern,
+std::optional<std::string> LookUpPattern(const CommandContext& ctx, std::string_view pattern,
                                          std::string_view element) {
   if (pattern == "#") return std::string(element);
   const size_t star = pattern.find('*');
@@ -261,8 +303,11 @@ std::optional<std::string> LookUpPattern(Database& db, std::string_view pattern,
   }
   const std::string key = absl::StrCat(store::AbslView(pattern.substr(0, star)),
                                        store::AbslView(element), store::AbslView(suffix));
-  const store::Value* value = db.Find(key);
-  if (value == nullptr) return std::nullopt;
+  const store::Value* value = ctx.db().Find(key);
+  if (value == nullptr) {
+    ctx.NotifyKeyMiss(key);
+    return std::nullopt;
+  }
   if (field.empty()) {
     if (!value->is(ValueType::kString)) return std::nullopt;
     return std::string(value->str().view());
@@ -368,6 +413,7 @@ void Sort(CommandContext& ctx, bool read_only) {
   if (!ParseSortOptions(ctx, read_only, &options)) return;
   Database& db = ctx.db();
   const store::Value* value = db.Find(ctx.args[1]);
+  if (value == nullptr) ctx.NotifyKeyMiss(ctx.args[1]);
   if (value != nullptr && !value->is(ValueType::kList) && !value->is(ValueType::kSet) &&
       !value->is(ValueType::kZSet)) {
     return ctx.reply.Error(errors::kWrongType);
@@ -393,7 +439,7 @@ void Sort(CommandContext& ctx, bool read_only) {
     for (SortItem& item : items) {
       std::optional<std::string> weight;
       if (options.by) {
-        weight = LookUpPattern(db, *options.by, item.element);
+        weight = LookUpPattern(ctx, *options.by, item.element);
         if (!weight) continue;
       }
       if (options.alpha) {
@@ -444,7 +490,7 @@ void Sort(CommandContext& ctx, bool read_only) {
       continue;
     }
     for (std::string_view pattern : options.gets) {
-      out.push_back(LookUpPattern(db, pattern, element));
+      out.push_back(LookUpPattern(ctx, pattern, element));
     }
   }
   if (!options.store) {
@@ -458,13 +504,13 @@ void Sort(CommandContext& ctx, bool read_only) {
     }
     return;
   }
-  db.Erase(*options.store);
-  if (!out.empty()) {
-    auto [stored, inserted] = db.FindOrInsert(*options.store, ValueType::kList);
-    store::ListValue& list = stored->as<store::ListValue>();
+  if (out.empty()) {
+    if (db.Erase(*options.store)) ctx.Notify(kNotifyGeneric, "del", *options.store);
+  } else {
+    store::ListValue& list = db.Replace(*options.store, ValueType::kList)->as<store::ListValue>();
     list.set_fill(ctx.engine.keyspace().encoding().list_max_listpack_size);
     for (const auto& item : out) list.PushBack(item ? std::string_view(*item) : "");
-    db.Written(*options.store);
+    ctx.Notify(kNotifyList, "sortstore", *options.store);
   }
   ctx.reply.Integer(static_cast<int64_t>(out.size()));
 }
@@ -520,7 +566,11 @@ void CmdWait(CommandContext& ctx) {
 }
 
 // PERSIST key
-void CmdPersist(CommandContext& ctx) { ctx.reply.Integer(ctx.db().Persist(ctx.args[1]) ? 1 : 0); }
+void CmdPersist(CommandContext& ctx) {
+  const bool persisted = ctx.db().Persist(ctx.args[1]);
+  if (persisted) ctx.Notify(kNotifyGeneric, "persist", ctx.args[1]);
+  ctx.reply.Integer(persisted ? 1 : 0);
+}
 
 // OBJECT ENCODING key
 void CmdObjectEncoding(CommandContext& ctx) {

@@ -67,6 +67,13 @@ OpResult<ListValue*> FindList(Database& db, std::string_view key) {
   return &value->as<ListValue>();
 }
 
+// FindList for a read: a missing key is a keymiss.
+OpResult<ListValue*> ReadList(CommandContext& ctx, std::string_view key) {
+  auto found = FindList(ctx.db(), key);
+  if (found.ok() && *found == nullptr) ctx.NotifyKeyMiss(key);
+  return found;
+}
+
 // The list under key, created empty with the configured node size if there is none. The caller
 // fills a new list at once: an empty list must not stay in the keyspace.
 OpResult<ListValue*> FindOrCreateList(CommandContext& ctx, std::string_view key) {
@@ -77,13 +84,23 @@ OpResult<ListValue*> FindOrCreateList(CommandContext& ctx, std::string_view key)
   return &list;
 }
 
-// Reports a change to the list under key; a list the change emptied is deleted.
-void ListChanged(Database& db, std::string_view key, const ListValue& list) {
+// Reports a change to the list under key; a list the change emptied is deleted, with its "del"
+// event (the caller sends the change's own event first).
+void ListChanged(CommandContext& ctx, std::string_view key, const ListValue& list) {
   if (list.empty()) {
-    db.Erase(key);
+    ctx.db().Erase(key);
+    ctx.Notify(kNotifyGeneric, "del", key);
   } else {
-    db.Written(key);
+    ctx.db().Written(key);
   }
+}
+
+std::string_view PushEvent(End end) { return end == End::kLeft ? "lpush" : "rpush"; }
+
+// Elements were popped from the list under key (after the reply, as Redis sends it).
+void ListPopped(CommandContext& ctx, std::string_view key, const ListValue& list, End end) {
+  ctx.Notify(kNotifyList, end == End::kLeft ? "lpop" : "rpop", key);
+  ListChanged(ctx, key, list);
 }
 
 // Redis's inclusive range [start, stop] over size elements, negative indexes counting from the
@@ -127,7 +144,7 @@ bool PopFromFirstList(CommandContext& ctx, std::span<const std::string_view> key
     } else {
       ctx.reply.Bulk(Pop(*list, end));
     }
-    ListChanged(db, key, *list);
+    ListPopped(ctx, key, *list, end);
     return true;
   }
   return false;
@@ -151,16 +168,28 @@ bool MoveElement(CommandContext& ctx, End from, End to) {
   }
   ListValue& list = **src;
   const std::string element = Pop(list, from);
+  // Redis sends the destination's push event, the reply, then the source's pop event.
   if (source == destination) {
     Push(list, to, element);
     db.Written(source);
-  } else {
-    ListChanged(db, source, list);
-    ListValue* target = *FindOrCreateList(ctx, destination);  // its type was checked above
-    Push(*target, to, element);
-    db.Written(destination);
+    ctx.Notify(kNotifyList, PushEvent(to), destination);
+    ctx.reply.Bulk(element);
+    ctx.Notify(kNotifyList, from == End::kLeft ? "lpop" : "rpop", source);
+    return true;
   }
+  const bool emptied = list.empty();
+  if (emptied) {
+    db.Erase(source);
+  } else {
+    db.Written(source);
+  }
+  ListValue* target = *FindOrCreateList(ctx, destination);  // its type was checked above
+  Push(*target, to, element);
+  db.Written(destination);
+  ctx.Notify(kNotifyList, PushEvent(to), destination);
   ctx.reply.Bulk(element);
+  ctx.Notify(kNotifyList, from == End::kLeft ? "lpop" : "rpop", source);
+  if (emptied) ctx.Notify(kNotifyGeneric, "del", source);
   return true;
 }
 
@@ -176,6 +205,7 @@ void PushGeneric(CommandContext& ctx, End end, bool only_existing) {
   for (size_t i = 2; i < ctx.args.size(); ++i) Push(*list, end, ctx.args[i]);
   db.Written(key);
   ctx.reply.Integer(static_cast<int64_t>(list->size()));
+  ctx.Notify(kNotifyList, PushEvent(end), key);
 }
 void CmdLPush(CommandContext& ctx) { PushGeneric(ctx, End::kLeft, false); }
 void CmdRPush(CommandContext& ctx) { PushGeneric(ctx, End::kRight, false); }
@@ -201,14 +231,14 @@ void PopGeneric(CommandContext& ctx, End end) {
   } else {
     ctx.reply.Bulk(Pop(*list, end));
   }
-  ListChanged(db, ctx.args[1], *list);
+  ListPopped(ctx, ctx.args[1], *list, end);
 }
 void CmdLPop(CommandContext& ctx) { PopGeneric(ctx, End::kLeft); }
 void CmdRPop(CommandContext& ctx) { PopGeneric(ctx, End::kRight); }
 
 // LLEN key
 void CmdLLen(CommandContext& ctx) {
-  auto found = FindList(ctx.db(), ctx.args[1]);
+  auto found = ReadList(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   ctx.reply.Integer(*found == nullptr ? 0 : static_cast<int64_t>((*found)->size()));
 }
@@ -219,7 +249,7 @@ void CmdLRange(CommandContext& ctx) {
   if (!ParseIntArg(ctx.reply, ctx.args[2], &start) || !ParseIntArg(ctx.reply, ctx.args[3], &stop)) {
     return;
   }
-  auto found = FindList(ctx.db(), ctx.args[1]);
+  auto found = ReadList(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ListValue* list = *found;
   const auto range = list == nullptr ? std::nullopt : ClampRange(start, stop, list->size());
@@ -230,7 +260,7 @@ void CmdLRange(CommandContext& ctx) {
 
 // LINDEX key index
 void CmdLIndex(CommandContext& ctx) {
-  auto found = FindList(ctx.db(), ctx.args[1]);
+  auto found = ReadList(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   // Redis reads the index only once it has found a list.
   if (*found == nullptr) return ctx.reply.Null();
@@ -252,6 +282,7 @@ void CmdLSet(CommandContext& ctx) {
   if (!(*found)->Set(index, ctx.args[3])) return ctx.reply.Error(errors::kIndexOutOfRange);
   db.Written(ctx.args[1]);
   ctx.reply.Ok();
+  ctx.Notify(kNotifyList, "lset", ctx.args[1]);
 }
 
 // LINSERT key BEFORE | AFTER pivot element: the new length, 0 without a list, -1 without the
@@ -266,6 +297,7 @@ void CmdLInsert(CommandContext& ctx) {
   if (list == nullptr) return ctx.reply.Integer(0);
   if (!list->Insert(ctx.args[3], ctx.args[4], after)) return ctx.reply.Integer(-1);
   db.Written(ctx.args[1]);
+  ctx.Notify(kNotifyList, "linsert", ctx.args[1]);
   ctx.reply.Integer(static_cast<int64_t>(list->size()));
 }
 
@@ -279,7 +311,10 @@ void CmdLRem(CommandContext& ctx) {
   ListValue* list = *found;
   if (list == nullptr) return ctx.reply.Integer(0);
   const size_t removed = list->Remove(ctx.args[3], count);
-  if (removed > 0) ListChanged(db, ctx.args[1], *list);
+  if (removed > 0) {
+    ctx.Notify(kNotifyList, "lrem", ctx.args[1]);
+    ListChanged(ctx, ctx.args[1], *list);
+  }
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
 
@@ -301,7 +336,8 @@ void CmdLTrim(CommandContext& ctx) {
     list->Clear();
   }
   // Redis reports the key modified even when nothing was trimmed.
-  ListChanged(db, ctx.args[1], *list);
+  ctx.Notify(kNotifyList, "ltrim", ctx.args[1]);
+  ListChanged(ctx, ctx.args[1], *list);
   ctx.reply.Ok();
 }
 
@@ -332,7 +368,7 @@ void CmdLPos(CommandContext& ctx) {
     }
   }
   if (!parser.ok()) return ctx.reply.Error(parser.error());
-  auto found = FindList(ctx.db(), ctx.args[1]);
+  auto found = ReadList(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ListValue* list = *found;
 

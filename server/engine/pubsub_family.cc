@@ -87,8 +87,12 @@ void CmdUnsubscribe(CommandContext& ctx) { UnsubscribeEach(ctx, PubSubKind::kCha
 void CmdPsubscribe(CommandContext& ctx) { SubscribeEach(ctx, PubSubKind::kPattern); }
 // PUNSUBSCRIBE [pattern [pattern ...]]
 void CmdPunsubscribe(CommandContext& ctx) { UnsubscribeEach(ctx, PubSubKind::kPattern); }
-// SSUBSCRIBE shardchannel [shardchannel ...]
-void CmdSsubscribe(CommandContext& ctx) { SubscribeEach(ctx, PubSubKind::kShardChannel); }
+// SSUBSCRIBE shardchannel [shardchannel ...]. Redis 7.0 refuses it inside a transaction, as it
+// refuses commands that may block there, though it lets SUBSCRIBE and PSUBSCRIBE run.
+void CmdSsubscribe(CommandContext& ctx) {
+  if (ctx.client.in_exec) return ctx.reply.Error(errors::kSsubscribeDenyBlocking);
+  SubscribeEach(ctx, PubSubKind::kShardChannel);
+}
 // SUNSUBSCRIBE [shardchannel [shardchannel ...]]
 void CmdSunsubscribe(CommandContext& ctx) { UnsubscribeEach(ctx, PubSubKind::kShardChannel); }
 

@@ -51,12 +51,14 @@ void CmdFlushDb(CommandContext& ctx) {
   const FlushMode mode = ParseFlushMode(ctx);
   if (mode == FlushMode::kInvalid) return;
   ctx.db().Clear(mode == FlushMode::kAsync);
+  ctx.engine.InvalidateAllTracked();
   ctx.reply.Ok();
 }
 void CmdFlushAll(CommandContext& ctx) {
   const FlushMode mode = ParseFlushMode(ctx);
   if (mode == FlushMode::kInvalid) return;
   ctx.engine.keyspace().FlushAll(mode == FlushMode::kAsync);
+  ctx.engine.InvalidateAllTracked();
   ctx.reply.Ok();
 }
 

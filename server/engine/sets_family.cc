@@ -41,6 +41,13 @@ OpResult<SetValue*> FindSet(Database& db, std::string_view key) {
   return &value->as<SetValue>();
 }
 
+// FindSet for a read: a missing key is a keymiss.
+OpResult<SetValue*> ReadSet(CommandContext& ctx, std::string_view key) {
+  auto found = FindSet(ctx.db(), key);
+  if (found.ok() && *found == nullptr) ctx.NotifyKeyMiss(key);
+  return found;
+}
+
 // The set under key, created empty if there is none. The caller fills a new set at once: an
 // empty set must not stay in the keyspace.
 OpResult<SetValue*> FindOrCreateSet(Database& db, std::string_view key) {
@@ -49,26 +56,32 @@ OpResult<SetValue*> FindOrCreateSet(Database& db, std::string_view key) {
   return &value->as<SetValue>();
 }
 
-// Reports a change to the set under key; a set the change emptied is deleted.
-void SetChanged(Database& db, std::string_view key, const SetValue& set) {
+// Reports a change to the set under key; a set the change emptied is deleted, with its "del"
+// event (the caller sends the change's own event first).
+void SetChanged(CommandContext& ctx, std::string_view key, const SetValue& set) {
   if (set.empty()) {
-    db.Erase(key);
+    ctx.db().Erase(key);
+    ctx.Notify(kNotifyGeneric, "del", key);
   } else {
-    db.Written(key);
+    ctx.db().Written(key);
   }
 }
 
+// Deletes dest (with its "del" event) and replies 0: a *STORE with nothing to store.
+void StoreNothing(CommandContext& ctx, std::string_view dest, bool reply_first) {
+  if (reply_first) ctx.reply.Integer(0);
+  if (ctx.db().Unlink(dest)) ctx.Notify(kNotifyGeneric, "del", dest);
+  if (!reply_first) ctx.reply.Integer(0);
+}
+
 // Replaces whatever dest holds (its TTL too) with result, or deletes dest if result is empty,
-// and replies result's size: the *STORE commands.
+// and replies result's size: the *STORE commands, whose event is the command's name.
 void StoreResult(CommandContext& ctx, std::string_view dest, SetValue&& result) {
-  Database& db = ctx.db();
   const size_t size = result.size();
-  db.Unlink(dest);
-  if (size > 0) {
-    db.FindOrInsert(dest, ValueType::kSet).first->as<SetValue>() = std::move(result);
-    db.Written(dest);
-  }
+  if (size == 0) return StoreNothing(ctx, dest, /*reply_first=*/true);
+  ctx.db().Replace(dest, ValueType::kSet)->as<SetValue>() = std::move(result);
   ctx.reply.Integer(static_cast<int64_t>(size));
+  ctx.Notify(kNotifySet, ctx.spec.name, dest);
 }
 
 // Members replied before their number is known: an intset's member texts do not outlive the
@@ -107,12 +120,14 @@ void ReplyMembers(resp::ReplyWriter& reply, const SetValue& set) {
 // The sets under keys, in order, null for a missing key; kWrongType if any key holds another
 // type. Like Redis, every key is checked, also past a missing one that empties the result.
 using SetList = absl::InlinedVector<const SetValue*, 4>;
-OpResult<SetList> FindSets(Database& db, std::span<const std::string_view> keys) {
+// They are read: a missing key is a keymiss.
+OpResult<SetList> FindSets(CommandContext& ctx, std::span<const std::string_view> keys) {
   SetList sets;
   sets.reserve(keys.size());
   for (std::string_view key : keys) {
-    auto found = FindSet(db, key);
+    auto found = FindSet(ctx.db(), key);
     if (!found.ok()) return found.status();
+    if (*found == nullptr) ctx.NotifyKeyMiss(key);
     sets.push_back(*found);
   }
   return sets;
@@ -125,7 +140,7 @@ enum class InterOutput : uint8_t { kReply, kCount, kStore };
 // looked up in the others. kCount stops at `limit` members (0: no limit).
 void InterGeneric(CommandContext& ctx, std::span<const std::string_view> keys, InterOutput output,
                   uint64_t limit = 0) {
-  auto found = FindSets(ctx.db(), keys);
+  auto found = FindSets(ctx, keys);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   SetList& sets = found.value();
   const bool empty = std::find(sets.begin(), sets.end(), nullptr) != sets.end();
@@ -136,7 +151,8 @@ void InterGeneric(CommandContext& ctx, std::span<const std::string_view> keys, I
       case InterOutput::kCount:
         return ctx.reply.Integer(0);
       case InterOutput::kStore:
-        return StoreResult(ctx, ctx.args[1], SetValue());
+        // Here Redis deletes the destination before it replies.
+        return StoreNothing(ctx, ctx.args[1], /*reply_first=*/false);
     }
   }
   std::sort(sets.begin(), sets.end(),
@@ -230,7 +246,7 @@ enum class SetOp : uint8_t { kUnion, kDifference };
 // (answered in ascending order) when its members are integers that fit one.
 void UnionDiffGeneric(CommandContext& ctx, SetOp op, bool store) {
   const auto keys = ctx.args.subspan(store ? 2 : 1);
-  auto found = FindSets(ctx.db(), keys);
+  auto found = FindSets(ctx, keys);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const EncodingConfig& config = Encoding(ctx);
   SetValue result = op == SetOp::kUnion ? Union(*found, config) : Difference(found.value(), config);
@@ -247,7 +263,10 @@ void CmdSAdd(CommandContext& ctx) {
   const EncodingConfig& config = Encoding(ctx);
   int64_t added = 0;
   for (size_t i = 2; i < ctx.args.size(); ++i) added += (*found)->Add(ctx.args[i], config);
-  if (added > 0) db.Written(key);
+  if (added > 0) {
+    db.Written(key);
+    ctx.Notify(kNotifySet, "sadd", key);
+  }
   ctx.reply.Integer(added);
 }
 
@@ -263,27 +282,30 @@ void CmdSRem(CommandContext& ctx) {
     removed += set->Remove(ctx.args[i]);
     if (set->empty()) break;
   }
-  if (removed > 0) SetChanged(db, key, *set);
+  if (removed > 0) {
+    ctx.Notify(kNotifySet, "srem", key);
+    SetChanged(ctx, key, *set);
+  }
   ctx.reply.Integer(removed);
 }
 
 // SCARD key
 void CmdSCard(CommandContext& ctx) {
-  auto found = FindSet(ctx.db(), ctx.args[1]);
+  auto found = ReadSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   ctx.reply.Integer(*found == nullptr ? 0 : static_cast<int64_t>((*found)->size()));
 }
 
 // SISMEMBER key member
 void CmdSIsMember(CommandContext& ctx) {
-  auto found = FindSet(ctx.db(), ctx.args[1]);
+  auto found = ReadSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   ctx.reply.Integer(*found != nullptr && (*found)->Contains(ctx.args[2]) ? 1 : 0);
 }
 
 // SMISMEMBER key member [member ...]
 void CmdSMIsMember(CommandContext& ctx) {
-  auto found = FindSet(ctx.db(), ctx.args[1]);
+  auto found = ReadSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const SetValue* set = *found;
   ctx.reply.ArrayHeader(ctx.args.size() - 2);
@@ -307,12 +329,14 @@ void CmdSPop(CommandContext& ctx) {
   SetValue* set = *found;
   if (!has_count) {
     if (set == nullptr) return ctx.reply.Null();
-  } else {
-    if (set == nullptr || count == 0) return ctx.reply.SetHeader(0);
-    ctx.reply.SetHeader(std::min<uint64_t>(count, set->size()));
+  } else if (set == nullptr || count == 0) {
+    return ctx.reply.SetHeader(0);
   }
+  // Redis sends the event before the reply, and a "del" for an emptied set after it.
+  ctx.Notify(kNotifySet, "spop", key);
+  if (has_count) ctx.reply.SetHeader(std::min<uint64_t>(count, set->size()));
   set->PopRandom(count, Encoding(ctx), [&](std::string_view member) { ctx.reply.Bulk(member); });
-  SetChanged(db, key, *set);
+  SetChanged(ctx, key, *set);
 }
 
 // SRANDMEMBER key [count]: a positive count picks distinct members, a negative one may repeat
@@ -327,7 +351,7 @@ void CmdSRandMember(CommandContext& ctx) {
       return ctx.reply.Error(errors::kRandomCountOutOfRange);
     }
   }
-  auto found = FindSet(ctx.db(), ctx.args[1]);
+  auto found = ReadSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const SetValue* set = *found;
   const auto reply = [&](std::string_view member) { ctx.reply.Bulk(member); };
@@ -367,10 +391,14 @@ void CmdSMove(CommandContext& ctx) {
   SetValue& from = **src;
   if (&from == *dst) return ctx.reply.Integer(from.Contains(member) ? 1 : 0);
   if (!from.Remove(member)) return ctx.reply.Integer(0);
-  SetChanged(db, source, from);
+  ctx.Notify(kNotifySet, "srem", source);
+  SetChanged(ctx, source, from);
   SetValue* to = *dst != nullptr ? *dst : *FindOrCreateSet(db, destination);
-  to->Add(member, Encoding(ctx));
-  db.Written(destination);
+  // Redis reports the destination only if the member was not there yet.
+  if (to->Add(member, Encoding(ctx))) {
+    db.Written(destination);
+    ctx.Notify(kNotifySet, "sadd", destination);
+  }
   ctx.reply.Integer(1);
 }
 
@@ -417,7 +445,7 @@ void CmdSDiffStore(CommandContext& ctx) { UnionDiffGeneric(ctx, SetOp::kDifferen
 void CmdSScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseCursor(ctx.args[2], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
-  auto found = FindSet(ctx.db(), ctx.args[1]);
+  auto found = ReadSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const SetValue* set = *found;
   // Redis reads the options only once it has found a set.

@@ -91,9 +91,22 @@ void ReplyOptionalBulk(resp::ReplyWriter& reply, const std::optional<std::string
   }
 }
 
+// The events of a SET: "set", then "expire" if it gave the key a deadline.
+void NotifySet(CommandContext& ctx, bool expires) {
+  ctx.Notify(kNotifyString, "set", ctx.args[1]);
+  if (expires) ctx.Notify(kNotifyGeneric, "expire", ctx.args[1]);
+}
+
+// store::GetString for a read: a missing key is a keymiss.
+auto ReadString(CommandContext& ctx, std::string_view key) {
+  auto result = store::GetString(ctx.db(), key);
+  if (result.status() == OpStatus::kKeyNotFound) ctx.NotifyKeyMiss(key);
+  return result;
+}
+
 // GET key
 void CmdGet(CommandContext& ctx) {
-  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  auto result = ReadString(ctx, ctx.args[1]);
   if (result.ok()) return ctx.reply.Bulk(result.value().view());
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
   ReplyError(ctx.reply, result.status());
@@ -126,10 +139,14 @@ void CmdSet(CommandContext& ctx) {
   }
   params.keep_ttl = expire.keep_ttl;
 
+  if (params.get_old) ctx.CheckKeyMiss(ctx.args[1]);
   auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
-  // With GET the old value is the reply whether or not NX/XX let the write happen.
-  if (params.get_old) return ReplyOptionalBulk(ctx.reply, result.value().old);
+  // With GET the old value is the reply whether or not NX/XX let the write happen; Redis
+  // writes it before the notifications, and OK after them.
+  if (params.get_old) ReplyOptionalBulk(ctx.reply, result.value().old);
+  if (result.value().written) NotifySet(ctx, expire.has_expire());
+  if (params.get_old) return;
   if (!result.value().written) return ctx.reply.Null();
   ctx.reply.Ok();
 }
@@ -139,6 +156,7 @@ void CmdSetNx(CommandContext& ctx) {
   store::SetParams params;
   params.condition = store::SetParams::Condition::kIfMissing;
   auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
+  if (result.value().written) NotifySet(ctx, /*expires=*/false);
   ctx.reply.Integer(result.value().written ? 1 : 0);
 }
 
@@ -149,6 +167,7 @@ void SetWithExpire(CommandContext& ctx, ExpireUnit unit) {
   store::SetParams params;
   params.deadline = *deadline;
   store::Set(ctx.db(), ctx.args[1], ctx.args[3], params);
+  NotifySet(ctx, /*expires=*/true);
   ctx.reply.Ok();
 }
 void CmdSetEx(CommandContext& ctx) { SetWithExpire(ctx, ExpireUnit::kEx); }
@@ -158,18 +177,21 @@ void CmdPSetEx(CommandContext& ctx) { SetWithExpire(ctx, ExpireUnit::kPx); }
 void CmdGetSet(CommandContext& ctx) {
   store::SetParams params;
   params.get_old = true;
+  ctx.CheckKeyMiss(ctx.args[1]);
   auto result = store::Set(ctx.db(), ctx.args[1], ctx.args[2], params);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ReplyOptionalBulk(ctx.reply, result.value().old);
+  NotifySet(ctx, /*expires=*/false);
 }
 
 // GETDEL key
 void CmdGetDel(CommandContext& ctx) {
-  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  auto result = ReadString(ctx, ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Bulk(result.value().view());
   ctx.db().Erase(ctx.args[1]);
+  ctx.Notify(kNotifyGeneric, "del", ctx.args[1]);
 }
 
 // GETEX key [EX seconds | PX ms | EXAT unix-s | PXAT unix-ms | PERSIST]
@@ -181,7 +203,7 @@ void CmdGetEx(CommandContext& ctx) {
   }
   if (!parser.ok()) return ctx.reply.Error(parser.error());
   store::Database& db = ctx.db();
-  auto result = store::GetString(db, ctx.args[1]);
+  auto result = ReadString(ctx, ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Null();
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   std::optional<int64_t> deadline;
@@ -191,18 +213,20 @@ void CmdGetEx(CommandContext& ctx) {
   }
   ctx.reply.Bulk(result.value().view());
   if (deadline) {
+    // A deadline already past deletes the key, which Redis reports as a DEL.
     db.SetExpiry(ctx.args[1], *deadline);
-  } else if (expire.persist) {
-    db.Persist(ctx.args[1]);
+    const bool deleted = *deadline <= ctx.now_ms();
+    ctx.Notify(kNotifyGeneric, deleted ? "del" : "expire", ctx.args[1]);
+  } else if (expire.persist && db.Persist(ctx.args[1])) {
+    ctx.Notify(kNotifyGeneric, "persist", ctx.args[1]);
   }
 }
 
 // MGET key [key ...]
 void CmdMGet(CommandContext& ctx) {
-  store::Database& db = ctx.db();
   ctx.reply.ArrayHeader(ctx.args.size() - 1);
   for (size_t i = 1; i < ctx.args.size(); ++i) {
-    auto result = store::GetString(db, ctx.args[i]);
+    auto result = ReadString(ctx, ctx.args[i]);
     if (result.ok()) {
       ctx.reply.Bulk(result.value().view());
     } else {
@@ -222,6 +246,7 @@ void SetPairs(CommandContext& ctx) {
   store::Database& db = ctx.db();
   for (size_t i = 1; i < ctx.args.size(); i += 2) {
     db.Set(ctx.args[i], ctx.args[i + 1]);
+    ctx.Notify(kNotifyString, "set", ctx.args[i]);
   }
 }
 void CmdMSet(CommandContext& ctx) {
@@ -244,12 +269,13 @@ void CmdAppend(CommandContext& ctx) {
   auto result =
       store::Append(ctx.db(), ctx.args[1], ctx.args[2], ctx.engine.config().proto_max_bulk_len);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.Notify(kNotifyString, "append", ctx.args[1]);
   ctx.reply.Integer(result.value());
 }
 
 // STRLEN key
 void CmdStrLen(CommandContext& ctx) {
-  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  auto result = ReadString(ctx, ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Integer(0);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Integer(static_cast<int64_t>(result.value().size()));
@@ -261,7 +287,7 @@ void CmdGetRange(CommandContext& ctx) {
   if (!ParseIntArg(ctx.reply, ctx.args[2], &start) || !ParseIntArg(ctx.reply, ctx.args[3], &end)) {
     return;
   }
-  auto result = store::GetString(ctx.db(), ctx.args[1]);
+  auto result = ReadString(ctx, ctx.args[1]);
   if (result.status() == OpStatus::kKeyNotFound) return ctx.reply.Bulk("");
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
   ctx.reply.Bulk(store::Substring(result.value().view(), start, end));
@@ -274,12 +300,15 @@ void CmdSetRange(CommandContext& ctx) {
   auto result = store::SetRange(ctx.db(), ctx.args[1], offset, ctx.args[3],
                                 ctx.engine.config().proto_max_bulk_len);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  // An empty value writes nothing (and creates no key).
+  if (!ctx.args[3].empty()) ctx.Notify(kNotifyString, "setrange", ctx.args[1]);
   ctx.reply.Integer(result.value());
 }
 
 void IncrementBy(CommandContext& ctx, int64_t delta) {
   auto result = store::IncrBy(ctx.db(), ctx.args[1], delta);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.Notify(kNotifyString, "incrby", ctx.args[1]);
   ctx.reply.Integer(result.value());
 }
 
@@ -303,6 +332,7 @@ void CmdDecrBy(CommandContext& ctx) {
 void CmdIncrByFloat(CommandContext& ctx) {
   auto result = store::IncrByFloat(ctx.db(), ctx.args[1], ctx.args[2]);
   if (!result.ok()) return ReplyError(ctx.reply, result.status());
+  ctx.Notify(kNotifyString, "incrbyfloat", ctx.args[1]);
   ctx.reply.Bulk(result.value());
 }
 
@@ -310,6 +340,9 @@ void CmdIncrByFloat(CommandContext& ctx) {
 void CmdLcs(CommandContext& ctx) {
   store::Database& db = ctx.db();
   const store::Value* values[2] = {db.Find(ctx.args[1]), db.Find(ctx.args[2])};
+  for (int i = 0; i < 2; ++i) {
+    if (values[i] == nullptr) ctx.NotifyKeyMiss(ctx.args[1 + i]);
+  }
   for (const store::Value* value : values) {
     if (value != nullptr && !value->is(store::ValueType::kString)) {
       return ctx.reply.Error(errors::kLcsNotStrings);

@@ -45,26 +45,39 @@ OpResult<ZSetValue*> FindZSet(Database& db, std::string_view key) {
   return &value->as<ZSetValue>();
 }
 
+// FindZSet for a read: a missing key is a keymiss.
+OpResult<ZSetValue*> ReadZSet(CommandContext& ctx, std::string_view key) {
+  auto found = FindZSet(ctx.db(), key);
+  if (found.ok() && *found == nullptr) ctx.NotifyKeyMiss(key);
+  return found;
+}
+
 // Reports a change to the sorted set under key; one the change emptied is deleted.
-void ZSetChanged(Database& db, std::string_view key, const ZSetValue& zset) {
+// The caller sends the change's own event first; the deletion's "del" follows.
+void ZSetChanged(CommandContext& ctx, std::string_view key, const ZSetValue& zset) {
   if (zset.empty()) {
-    db.Erase(key);
+    ctx.db().Erase(key);
+    ctx.Notify(kNotifyGeneric, "del", key);
   } else {
-    db.Written(key);
+    ctx.db().Written(key);
   }
 }
 
 // Replaces whatever dest holds (its TTL too) with result, or deletes dest if result is empty,
 // and replies result's size: the *STORE commands.
+// Its event, after the reply, is the command's name (zunionstore, ..., zrangestore), or "del".
 void StoreResult(CommandContext& ctx, std::string_view dest, ZSetValue&& result) {
   Database& db = ctx.db();
   const size_t size = result.size();
-  db.Erase(dest);
-  if (size > 0) {
-    db.FindOrInsert(dest, ValueType::kZSet).first->as<ZSetValue>() = std::move(result);
-    db.Written(dest);
+  if (size == 0) {
+    const bool deleted = db.Erase(dest);
+    ctx.reply.Integer(0);
+    if (deleted) ctx.Notify(kNotifyGeneric, "del", dest);
+    return;
   }
+  db.Replace(dest, ValueType::kZSet)->as<ZSetValue>() = std::move(result);
   ctx.reply.Integer(static_cast<int64_t>(size));
+  ctx.Notify(kNotifyZset, ctx.spec.name, dest);
 }
 
 // How members are replied: alone; with their scores flat (member, score, member, score ...);
@@ -152,8 +165,12 @@ void AddGeneric(CommandContext& ctx, bool incrby) {
     updated += result.updated;
   }
   if (added + updated > 0) db.Written(key);
-  if (flags.incr) return result.skipped ? ctx.reply.Null() : ctx.reply.Double(result.score);
-  ctx.reply.Integer(ch ? added + updated : added);
+  if (flags.incr) {
+    result.skipped ? ctx.reply.Null() : ctx.reply.Double(result.score);
+  } else {
+    ctx.reply.Integer(ch ? added + updated : added);
+  }
+  if (added + updated > 0) ctx.Notify(kNotifyZset, flags.incr ? "zincr" : "zadd", key);
 }
 void CmdZAdd(CommandContext& ctx) { AddGeneric(ctx, false); }
 void CmdZIncrBy(CommandContext& ctx) { AddGeneric(ctx, true); }
@@ -169,14 +186,17 @@ void CmdZRem(CommandContext& ctx) {
     for (size_t i = 2; i < ctx.args.size() && !zset->empty(); ++i) {
       removed += zset->Remove(ctx.args[i]);
     }
-    if (removed > 0) ZSetChanged(db, ctx.args[1], *zset);
+    if (removed > 0) {
+      ctx.Notify(kNotifyZset, "zrem", ctx.args[1]);
+      ZSetChanged(ctx, ctx.args[1], *zset);
+    }
   }
   ctx.reply.Integer(removed);
 }
 
 // ZSCORE key member
 void CmdZScore(CommandContext& ctx) {
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const std::optional<double> score =
       *found == nullptr ? std::nullopt : (*found)->Score(ctx.args[2]);
@@ -186,7 +206,7 @@ void CmdZScore(CommandContext& ctx) {
 
 // ZMSCORE key member [member ...]
 void CmdZMScore(CommandContext& ctx) {
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   ctx.reply.ArrayHeader(ctx.args.size() - 2);
@@ -202,14 +222,14 @@ void CmdZMScore(CommandContext& ctx) {
 
 // ZCARD key
 void CmdZCard(CommandContext& ctx) {
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   ctx.reply.Integer(*found == nullptr ? 0 : static_cast<int64_t>((*found)->size()));
 }
 
 // ZRANK key member, ZREVRANK key member
 void RankGeneric(CommandContext& ctx, bool reverse) {
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const std::optional<size_t> rank =
       *found == nullptr ? std::nullopt : (*found)->Rank(ctx.args[2], reverse);
@@ -288,7 +308,7 @@ void RangeGeneric(CommandContext& ctx, RangeBy by, bool reverse, bool flexible, 
   RangeBounds bounds;
   if (!bounds.Parse(ctx, by, min, max)) return;
 
-  auto found = FindZSet(ctx.db(), ctx.args[key_at]);
+  auto found = ReadZSet(ctx, ctx.args[key_at]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   ZSetValue::Span span;
@@ -344,7 +364,7 @@ void CmdZRevRangeByLex(CommandContext& ctx) {
 void CountGeneric(CommandContext& ctx, RangeBy by) {
   RangeBounds bounds;
   if (!bounds.Parse(ctx, by, ctx.args[2], ctx.args[3])) return;
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   size_t count = 0;
@@ -378,7 +398,12 @@ void RemoveRangeGeneric(CommandContext& ctx, RangeBy by) {
         removed = zset->RemoveRangeByLex(bounds.lex);
         break;
     }
-    if (removed > 0) ZSetChanged(db, ctx.args[1], *zset);
+    if (removed > 0) {
+      static constexpr std::string_view kEvents[] = {"zremrangebyrank", "zremrangebyscore",
+                                                     "zremrangebylex"};
+      ctx.Notify(kNotifyZset, kEvents[static_cast<int>(by)], ctx.args[1]);
+      ZSetChanged(ctx, ctx.args[1], *zset);
+    }
   }
   ctx.reply.Integer(static_cast<int64_t>(removed));
 }
@@ -417,13 +442,15 @@ void PopAndReply(CommandContext& ctx, std::string_view key, ZSetValue& zset, boo
       break;
   }
   if (n == 0) return;
+  // Redis sends the event once the first member is gone, before it replies that member.
+  ctx.Notify(kNotifyZset, max ? "zpopmax" : "zpopmin", key);
   const Shape shape =
       how == PopReply::kNested || how == PopReply::kKeyNested ? Shape::kNested : Shape::kFlat;
   zset.Emit(span, max, [&](std::string_view member, double score) {
     ReplyEntry(ctx.reply, shape, member, score);
   });
   zset.Erase(span);
-  ZSetChanged(ctx.db(), key, zset);
+  ZSetChanged(ctx, key, zset);
 }
 
 // ZPOPMIN key [count], ZPOPMAX key [count]
@@ -501,9 +528,8 @@ void CmdBZMPop(CommandContext& ctx) {
 
 // ZRANDMEMBER key [count [WITHSCORES]]
 void CmdZRandMember(CommandContext& ctx) {
-  Database& db = ctx.db();
   if (ctx.args.size() == 2) {
-    auto found = FindZSet(db, ctx.args[1]);
+    auto found = ReadZSet(ctx, ctx.args[1]);
     if (!found.ok()) return ReplyError(ctx.reply, found.status());
     if (*found == nullptr) return ctx.reply.Null();
     return (*found)->RandomMembers(
@@ -523,7 +549,7 @@ void CmdZRandMember(CommandContext& ctx) {
   if (with_scores && (count < -kMaxWithScores || count > kMaxWithScores)) {
     return ctx.reply.Error(errors::kOutOfRange);
   }
-  auto found = FindZSet(db, ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   if (zset == nullptr || count == 0) return ctx.reply.ArrayHeader(0);
@@ -552,7 +578,7 @@ void CmdZRandMember(CommandContext& ctx) {
 void CmdZScan(CommandContext& ctx) {
   uint64_t cursor;
   if (!ParseCursor(ctx.args[2], &cursor)) return ctx.reply.Error(errors::kInvalidCursor);
-  auto found = FindZSet(ctx.db(), ctx.args[1]);
+  auto found = ReadZSet(ctx, ctx.args[1]);
   if (!found.ok()) return ReplyError(ctx.reply, found.status());
   const ZSetValue* zset = *found;
   if (zset == nullptr) {
@@ -664,8 +690,12 @@ void AlgebraGeneric(CommandContext& ctx, SetOp op, bool store, bool cardinality_
   Database& db = ctx.db();
   std::vector<Source> sources(numkeys);
   for (Source& source : sources) {
-    const store::Value* value = db.Find(ctx.args[pos++]);
-    if (value == nullptr) continue;
+    const std::string_view key = ctx.args[pos++];
+    const store::Value* value = db.Find(key);
+    if (value == nullptr) {
+      ctx.NotifyKeyMiss(key);
+      continue;
+    }
     if (value->is(ValueType::kZSet)) {
       source.zset = &value->as<ZSetValue>();
     } else if (value->is(ValueType::kSet)) {

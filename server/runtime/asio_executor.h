@@ -19,14 +19,19 @@ class AsioExecutor final : public engine::Executor {
   explicit AsioExecutor(asio::io_context& io) : io_(io) {}
   ~AsioExecutor() override {
     for (auto& [id, timer] : timers_) timer->cancel();
+    timers_.clear();
   }
 
   TimerId RunAfter(int64_t delay_ms, std::function<void()> task) override {
     const TimerId id = ++last_id_;
     auto timer = std::make_unique<asio::steady_timer>(io_, std::chrono::milliseconds(delay_ms));
     timer->async_wait([this, id, task = std::move(task)](const std::error_code& error) {
-      if (error) return;  // cancelled; the timer is already gone
-      timers_.erase(id);
+      // A timer cancelled after it expired still completes without an error: only its entry
+      // says whether the task is still wanted (Cancel and the destructor remove it).
+      if (error) return;
+      auto it = timers_.find(id);
+      if (it == timers_.end()) return;
+      timers_.erase(it);
       task();
     });
     timers_.emplace(id, std::move(timer));

@@ -291,5 +291,30 @@ TEST_F(EngineTest, CommandAndErrorStats) {
   EXPECT_THAT(Run({"INFO", "stats"}), HasSubstr("total_error_replies:0"));
 }
 
+// CLIENT LIST's cmd field names the command Redis's lookup found, even one then refused.
+TEST_F(EngineTest, LastCommandIsTheOneLookedUpEvenIfRefused) {
+  const auto last_command = [&] {
+    const std::string info = engine_.ClientInfo(client_);
+    const size_t at = info.find(" cmd=") + 5;
+    return info.substr(at, info.find(' ', at) - at);
+  };
+  Run({"GET"});
+  EXPECT_EQ(last_command(), "get");
+  Run({"NOSUCHCOMMAND"});
+  EXPECT_EQ(last_command(), "NULL");
+  Run({"config", "get"});
+  EXPECT_EQ(last_command(), "config|get");
+  Run({"CONFIG", "NOSUCH"});
+  EXPECT_EQ(last_command(), "NULL");
+  Run({"CONFIG"});
+  EXPECT_EQ(last_command(), "config");
+  Run({"MULTI"});
+  Run({"SET", "k", "v"});
+  EXPECT_EQ(last_command(), "set");
+  Run({"EXEC"});
+  EXPECT_EQ(last_command(), "exec");
+}
+
+
 }  // namespace
 }  // namespace understudy::engine

@@ -751,11 +751,23 @@ TEST_F(DatabaseTest, CopyKeepsEncodingAndIsIndependent) {
   EXPECT_EQ(db_.Find("h3")->as<HashValue>().size(), 2u);
 }
 
+TEST_F(DatabaseTest, ReplaceGivesAnEmptyValueWithoutTheOldDeadline) {
+  db_.Set("k", "v", StringPolicy::kTryInt, now() + 1000);
+  Value* value = db_.Replace("k", ValueType::kSet);
+  ASSERT_NE(value, nullptr);
+  EXPECT_TRUE(value->is(ValueType::kSet));
+  EXPECT_TRUE(value->as<SetValue>().empty());
+  EXPECT_EQ(db_.GetExpiry("k"), kNoExpiry);
+  EXPECT_EQ(db_.expires_size(), 0u);
+  EXPECT_TRUE(db_.Replace("new", ValueType::kZSet)->is(ValueType::kZSet));
+  EXPECT_EQ(db_.size(), 2u);
+}
+
 // Records what the database reports.
 class EventLog : public KeyObserver {
  public:
   void OnKeyEvent(int db, std::string_view key, KeyEvent event) override {
-    static constexpr std::string_view kNames[] = {"written", "deleted", "expired"};
+    static constexpr std::string_view kNames[] = {"written", "deleted", "expired", "created"};
     events.push_back(std::string(kNames[static_cast<int>(event)]) + " " + std::string(key));
   }
   void OnFlush(int db) override { events.push_back("flush " + std::to_string(db)); }
@@ -773,7 +785,10 @@ TEST_F(DatabaseTest, ReportsEveryChange) {
   SetString("a", "1");
   db_.Set("b", "2", StringPolicy::kTryInt, now() + 10);
   db_.Set("c", "3", StringPolicy::kTryInt, now());  // a deadline already past: kept until expiry
-  EXPECT_THAT(log.Take(), ElementsAre("written a", "written b", "written c"));
+  EXPECT_THAT(log.Take(), ElementsAre("created a", "written a", "created b", "written b",
+                                      "created c", "written c"));
+  SetString("a", "overwritten");  // not created again
+  EXPECT_THAT(log.Take(), ElementsAre("written a"));
 
   db_.SetExpiry("a", now() + 100);
   db_.Persist("a");
@@ -786,8 +801,8 @@ TEST_F(DatabaseTest, ReportsEveryChange) {
   db_.SetExpiry("d", now() + 10);
   clock_.AdvanceMs(10);
   db_.ExpireDue(kUnlimited);  // actively
-  EXPECT_THAT(log.Take(),
-              ElementsAre("expired b", "written d", "written d", "expired c", "expired d"));
+  EXPECT_THAT(log.Take(), ElementsAre("expired b", "created d", "written d", "written d",
+                                      "expired c", "expired d"));
 
   SetString("e", "5");
   SetString("f", "6");
@@ -797,13 +812,20 @@ TEST_F(DatabaseTest, ReportsEveryChange) {
   db_.Erase("f");
   db_.Unlink("g");
   EXPECT_FALSE(db_.Erase("missing"));
-  EXPECT_THAT(log.Take(), ElementsAre("deleted e", "written f", "deleted f", "deleted g"));
+  // A renamed key is created anew, whether or not it replaced one (as Redis reports it).
+  EXPECT_THAT(log.Take(),
+              ElementsAre("deleted e", "created f", "written f", "deleted f", "deleted g"));
 
   SetString("h", "8");
   db_.Set("h2", *db_.Find("h"));
-  db_.FindOrInsert("l", ValueType::kList);  // the caller reports it
+  db_.FindOrInsert("l", ValueType::kList);  // the caller reports the write
+  db_.FindOrInsert("l", ValueType::kList);  // found
+  db_.Replace("h", ValueType::kSet);        // overwritten, reported written at once
+  db_.Replace("s", ValueType::kSet);
   db_.Clear();
-  EXPECT_THAT(log.Take(), ElementsAre("written h", "written h2", "flush 0"));
+  EXPECT_THAT(log.Take(),
+              ElementsAre("created h", "written h", "created h2", "written h2", "created l",
+                          "written h", "created s", "written s", "flush 0"));
   db_.set_observer(nullptr);
 }
 
