@@ -17,6 +17,7 @@
 #include "server/engine/families.h"
 #include "server/engine/glob.h"
 #include "server/engine/scripting/eval_scripts.h"
+#include "server/engine/scripting/functions.h"
 #include "server/engine/scripting/script_run.h"
 #include "spdlog/spdlog.h"
 
@@ -32,7 +33,7 @@ std::vector<CommandFamily> AllFamilies() {
   return {StringFamily(),   BitmapsFamily(),    KeysFamily(),       ListsFamily(),
           HashesFamily(),   SetsFamily(),       SortedSetsFamily(), TransactionsFamily(),
           PubSubFamily(),   ConnectionFamily(), ServerFamily(),     AclFamily(),
-          ScriptingFamily()};
+          ScriptingFamily(), FunctionsFamily()};
 }
 
 store::Database& CommandContext::db() const { return engine.keyspace().db(client.db); }
@@ -53,7 +54,8 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
       watched_keys_(config_.databases),
       start_time_ms_(clock.NowMs()),
       script_random_(std::make_unique<scripting::RandomState>()),
-      eval_scripts_(std::make_unique<scripting::EvalScripts>(*script_random_)) {
+      eval_scripts_(std::make_unique<scripting::EvalScripts>(*script_random_)),
+      functions_(std::make_unique<scripting::FunctionLibraries>(*script_random_)) {
   for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
   acl_ = std::make_unique<Acl>(commands_);
   acl_->SetRequirePass(config_.requirepass);

@@ -131,4 +131,12 @@ std::string TrackingPrefixOverlap(std::string_view prefix, std::string_view othe
                       store::AbslView(other), "'. Prefixes for a single client must not overlap.");
 }
 
+// Functions.
+std::string FunctionUnknownOption(std::string_view option) {
+  return absl::StrCat("ERR Unknown option given: ", store::AbslView(option));
+}
+std::string FunctionListUnknownArgument(std::string_view argument) {
+  return absl::StrCat("ERR Unknown argument ", store::AbslView(argument));
+}
+
 }  // namespace understudy::engine::errors

@@ -20,6 +20,7 @@ CommandFamily ServerFamily();
 CommandFamily PubSubFamily();
 CommandFamily AclFamily();
 CommandFamily ScriptingFamily();
+CommandFamily FunctionsFamily();
 
 // Every family the engine registers.
 std::vector<CommandFamily> AllFamilies();
