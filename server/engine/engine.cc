@@ -346,8 +346,9 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
     } else if (client.in_pubsub() && client.protocol == resp::Protocol::kResp2 &&
                !AllowedWhileSubscribed(*command)) {
       refuse(errors::NotAllowedWhileSubscribed(command->full_name));
-    } else if (script_busy() && !(command->spec->flags & kAllowBusy)) {
-      refuse(errors::kBusyScript);
+    } else if (script_busy() && (!(command->spec->flags & kAllowBusy) ||
+                                 ManagesOtherScriptKind(command->full_name))) {
+      refuse(functions_->running() ? errors::kBusyFunction : errors::kBusyScript);
     } else if (client.transaction != nullptr && !ControlsTransaction(*command)) {
       if (command->spec->flags & kNoMulti) {
         refuse(errors::kNotInTransaction);
@@ -468,6 +469,12 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   } else if (client.reply_mode == ReplyMode::kSkip) {
     client.reply_mode = ReplyMode::kSkipNext;
   }
+}
+
+bool Engine::ManagesOtherScriptKind(std::string_view full_name) const {
+  // As Redis: SCRIPT KILL cannot stop a function, nor FUNCTION KILL or STATS see an EVAL.
+  const std::string_view family = functions_->running() ? "script|" : "function|";
+  return full_name.starts_with(family);
 }
 
 bool Engine::script_busy() const { return running_script_ != nullptr && running_script_->busy(); }

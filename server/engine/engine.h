@@ -197,6 +197,9 @@ class Engine final : private store::KeyObserver {
   // scripting::ScriptRun for its lifetime).
   scripting::EvalScripts& eval_scripts() { return *eval_scripts_; }
   scripting::FunctionLibraries& functions() { return *functions_; }
+  // Whether a busy script refuses the command although it is allow-busy: SCRIPT's during a
+  // function, FUNCTION's during EVAL.
+  bool ManagesOtherScriptKind(std::string_view full_name) const;
   scripting::ScriptRun* running_script() const { return running_script_; }
   void set_running_script(scripting::ScriptRun* run) { running_script_ = run; }
   // A script ran past busy-reply-threshold: other clients are served meanwhile and answered

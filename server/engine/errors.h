@@ -347,6 +347,8 @@ inline constexpr std::string_view kConfigBadNotifyClass =
     "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.";
 
 // Functions (FUNCTION, FCALL, FCALL_RO).
+inline constexpr std::string_view kBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
 inline constexpr std::string_view kFunctionNotFound = "ERR Function not found";
 inline constexpr std::string_view kFunctionBadNumKeys = "ERR Bad number of keys provided";
 inline constexpr std::string_view kFunctionLibraryNotFound = "ERR Library not found";

@@ -114,7 +114,7 @@ void CmdFunctionList(CommandContext& ctx) {
   }
   std::vector<const scripting::Library*> listed;
   for (const auto& [name, library] : ctx.engine.functions().libraries()) {
-    if (!pattern || GlobMatch(*pattern, name)) listed.push_back(&library);
+    if (!pattern || GlobMatch(*pattern, name, /*nocase=*/true)) listed.push_back(&library);
   }
   ctx.reply.ArrayHeader(listed.size());
   for (const scripting::Library* library : listed) {
@@ -138,7 +138,7 @@ void CmdFunctionList(CommandContext& ctx) {
       ctx.reply.Bulk("flags");
       const std::vector<std::string_view> flags = scripting::FunctionFlagNames(function.flags);
       ctx.reply.SetHeader(flags.size());
-      for (std::string_view flag : flags) ctx.reply.Bulk(flag);
+      for (std::string_view flag : flags) ctx.reply.SimpleString(flag);
     }
     if (with_code) {
       ctx.reply.Bulk("library_code");

@@ -27,6 +27,7 @@
 #include "server/engine/families.h"
 #include "server/engine/glob.h"
 #include "server/engine/scripting/eval_scripts.h"
+#include "server/engine/scripting/functions.h"
 #include "server/engine/version.h"
 #include "spdlog/spdlog.h"
 #include "store/value.h"
@@ -578,8 +579,17 @@ void InfoMemory(CommandContext& ctx, std::string& out) {
   InfoField(out, "used_memory_lua_human", HumanBytes(lua));
   InfoField(out, "used_memory_scripts_eval", scripts.bytes());
   InfoField(out, "number_of_cached_scripts", scripts.size());
-  InfoField(out, "used_memory_scripts", scripts.bytes());
-  InfoField(out, "used_memory_scripts_human", HumanBytes(scripts.bytes()));
+  scripting::FunctionLibraries& functions = ctx.engine.functions();
+  const uint64_t functions_vm = functions.lua().used_memory();
+  InfoField(out, "number_of_functions", functions.functions_count());
+  InfoField(out, "number_of_libraries", functions.libraries().size());
+  InfoField(out, "used_memory_vm_functions", functions_vm);
+  InfoField(out, "used_memory_vm_total", lua + functions_vm);
+  InfoField(out, "used_memory_vm_total_human", HumanBytes(lua + functions_vm));
+  InfoField(out, "used_memory_functions", functions.bytes());
+  const uint64_t scripts_bytes = scripts.bytes() + functions.bytes();
+  InfoField(out, "used_memory_scripts", scripts_bytes);
+  InfoField(out, "used_memory_scripts_human", HumanBytes(scripts_bytes));
   InfoField(out, "maxmemory", 0);
   InfoField(out, "maxmemory_human", "0B");
   InfoField(out, "maxmemory_policy", "noeviction");

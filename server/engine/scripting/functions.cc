@@ -1,5 +1,6 @@
 #include "server/engine/scripting/functions.h"
 
+#include <algorithm>
 #include <cctype>
 #include <lua5.1/lua.hpp>
 
@@ -113,7 +114,7 @@ const char* ReadNamedArguments(lua_State* lua, Function& function) {
       lua_replace(lua, -4);
     } else if (key == "flags") {
       if (!lua_istable(lua, -1)) {
-        return "flags argument given to redis.register_function must be a table representing "
+        return "flags argument to redis.register_function must be a table representing "
                "function flags";
       }
       lua_pushnil(lua);
@@ -207,6 +208,16 @@ std::optional<std::string> ParseMetadata(std::string_view code, std::string* lib
 }
 
 }  // namespace
+
+bool NameLessIgnoringCase::operator()(std::string_view a, std::string_view b) const {
+  const size_t common = std::min(a.size(), b.size());
+  for (size_t i = 0; i < common; ++i) {
+    const int x = std::tolower(static_cast<unsigned char>(a[i]));
+    const int y = std::tolower(static_cast<unsigned char>(b[i]));
+    if (x != y) return x < y;
+  }
+  return a.size() < b.size();
+}
 
 std::vector<std::string_view> FunctionFlagNames(uint32_t flags) {
   std::vector<std::string_view> names;
@@ -379,7 +390,11 @@ const Function* FunctionLibraries::Find(std::string_view name) const {
   auto owner = owner_.find(name);
   if (owner == owner_.end()) return nullptr;
   const Library& library = libraries_.find(owner->second)->second;
-  return &library.functions.find(name)->second;
+  const NameLessIgnoringCase less;
+  for (const auto& [function_name, function] : library.functions) {
+    if (!less(function_name, name) && !less(name, function_name)) return &function;
+  }
+  return nullptr;
 }
 
 std::string FunctionLibraries::Dump() const {

@@ -13,6 +13,12 @@
 
 namespace understudy::engine::scripting {
 
+// Orders function names as Redis's dictionary of them compares: ignoring case.
+struct NameLessIgnoringCase {
+  using is_transparent = void;
+  bool operator()(std::string_view a, std::string_view b) const;
+};
+
 // One function a library registered with redis.register_function.
 struct Function {
   std::string name;
@@ -26,6 +32,7 @@ struct Function {
 struct Library {
   std::string name;
   std::string code;
+  // Case matters here (a library may hold "h" and "H"), not across libraries (owner_).
   std::map<std::string, Function, std::less<>> functions;
 };
 
@@ -89,7 +96,7 @@ class FunctionLibraries {
   std::unique_ptr<LuaState> lua_;
   int library_env_ref_ = 0;  // the globals table of every library's code
   std::map<std::string, Library, std::less<>> libraries_;
-  std::map<std::string, std::string, std::less<>> owner_;  // function name -> library name
+  std::map<std::string, std::string, NameLessIgnoringCase> owner_;  // function -> library
   std::optional<RunningFunction> running_;
 };
 
