@@ -55,7 +55,7 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
       start_time_ms_(clock.NowMs()),
       script_random_(std::make_unique<scripting::RandomState>()),
       eval_scripts_(std::make_unique<scripting::EvalScripts>(*script_random_)),
-      functions_(std::make_unique<scripting::FunctionLibraries>(*script_random_)) {
+      functions_(std::make_unique<scripting::FunctionLibraries>(*script_random_, clock_.base())) {
   for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
   acl_ = std::make_unique<Acl>(commands_);
   acl_->SetRequirePass(config_.requirepass);

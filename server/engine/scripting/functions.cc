@@ -12,9 +12,15 @@ namespace {
 
 char kLoadingKey;  // the LoadingLibrary of the code being loaded, light userdata
 
-// What redis.register_function collects while a library's code runs.
+// How long a library's code may run while it loads, as Redis's.
+constexpr int64_t kLoadTimeoutMs = 500;
+constexpr int kLoadHookInstructions = 100000;
+
+// What redis.register_function collects while a library's code runs, and when it must stop.
 struct LoadingLibrary {
   std::map<std::string, Function, std::less<>> functions;
+  const store::Clock* clock = nullptr;
+  int64_t deadline_ms = 0;
 };
 
 struct NamedFlag {
@@ -173,6 +179,14 @@ int RegisterFunction(lua_State* lua) {
   return 0;
 }
 
+// Stops code that loads for too long; from then on every line raises again, so it cannot go on.
+void LoadHook(lua_State* lua, lua_Debug*) {
+  LoadingLibrary* loading = Loading(lua);
+  if (loading == nullptr || loading->clock->NowMs() < loading->deadline_ms) return;
+  lua_sethook(lua, LoadHook, LUA_MASKLINE, 0);
+  RaiseError(lua, "FUNCTION LOAD timeout");
+}
+
 // Reads the name a library's first line gives ("#!lua name=mylib"): nullopt, or the error
 // reply.
 std::optional<std::string> ParseMetadata(std::string_view code, std::string* library_name) {
@@ -227,7 +241,10 @@ std::vector<std::string_view> FunctionFlagNames(uint32_t flags) {
   return names;
 }
 
-FunctionLibraries::FunctionLibraries(RandomState& random) : random_(random) { Flush(); }
+FunctionLibraries::FunctionLibraries(RandomState& random, const store::Clock& clock)
+    : random_(random), clock_(clock) {
+  Flush();
+}
 
 FunctionLibraries::~FunctionLibraries() = default;
 
@@ -290,7 +307,7 @@ std::variant<Library, std::string> FunctionLibraries::Compile(std::string_view c
     lua_setfield(lua, metatable, "__index");
   };
   set_index("__load");
-  LoadingLibrary loading;
+  LoadingLibrary loading{.clock = &clock_, .deadline_ms = clock_.NowMs() + kLoadTimeoutMs};
   lua_pushlightuserdata(lua, &kLoadingKey);
   lua_pushlightuserdata(lua, &loading);
   lua_rawset(lua, LUA_REGISTRYINDEX);
@@ -298,7 +315,9 @@ std::variant<Library, std::string> FunctionLibraries::Compile(std::string_view c
   lua_rawgeti(lua, LUA_REGISTRYINDEX, chunk_ref);
   lua_pushvalue(lua, metatable - 1);
   lua_setfenv(lua, -2);
+  lua_sethook(lua, LoadHook, LUA_MASKCOUNT, kLoadHookInstructions);
   const int status = lua_pcall(lua, 0, 0, 0);
+  lua_sethook(lua, nullptr, 0, 0);
   std::string error;
   if (status != 0) {
     if (lua_istable(lua, -1)) {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "server/engine/scripting/lua_state.h"
+#include "store/clock.h"
 
 namespace understudy::engine::scripting {
 
@@ -55,7 +56,8 @@ enum class RestorePolicy { kAppend, kReplace, kFlush };
 // functions it registers run later (FCALL) with the whole scripting API.
 class FunctionLibraries {
  public:
-  explicit FunctionLibraries(RandomState& random);
+  // clock: the running clock, for the time limit of loading a library's code.
+  FunctionLibraries(RandomState& random, const store::Clock& clock);
   ~FunctionLibraries();
   FunctionLibraries(const FunctionLibraries&) = delete;
   FunctionLibraries& operator=(const FunctionLibraries&) = delete;
@@ -93,6 +95,7 @@ class FunctionLibraries {
   void Release(const Library& library);
 
   RandomState& random_;
+  const store::Clock& clock_;
   std::unique_ptr<LuaState> lua_;
   int library_env_ref_ = 0;  // the globals table of every library's code
   std::map<std::string, Library, std::less<>> libraries_;
