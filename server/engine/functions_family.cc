@@ -36,16 +36,16 @@ void FcallGeneric(CommandContext& ctx, bool read_only_command) {
   if (read_only_command && !declared_read_only) {
     return ctx.reply.Error(errors::kScriptWriteFlagReadOnlyCommand);
   }
-  functions.set_running(scripting::RunningFunction{
-      .name = function->name,
-      .command = {ctx.args.begin(), ctx.args.end()},
-      .started_ms = ctx.engine.running_clock().NowMs()});
+  functions.set_running(
+      scripting::RunningFunction{.name = function->name,
+                                 .command = {ctx.args.begin(), ctx.args.end()},
+                                 .started_ms = ctx.engine.running_clock().NowMs()});
   bool error_counted = false;
   {
     scripting::ScriptRun run(ctx.engine, ctx.client, read_only_command || declared_read_only);
-    error_counted = functions.lua().RunFunction(function->function_ref, ctx.args.subspan(3, numkeys),
-                                                ctx.args.subspan(3 + numkeys), function->name, run,
-                                                ctx.reply);
+    error_counted =
+        functions.lua().RunFunction(function->function_ref, ctx.args.subspan(3, numkeys),
+                                    ctx.args.subspan(3 + numkeys), function->name, run, ctx.reply);
   }
   functions.set_running(std::nullopt);
   if (error_counted) ctx.engine.SkipErrorCount();

@@ -100,7 +100,8 @@ const char* ReadNamedArguments(lua_State* lua, Function& function) {
   lua_pushnil(lua);  // callback
   lua_pushnil(lua);
   while (lua_next(lua, 1) != 0) {
-    if (lua_type(lua, -2) != LUA_TSTRING) return "unknown argument given to redis.register_function";
+    if (lua_type(lua, -2) != LUA_TSTRING)
+      return "unknown argument given to redis.register_function";
     const std::string_view key = View(lua, -2);
     if (key == "function_name") {
       if (!lua_isstring(lua, -1)) {
@@ -149,7 +150,8 @@ const char* ReadNamedArguments(lua_State* lua, Function& function) {
 // callback = ..., flags = {...}, description = ...}.
 int RegisterFunction(lua_State* lua) {
   LoadingLibrary* loading = Loading(lua);
-  if (loading == nullptr) return RaiseError(lua, "redis.register_function can only be called on FUNCTION LOAD command");
+  if (loading == nullptr)
+    return RaiseError(lua, "redis.register_function can only be called on FUNCTION LOAD command");
   Function function;
   const int argc = lua_gettop(lua);
   if (argc == 1) {
@@ -160,7 +162,8 @@ int RegisterFunction(lua_State* lua) {
     }
     if (const char* error = ReadNamedArguments(lua, function)) return RaiseError(lua, error);
   } else if (argc == 2) {
-    if (!lua_isstring(lua, 1)) return RaiseError(lua, "first argument to redis.register_function must be a string");
+    if (!lua_isstring(lua, 1))
+      return RaiseError(lua, "first argument to redis.register_function must be a string");
     if (!lua_isfunction(lua, 2)) {
       return RaiseError(lua, "second argument to redis.register_function must be a function");
     }

@@ -65,8 +65,8 @@ class LuaState {
 
   // Runs a Redis 7 function: as Run, with the keys and arguments passed as its two parameters.
   bool RunFunction(int function_ref, std::span<const std::string_view> keys,
-                   std::span<const std::string_view> argv, std::string_view name,
-                   ScriptHost& host, resp::ReplyWriter& out);
+                   std::span<const std::string_view> argv, std::string_view name, ScriptHost& host,
+                   resp::ReplyWriter& out);
 
   // Bytes the interpreter holds (INFO's used_memory_lua).
   size_t used_memory() const;
