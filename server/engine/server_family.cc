@@ -887,7 +887,10 @@ void CmdShutdown(CommandContext& ctx) {
     return ctx.reply.Error(errors::kSyntax);
   }
   if (abort) return ctx.reply.Error(errors::kNoShutdownInProgress);
-  if (!nosave && ctx.engine.script_busy()) return ctx.reply.Error(errors::kBusyScript);
+  if (!nosave && ctx.engine.script_busy()) {
+    return ctx.reply.Error(ctx.engine.functions().running() ? errors::kBusyFunction
+                                                            : errors::kBusyScript);
+  }
   if (save && !force) {
     spdlog::warn("SHUTDOWN SAVE: understudy has no persistence yet, nothing can be saved");
     return ctx.reply.Error(errors::kShutdownFailed);
