@@ -359,6 +359,11 @@ std::vector<Parameter> BuildParameters() {
       [](auto& c) -> auto& { return c.client_output_pause_threshold; }, 0, kInt64Max,
       Unit::kMemory));
 
+  // How long a script runs before other clients are served (and answered BUSY) meanwhile.
+  for (std::string_view name : {"busy-reply-threshold", "lua-time-limit"}) {
+    table.push_back(Numeric(
+        name, [](auto& c) -> auto& { return c.busy_reply_threshold_ms; }, 0, kInt64Max));
+  }
   Parameter notify = Named("notify-keyspace-events");
   notify.set = [](Config& config, const Words& words) {
     const std::optional<uint32_t> classes = ParseNotifyClasses(words[0]);
@@ -370,11 +375,6 @@ std::vector<Parameter> BuildParameters() {
     return RenderNotifyClasses(config.notify_keyspace_events);
   };
   table.push_back(notify);
-  // How long a script runs before other clients are served (and answered BUSY) meanwhile.
-  for (std::string_view name : {"busy-reply-threshold", "lua-time-limit"}) {
-    table.push_back(Numeric(
-        name, [](auto& c) -> auto& { return c.busy_reply_threshold_ms; }, 0, kInt64Max));
-  }
 
   // Encoding thresholds under their 7.0 names and the ziplist names 7.0 still accepts.
   for (std::string_view name : {"hash-max-listpack-entries", "hash-max-ziplist-entries"}) {

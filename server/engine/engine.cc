@@ -19,6 +19,7 @@
 #include "server/engine/glob.h"
 #include "server/engine/monitor.h"
 #include "server/engine/scripting/eval_scripts.h"
+#include "server/engine/scripting/functions.h"
 #include "server/engine/scripting/script_run.h"
 #include "spdlog/spdlog.h"
 
@@ -31,10 +32,10 @@ constexpr int64_t kBusyRetryMs = 10;
 }  // namespace
 
 std::vector<CommandFamily> AllFamilies() {
-  return {StringFamily(),      BitmapsFamily(),      KeysFamily(),       ListsFamily(),
-          HashesFamily(),      SetsFamily(),         SortedSetsFamily(), TransactionsFamily(),
-          PubSubFamily(),      ConnectionFamily(),   ServerFamily(),     AclFamily(),
-          ScriptingFamily(),   DiagnosticsFamily(),  DebugFamily()};
+  return {StringFamily(),      BitmapsFamily(),     KeysFamily(),       ListsFamily(),
+          HashesFamily(),      SetsFamily(),        SortedSetsFamily(), TransactionsFamily(),
+          PubSubFamily(),      ConnectionFamily(),  ServerFamily(),     AclFamily(),
+          ScriptingFamily(),   FunctionsFamily(),   DiagnosticsFamily(), DebugFamily()};
 }
 
 namespace {
@@ -69,7 +70,8 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
       watched_keys_(config_.databases),
       start_time_ms_(clock.NowMs()),
       script_random_(std::make_unique<scripting::RandomState>()),
-      eval_scripts_(std::make_unique<scripting::EvalScripts>(*script_random_)) {
+      eval_scripts_(std::make_unique<scripting::EvalScripts>(*script_random_)),
+      functions_(std::make_unique<scripting::FunctionLibraries>(*script_random_, clock_.base())) {
   for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
   acl_ = std::make_unique<Acl>(commands_);
   acl_->SetRequirePass(config_.requirepass);
@@ -390,8 +392,9 @@ void Engine::Execute(Client& client, std::span<const std::string_view> args) {
       refuse(errors::NotAllowedWhileSubscribed(command->full_name));
     } else if (client.monitor && (command->spec->flags & (kWrite | kReadOnly | kMayReplicate))) {
       refuse(errors::kMonitorKeyspace);
-    } else if (script_busy() && !(command->spec->flags & kAllowBusy)) {
-      refuse(errors::kBusyScript);
+    } else if (script_busy() && (!(command->spec->flags & kAllowBusy) ||
+                                 ManagesOtherScriptKind(command->full_name))) {
+      refuse(functions_->running() ? errors::kBusyFunction : errors::kBusyScript);
     } else if (client.transaction != nullptr && !ControlsTransaction(*command)) {
       if (command->spec->flags & kNoMulti) {
         refuse(errors::kNotInTransaction);
@@ -583,6 +586,12 @@ void Engine::FeedMonitors(int db, std::string_view origin, std::span<const std::
     // The running client gets it with its reply.
     if (monitor != executing_ && monitor != running_) DeliverOutput(*monitor);
   }
+}
+
+bool Engine::ManagesOtherScriptKind(std::string_view full_name) const {
+  // As Redis: SCRIPT KILL cannot stop a function, nor FUNCTION KILL or STATS see an EVAL.
+  const std::string_view family = functions_->running() ? "script|" : "function|";
+  return full_name.starts_with(family);
 }
 
 bool Engine::script_busy() const { return running_script_ != nullptr && running_script_->busy(); }

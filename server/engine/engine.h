@@ -36,6 +36,7 @@ namespace understudy::engine {
 namespace scripting {
 class EvalScripts;
 class ScriptRun;
+class FunctionLibraries;
 struct RandomState;
 }  // namespace scripting
 
@@ -207,6 +208,10 @@ class Engine final : private store::KeyObserver {
   // Scripting. EVAL's script cache (one Lua state), and the script running, if any (set by
   // scripting::ScriptRun for its lifetime).
   scripting::EvalScripts& eval_scripts() { return *eval_scripts_; }
+  scripting::FunctionLibraries& functions() { return *functions_; }
+  // Whether a busy script refuses the command although it is allow-busy: SCRIPT's during a
+  // function, FUNCTION's during EVAL.
+  bool ManagesOtherScriptKind(std::string_view full_name) const;
   scripting::ScriptRun* running_script() const { return running_script_; }
   void set_running_script(scripting::ScriptRun* run) { running_script_ = run; }
   // A script ran past busy-reply-threshold: other clients are served meanwhile and answered
@@ -417,6 +422,7 @@ class Engine final : private store::KeyObserver {
   std::function<void()> shutdown_;
   std::unique_ptr<scripting::RandomState> script_random_;  // math.random's, never reseeded
   std::unique_ptr<scripting::EvalScripts> eval_scripts_;
+  std::unique_ptr<scripting::FunctionLibraries> functions_;  // Redis 7 function libraries
   scripting::ScriptRun* running_script_ = nullptr;
   bool skip_error_count_ = false;
   std::function<void()> busy_poller_;

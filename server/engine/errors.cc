@@ -144,4 +144,12 @@ std::string ShebangUnknownFlag(std::string_view flag) {
   return absl::StrCat("Unexpected flag in script shebang: ", store::AbslView(flag));
 }
 
+// Functions.
+std::string FunctionUnknownOption(std::string_view option) {
+  return absl::StrCat("ERR Unknown option given: ", store::AbslView(option));
+}
+std::string FunctionListUnknownArgument(std::string_view argument) {
+  return absl::StrCat("ERR Unknown argument ", store::AbslView(argument));
+}
+
 }  // namespace understudy::engine::errors

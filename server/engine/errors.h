@@ -368,5 +368,21 @@ std::string ScriptCompileError(std::string_view message);
 std::string ShebangUnknownEngine(std::string_view engine);
 std::string ShebangUnknownOption(std::string_view option);
 std::string ShebangUnknownFlag(std::string_view flag);
+// Functions (FUNCTION, FCALL, FCALL_RO).
+inline constexpr std::string_view kBusyFunction =
+    "BUSY Redis is busy running a script. You can only call FUNCTION KILL or SHUTDOWN NOSAVE.";
+inline constexpr std::string_view kFunctionNotFound = "ERR Function not found";
+inline constexpr std::string_view kFunctionBadNumKeys = "ERR Bad number of keys provided";
+inline constexpr std::string_view kFunctionLibraryNotFound = "ERR Library not found";
+inline constexpr std::string_view kFunctionFlushMode =
+    "ERR FUNCTION FLUSH only supports SYNC|ASYNC option";
+inline constexpr std::string_view kFunctionListNoLibraryName =
+    "ERR library name argument was not given";
+inline constexpr std::string_view kFunctionRestorePolicy =
+    "ERR Wrong restore policy given, value should be either FLUSH, APPEND or REPLACE.";
+// "ERR Unknown option given: FOO" (FUNCTION LOAD)
+std::string FunctionUnknownOption(std::string_view option);
+// "ERR Unknown argument foo" (FUNCTION LIST)
+std::string FunctionListUnknownArgument(std::string_view argument);
 
 }  // namespace understudy::engine::errors

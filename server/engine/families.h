@@ -22,6 +22,7 @@ CommandFamily AclFamily();
 CommandFamily ScriptingFamily();
 CommandFamily DiagnosticsFamily();
 CommandFamily DebugFamily();
+CommandFamily FunctionsFamily();
 
 // Every family the engine registers.
 std::vector<CommandFamily> AllFamilies();

@@ -28,6 +28,7 @@
 #include "server/engine/families.h"
 #include "server/engine/glob.h"
 #include "server/engine/scripting/eval_scripts.h"
+#include "server/engine/scripting/functions.h"
 #include "server/engine/version.h"
 #include "spdlog/spdlog.h"
 #include "store/numbers.h"
@@ -638,14 +639,17 @@ void InfoMemory(CommandContext& ctx, std::string& out) {
   InfoField(out, "used_memory_lua_human", HumanBytes(lua));
   InfoField(out, "used_memory_scripts_eval", scripts.bytes());
   InfoField(out, "number_of_cached_scripts", scripts.size());
-  InfoField(out, "number_of_functions", 0);
-  InfoField(out, "number_of_libraries", 0);
-  InfoField(out, "used_memory_vm_functions", 0);
-  InfoField(out, "used_memory_vm_total", lua);
-  InfoField(out, "used_memory_vm_total_human", HumanBytes(lua));
-  InfoField(out, "used_memory_functions", 0);
-  InfoField(out, "used_memory_scripts", scripts.bytes());
-  InfoField(out, "used_memory_scripts_human", HumanBytes(scripts.bytes()));
+  scripting::FunctionLibraries& functions = ctx.engine.functions();
+  const uint64_t functions_vm = functions.lua().used_memory();
+  InfoField(out, "number_of_functions", functions.functions_count());
+  InfoField(out, "number_of_libraries", functions.libraries().size());
+  InfoField(out, "used_memory_vm_functions", functions_vm);
+  InfoField(out, "used_memory_vm_total", lua + functions_vm);
+  InfoField(out, "used_memory_vm_total_human", HumanBytes(lua + functions_vm));
+  InfoField(out, "used_memory_functions", functions.bytes());
+  const uint64_t scripts_bytes = scripts.bytes() + functions.bytes();
+  InfoField(out, "used_memory_scripts", scripts_bytes);
+  InfoField(out, "used_memory_scripts_human", HumanBytes(scripts_bytes));
   InfoField(out, "maxmemory", 0);
   InfoField(out, "maxmemory_human", "0B");
   InfoField(out, "maxmemory_policy", "noeviction");
@@ -1044,7 +1048,10 @@ void CmdShutdown(CommandContext& ctx) {
     return ctx.reply.Error(errors::kSyntax);
   }
   if (abort) return ctx.reply.Error(errors::kNoShutdownInProgress);
-  if (!nosave && ctx.engine.script_busy()) return ctx.reply.Error(errors::kBusyScript);
+  if (!nosave && ctx.engine.script_busy()) {
+    return ctx.reply.Error(ctx.engine.functions().running() ? errors::kBusyFunction
+                                                            : errors::kBusyScript);
+  }
   if (save && !force) {
     spdlog::warn("SHUTDOWN SAVE: understudy has no persistence yet, nothing can be saved");
     return ctx.reply.Error(errors::kShutdownFailed);

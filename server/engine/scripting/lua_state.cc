@@ -770,26 +770,47 @@ bool ErrorCounted(lua_State* lua) {
 bool LuaState::Run(int function_ref, std::span<const std::string_view> keys,
                    std::span<const std::string_view> argv, std::string_view name, ScriptHost& host,
                    resp::ReplyWriter& out) {
+  return Execute(function_ref, keys, argv, /*as_arguments=*/false, name, host, out);
+}
+
+bool LuaState::RunFunction(int function_ref, std::span<const std::string_view> keys,
+                           std::span<const std::string_view> argv, std::string_view name,
+                           ScriptHost& host, resp::ReplyWriter& out) {
+  return Execute(function_ref, keys, argv, /*as_arguments=*/true, name, host, out);
+}
+
+bool LuaState::Execute(int function_ref, std::span<const std::string_view> keys,
+                       std::span<const std::string_view> argv, bool as_arguments,
+                       std::string_view name, ScriptHost& host, resp::ReplyWriter& out) {
   RunState run{.host = &host};
   lua_pushlightuserdata(lua_, &kRunKey);
   lua_pushlightuserdata(lua_, &run);
   lua_rawset(lua_, LUA_REGISTRYINDEX);
 
-  lua_rawgeti(lua_, LUA_REGISTRYINDEX, globals_ref_);
-  for (const auto& [global, values] : {std::pair{"KEYS", keys}, std::pair{"ARGV", argv}}) {
+  auto push_strings = [&](std::span<const std::string_view> values) {
     lua_createtable(lua_, static_cast<int>(values.size()), 0);
     for (size_t i = 0; i < values.size(); ++i) {
       lua_pushlstring(lua_, values[i].data(), values[i].size());
       lua_rawseti(lua_, -2, static_cast<int>(i + 1));
     }
-    lua_setfield(lua_, -2, global);
+  };
+  if (!as_arguments) {
+    lua_rawgeti(lua_, LUA_REGISTRYINDEX, globals_ref_);
+    for (const auto& [global, values] : {std::pair{"KEYS", keys}, std::pair{"ARGV", argv}}) {
+      push_strings(values);
+      lua_setfield(lua_, -2, global);
+    }
+    lua_pop(lua_, 1);
   }
-  lua_pop(lua_, 1);
 
   lua_pushcfunction(lua_, ErrorHandler);
   lua_rawgeti(lua_, LUA_REGISTRYINDEX, function_ref);
+  if (as_arguments) {
+    push_strings(keys);
+    push_strings(argv);
+  }
   lua_sethook(lua_, Hook, LUA_MASKCOUNT, kHookInstructions);
-  const int status = lua_pcall(lua_, 0, 1, 1);
+  const int status = lua_pcall(lua_, as_arguments ? 2 : 0, 1, 1);
   lua_sethook(lua_, nullptr, 0, 0);
   const bool error_counted = ErrorCounted(lua_);
   if (status == 0) {

@@ -63,6 +63,11 @@ class LuaState {
            std::span<const std::string_view> argv, std::string_view name, ScriptHost& host,
            resp::ReplyWriter& out);
 
+  // Runs a Redis 7 function: as Run, with the keys and arguments passed as its two parameters.
+  bool RunFunction(int function_ref, std::span<const std::string_view> keys,
+                   std::span<const std::string_view> argv, std::string_view name, ScriptHost& host,
+                   resp::ReplyWriter& out);
+
   // Bytes the interpreter holds (INFO's used_memory_lua).
   size_t used_memory() const;
 
@@ -70,6 +75,9 @@ class LuaState {
   void OpenLibraries();
   void RegisterRedisApi();
   void Sandbox();
+  bool Execute(int function_ref, std::span<const std::string_view> keys,
+               std::span<const std::string_view> argv, bool as_arguments, std::string_view name,
+               ScriptHost& host, resp::ReplyWriter& out);
 
   lua_State* lua_;
   RandomState& random_;
