@@ -190,8 +190,10 @@ class Database {
   std::unique_ptr<Table> table_;
   std::unique_ptr<TimingWheel> timers_;
   size_t expires_size_ = 0;
-  // The sum of the deadlines of the keys that have one (wide: millions of Unix-ms deadlines).
-  __int128 deadline_sum_ = 0;
+  // The sum of the deadlines of the keys that have one (wide: millions of Unix-ms deadlines;
+  // __extension__ marks GCC's 128-bit integer as meant, for -Wpedantic).
+  __extension__ typedef __int128 DeadlineSum;
+  DeadlineSum deadline_sum_ = 0;
   uint64_t expired_count_ = 0;
   LookupCounts* lookups_ = nullptr;  // the keyspace's
 };
