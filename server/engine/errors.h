@@ -354,6 +354,8 @@ inline constexpr std::string_view kScriptWriteInReadOnly =
     "ERR Write commands are not allowed from read-only scripts.";
 inline constexpr std::string_view kScriptNoPermCommand =
     "ERR The user executing the script can't run this command or subcommand";
+inline constexpr std::string_view kScriptNoPermChannel =
+    "ERR The user executing the script can't publish to the channel mentioned in the command";
 inline constexpr std::string_view kScriptNoPermKey =
     "ERR The user executing the script can't access at least one of the keys mentioned in the "
     "command arguments";

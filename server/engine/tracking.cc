@@ -83,7 +83,9 @@ void Engine::DisableTracking(Client& client) {
   if (!tracking.on) return;
   for (const std::string& prefix : tracking.prefixes) tracking_.RemovePrefix(prefix, client.id);
   // The CACHING choice outlives tracking, as in Redis: only the next command clears it.
-  tracking = ClientTracking{.caching = tracking.caching};
+  const bool caching = tracking.caching;
+  tracking = ClientTracking();
+  tracking.caching = caching;
   --tracking_clients_;
 }
 

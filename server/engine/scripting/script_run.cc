@@ -49,6 +49,8 @@ void ScriptRun::Call(std::span<const std::string_view> args, resp::Protocol prot
       return Refuse(reply, errors::kScriptNoPermCommand);
     case AclDenial::kKey:
       return Refuse(reply, errors::kScriptNoPermKey);
+    case AclDenial::kChannel:
+      return Refuse(reply, errors::kScriptNoPermChannel);
   }
   if (command->spec->flags & kWrite) {
     if (read_only_) return Refuse(reply, errors::kScriptWriteInReadOnly);
