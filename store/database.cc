@@ -314,6 +314,8 @@ std::optional<size_t> Database::MemoryUsage(std::string_view key) {
   return entry->capacity() + sizeof(Entry*) + entry->value().heap_bytes();
 }
 
+size_t Database::IndexBytes() const { return table_->bucket_count() * sizeof(Entry*); }
+
 uint32_t Database::AccessClock() const {
   return static_cast<uint32_t>(clock_.NowMs() / 1000) & kAccessClockMax;
 }

@@ -124,6 +124,8 @@ class Database {
   // yet (what DBSIZE reports in Redis too).
   size_t size() const;
   size_t expires_size() const { return expires_size_; }
+  // Bytes of the key table's bucket array (MEMORY STATS' overhead of the main table).
+  size_t IndexBytes() const;
   // Average time to live of the keys that have a deadline, in ms (0 if none): INFO's avg_ttl,
   // exact where Redis estimates it.
   int64_t AverageTtlMs() const;

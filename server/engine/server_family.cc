@@ -594,31 +594,48 @@ void InfoClients(CommandContext& ctx, std::string& out) {
 
 // Heap in use from the allocator, resident size from the kernel. What Redis reports of features
 // understudy lacks (replication buffers, defragmentation) is 0.
-void InfoMemory(CommandContext& ctx, std::string& out) {
+// The process's memory as INFO memory and MEMORY STATS report it.
+struct MemoryFigures {
+  uint64_t used = 0;     // heap in use, from the allocator
+  uint64_t active = 0;   // the heap's arenas and maps
+  uint64_t rss = 0;      // resident, from the kernel
+  uint64_t peak = 0;     // the most `used` INFO or MEMORY STATS has seen
+  uint64_t clients = 0;  // the clients' output buffers
+};
+
+MemoryFigures ReadMemory(Engine& engine) {
+  MemoryFigures memory;
   const struct mallinfo2 heap = mallinfo2();
-  const uint64_t used = heap.uordblks + heap.hblkhd;
-  uint64_t rss = 0;
+  memory.used = heap.uordblks + heap.hblkhd;
+  memory.active = heap.arena + heap.hblkhd;
   if (std::FILE* statm = std::fopen("/proc/self/statm", "r")) {
     unsigned long pages_total = 0, pages_resident = 0;
     if (std::fscanf(statm, "%lu %lu", &pages_total, &pages_resident) == 2) {
-      rss = static_cast<uint64_t>(pages_resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
+      memory.rss =
+          static_cast<uint64_t>(pages_resident) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
     }
     std::fclose(statm);
   }
+  memory.peak = engine.NoteMemoryUsed(memory.used);
+  for (const auto& [id, client] : engine.clients()) {
+    memory.clients += client->output.capacity() + engine.UnsentOutput(*client);
+  }
+  return memory;
+}
+
+void InfoMemory(CommandContext& ctx, std::string& out) {
+  const MemoryFigures memory = ReadMemory(ctx.engine);
+  const uint64_t used = memory.used, rss = memory.rss, peak = memory.peak;
+  const uint64_t clients_memory = memory.clients;
   InfoField(out, "used_memory", used);
   InfoField(out, "used_memory_human", HumanBytes(used));
   InfoField(out, "used_memory_rss", rss);
   InfoField(out, "used_memory_rss_human", HumanBytes(rss));
-  const uint64_t peak = ctx.engine.NoteMemoryUsed(used);
   InfoField(out, "used_memory_peak", peak);
   InfoField(out, "used_memory_peak_human", HumanBytes(peak));
   InfoField(out, "used_memory_peak_perc",
             absl::StrFormat("%.2f%%", peak == 0 ? 0.0 : 100.0 * used / peak));
   // The clients' buffers are the server's overhead; the rest is the data.
-  uint64_t clients_memory = 0;
-  for (const auto& [id, client] : ctx.engine.clients()) {
-    clients_memory += client->output.capacity() + ctx.engine.UnsentOutput(*client);
-  }
   const uint64_t overhead = std::min(used, clients_memory);
   InfoField(out, "used_memory_overhead", overhead);
   InfoField(out, "used_memory_startup", 0);
@@ -626,7 +643,7 @@ void InfoMemory(CommandContext& ctx, std::string& out) {
   InfoField(out, "used_memory_dataset_perc",
             absl::StrFormat("%.2f%%", used == 0 ? 0.0 : 100.0 * (used - overhead) / used));
   InfoField(out, "allocator_allocated", used);
-  InfoField(out, "allocator_active", heap.arena + heap.hblkhd);  // the heap's arenas and maps
+  InfoField(out, "allocator_active", memory.active);
   InfoField(out, "allocator_resident", rss);
   const uint64_t system =
       static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE));
@@ -653,7 +670,7 @@ void InfoMemory(CommandContext& ctx, std::string& out) {
   InfoField(out, "maxmemory", 0);
   InfoField(out, "maxmemory_human", "0B");
   InfoField(out, "maxmemory_policy", "noeviction");
-  const uint64_t active = heap.arena + heap.hblkhd;
+  const uint64_t active = memory.active;
   auto ratio = [](uint64_t a, uint64_t b) {
     return absl::StrFormat("%.2f", b == 0 ? 0.0 : static_cast<double>(a) / b);
   };
@@ -1083,6 +1100,85 @@ void CmdMemoryPurge(CommandContext& ctx) {
   ctx.reply.SimpleString("OK");
 }
 
+// MEMORY STATS: Redis's breakdown with understudy's figures: the allocator's and the kernel's
+// counts, the clients' buffers, the scripts' caches, and per database with keys the bytes of its
+// key table and of the deadlines its entries hold. Nothing is allocated at start-up before the
+// data, so startup.allocated is 0. Ratios are single precision, as Redis computes them.
+void CmdMemoryStats(CommandContext& ctx) {
+  const MemoryFigures memory = ReadMemory(ctx.engine);
+  const uint64_t lua_caches = ctx.engine.eval_scripts().bytes();
+  const uint64_t functions_caches = ctx.engine.functions().bytes();
+  store::Keyspace& keyspace = ctx.engine.keyspace();
+  struct DbOverhead {
+    int index;
+    uint64_t main;
+    uint64_t expires;
+  };
+  std::vector<DbOverhead> databases;
+  uint64_t keys = 0;
+  uint64_t overhead = memory.clients + lua_caches + functions_caches;
+  for (int i = 0; i < keyspace.num_databases(); ++i) {
+    store::Database& db = keyspace.db(i);
+    if (db.size() == 0) continue;
+    keys += db.size();
+    databases.push_back({i, db.IndexBytes(), db.expires_size() * sizeof(int64_t)});
+    overhead += databases.back().main + databases.back().expires;
+  }
+  overhead = std::min(overhead, memory.used);
+  const uint64_t dataset = memory.used - overhead;
+  const auto ratio = [](uint64_t a, uint64_t b) {
+    return static_cast<double>(b == 0 ? 0.0f : static_cast<float>(a) / static_cast<float>(b));
+  };
+  const auto difference = [](uint64_t a, uint64_t b) {
+    return static_cast<int64_t>(a) - static_cast<int64_t>(b);
+  };
+  resp::ReplyWriter& reply = ctx.reply;
+  reply.MapHeader(27 + databases.size());
+  const auto field = [&](std::string_view name, int64_t value) {
+    reply.Bulk(name);
+    reply.Integer(value);
+  };
+  const auto double_field = [&](std::string_view name, double value) {
+    reply.Bulk(name);
+    reply.Double(value);
+  };
+  field("peak.allocated", static_cast<int64_t>(memory.peak));
+  field("total.allocated", static_cast<int64_t>(memory.used));
+  field("startup.allocated", 0);
+  field("replication.backlog", 0);
+  field("clients.slaves", 0);
+  field("clients.normal", static_cast<int64_t>(memory.clients));
+  field("cluster.links", 0);
+  field("aof.buffer", 0);
+  field("lua.caches", static_cast<int64_t>(lua_caches));
+  field("functions.caches", static_cast<int64_t>(functions_caches));
+  for (const DbOverhead& db : databases) {
+    reply.Bulk(absl::StrCat("db.", db.index));
+    reply.MapHeader(3);
+    field("overhead.hashtable.main", static_cast<int64_t>(db.main));
+    field("overhead.hashtable.expires", static_cast<int64_t>(db.expires));
+    field("overhead.hashtable.slot-to-keys", 0);
+  }
+  field("overhead.total", static_cast<int64_t>(overhead));
+  field("keys.count", static_cast<int64_t>(keys));
+  field("keys.bytes-per-key", static_cast<int64_t>(keys == 0 ? 0 : memory.used / keys));
+  field("dataset.bytes", static_cast<int64_t>(dataset));
+  double_field("dataset.percentage", 100 * ratio(dataset, memory.used));
+  double_field("peak.percentage", 100 * ratio(memory.used, memory.peak));
+  field("allocator.allocated", static_cast<int64_t>(memory.used));
+  field("allocator.active", static_cast<int64_t>(memory.active));
+  field("allocator.resident", static_cast<int64_t>(memory.rss));
+  double_field("allocator-fragmentation.ratio", ratio(memory.active, memory.used));
+  field("allocator-fragmentation.bytes", difference(memory.active, memory.used));
+  double_field("allocator-rss.ratio", ratio(memory.rss, memory.active));
+  field("allocator-rss.bytes", difference(memory.rss, memory.active));
+  // allocator.resident is the process's resident size: nothing lies beyond it.
+  double_field("rss-overhead.ratio", 1.0);
+  field("rss-overhead.bytes", 0);
+  double_field("fragmentation", ratio(memory.rss, memory.used));
+  field("fragmentation.bytes", difference(memory.rss, memory.used));
+}
+
 // MEMORY MALLOC-STATS: what Redis answers when built on libc's malloc, as understudy is.
 void CmdMemoryMallocStats(CommandContext& ctx) {
   ctx.reply.Verbatim("txt", "Stats not supported for the current allocator");
@@ -1096,6 +1192,8 @@ void CmdMemoryHelp(CommandContext& ctx) {
       "    Return internal statistics report from the memory allocator.",
       "PURGE",
       "    Attempt to purge dirty pages for reclamation by the allocator.",
+      "STATS",
+      "    Return information about the memory usage of the server.",
       "USAGE <key> [SAMPLES <count>]",
       "    Return memory in bytes used by <key> and its value. Nested values are",
       "    sampled up to <count> times (default: 5, 0 means sample all).",
@@ -1125,6 +1223,14 @@ const CommandSpec kMemorySubcommands[] = {
      .doc = {"Ask the allocator to release memory", "4.0.0",
              "Depends on how much memory is allocated, could be slow"},
      .tips = "request_policy:all_shards response_policy:all_succeeded"},
+    {.name = "stats",
+     .arity = 2,
+     .flags = 0,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdMemoryStats,
+     .doc = {"Show memory usage details", "4.0.0", "O(1)"},
+     .tips = "nondeterministic_output request_policy:all_shards response_policy:special"},
     {.name = "malloc-stats",
      .arity = 2,
      .flags = 0,
