@@ -1179,6 +1179,47 @@ void CmdMemoryStats(CommandContext& ctx) {
   field("fragmentation.bytes", difference(memory.rss, memory.used));
 }
 
+// MEMORY DOCTOR: Redis's report for a nearly empty instance and for one without issues; the
+// issues understudy can see (a peak far above the present use, fragmentation, large client
+// buffers) are described in its own words.
+void CmdMemoryDoctor(CommandContext& ctx) {
+  const MemoryFigures memory = ReadMemory(ctx.engine);
+  constexpr uint64_t kTooLittleToJudge = 5 << 20;
+  if (memory.used < kTooLittleToJudge) {
+    return ctx.reply.Verbatim(
+        "txt",
+        "Hi Sam, this instance is empty or is using very little memory, my issues detector can't "
+        "be used in these conditions. Please, leave for your mission on Earth and fill it with "
+        "some data. The new Sam and I will be back to our programming as soon as I finished "
+        "rebooting.\n");
+  }
+  std::string issues;
+  if (memory.peak > memory.used + memory.used / 2) {
+    absl::StrAppend(&issues, " * Peak memory: the peak (", HumanBytes(memory.peak),
+                    ") is over 150% of the memory in use now (", HumanBytes(memory.used),
+                    "); the allocator may keep the difference.\n\n");
+  }
+  constexpr uint64_t kFragmentationBytes = 10 << 20;
+  if (memory.rss > memory.used + memory.used * 2 / 5 &&
+      memory.rss - memory.used > kFragmentationBytes) {
+    absl::StrAppend(&issues, " * High fragmentation: the resident size (", HumanBytes(memory.rss),
+                    ") is over 140% of the memory in use (", HumanBytes(memory.used),
+                    "); MEMORY PURGE gives free pages back.\n\n");
+  }
+  const size_t clients = ctx.engine.connected_clients();
+  constexpr uint64_t kBigClientBuffers = 200 * 1024;
+  if (clients > 0 && memory.clients / clients > kBigClientBuffers) {
+    absl::StrAppend(&issues, " * Big client buffers: clients hold ", HumanBytes(memory.clients),
+                    " of unsent output; see CLIENT LIST's omem and obl.\n\n");
+  }
+  if (issues.empty()) {
+    return ctx.reply.Verbatim("txt",
+                              "Hi Sam, I can't find any memory issue in your instance. I can "
+                              "only account for what occurs on this base.\n");
+  }
+  ctx.reply.Verbatim("txt", absl::StrCat("Memory issues found in this instance:\n\n", issues));
+}
+
 // MEMORY MALLOC-STATS: what Redis answers when built on libc's malloc, as understudy is.
 void CmdMemoryMallocStats(CommandContext& ctx) {
   ctx.reply.Verbatim("txt", "Stats not supported for the current allocator");
@@ -1188,6 +1229,8 @@ void CmdMemoryMallocStats(CommandContext& ctx) {
 void CmdMemoryHelp(CommandContext& ctx) {
   static constexpr std::string_view kLines[] = {
       "MEMORY <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
+      "DOCTOR",
+      "    Return memory problems reports.",
       "MALLOC-STATS",
       "    Return internal statistics report from the memory allocator.",
       "PURGE",
@@ -1223,6 +1266,14 @@ const CommandSpec kMemorySubcommands[] = {
      .doc = {"Ask the allocator to release memory", "4.0.0",
              "Depends on how much memory is allocated, could be slow"},
      .tips = "request_policy:all_shards response_policy:all_succeeded"},
+    {.name = "doctor",
+     .arity = 2,
+     .flags = 0,
+     .acl = 0,
+     .keys = kNoKeys,
+     .handler = CmdMemoryDoctor,
+     .doc = {"Outputs memory problems report", "4.0.0", "O(1)"},
+     .tips = "nondeterministic_output request_policy:all_shards response_policy:special"},
     {.name = "stats",
      .arity = 2,
      .flags = 0,
