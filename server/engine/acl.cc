@@ -189,6 +189,7 @@ Acl::Acl(const CommandTable& commands) : commands_(commands) {
 AclUser Acl::NewUser(std::string_view name) const {
   AclUser user;
   user.name = name;
+  user.all_channels = new_users_get_all_channels_;
   user.allowed.assign(command_count_, false);
   return user;
 }
@@ -260,6 +261,7 @@ absl::Status Acl::ApplyRule(AclUser& user, std::string_view rule) const {
          {"resetpass", "resetkeys", "resetchannels", "off", "sanitize-payload", "-@all"}) {
       if (absl::Status status = ApplyRule(user, step); !status.ok()) return status;
     }
+    if (new_users_get_all_channels_) user.all_channels = true;
   } else if (rule.empty()) {
     // Redis ignores an empty rule.
   } else if (rule[0] == '>' || rule[0] == '<' || rule[0] == '#' || rule[0] == '!') {

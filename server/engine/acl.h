@@ -57,6 +57,9 @@ class Acl {
 
   const AclUser& default_user() const { return users_.find(kDefaultUser)->second; }
   const AclUser* Find(std::string_view name) const;
+  // acl-pubsub-default: new users, and the `reset` rule, get every channel (allchannels) or
+  // none (resetchannels, Redis 7.0's default).
+  void set_new_users_get_all_channels(bool all) { new_users_get_all_channels_ = all; }
   // By name, in name order (ACL LIST, ACL USERS). A user's address stays the same until it is
   // deleted: clients point to theirs.
   const std::map<std::string, AclUser, std::less<>>& users() const { return users_; }
@@ -107,6 +110,7 @@ class Acl {
   // Sets a command's bit, and its subcommands' bits for a container.
   void SetCommand(AclUser& user, const RegisteredCommand& command, bool allow) const;
   AclUser NewUser(std::string_view name) const;
+  bool new_users_get_all_channels_ = false;
   AclDenial CheckChannels(const AclUser& user, const RegisteredCommand& command,
                           std::span<const std::string_view> args,
                           std::string_view* denied_channel) const;

@@ -243,6 +243,20 @@ std::vector<Parameter> BuildParameters() {
   loglevel.get = [](const Config& config) { return config.loglevel; };
   table.push_back(loglevel);
 
+  Parameter pubsub_default = Named("acl-pubsub-default");
+  pubsub_default.set = [](Config& config, const Words& words) {
+    const std::string value = absl::AsciiStrToLower(words[0]);
+    if (value != "allchannels" && value != "resetchannels") {
+      return Refuse(errors::kConfigBadPubsubDefault);
+    }
+    config.acl_pubsub_all_channels = value == "allchannels";
+    return absl::OkStatus();
+  };
+  pubsub_default.get = [](const Config& config) {
+    return std::string(config.acl_pubsub_all_channels ? "allchannels" : "resetchannels");
+  };
+  table.push_back(pubsub_default);
+
   Parameter logfile = Named("logfile", /*immutable=*/true);
   logfile.set = [](Config& config, const Words& words) {
     config.logfile = words[0];

@@ -45,6 +45,8 @@ struct Config {
   std::string enable_debug_command = "no";
   // The default user's password; empty: none (nopass).
   std::string requirepass;
+  // acl-pubsub-default: whether a new user (and `reset`) may use every channel.
+  bool acl_pubsub_all_channels = false;
   // Users loaded at start, in Redis's aclfile format; requirepass is then not applied.
   std::string aclfile;
   // A client whose unparsed input passes this is closed.

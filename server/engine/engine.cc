@@ -74,6 +74,7 @@ Engine::Engine(const store::Clock& clock, Config config, Executor& executor)
       functions_(std::make_unique<scripting::FunctionLibraries>(*script_random_, clock_.base())) {
   for (const CommandFamily& family : AllFamilies()) commands_.AddFamily(family);
   acl_ = std::make_unique<Acl>(commands_);
+  acl_->set_new_users_get_all_channels(config_.acl_pubsub_all_channels);
   acl_->SetRequirePass(config_.requirepass);
   keyspace_.set_observer(this);
   keyspace_.encoding() = config_.encoding;
@@ -219,6 +220,7 @@ absl::Status Engine::SetConfig(std::span<const std::string_view> names_and_value
   const std::string requirepass = config_.requirepass;
   if (absl::Status status = config_.Set(names_and_values); !status.ok()) return status;
   if (config_.requirepass != requirepass) acl_->SetRequirePass(config_.requirepass);
+  acl_->set_new_users_get_all_channels(config_.acl_pubsub_all_channels);
   keyspace_.encoding() = config_.encoding;
   if (config_.loglevel != loglevel) ApplyLogLevel(config_.loglevel);
   return absl::OkStatus();

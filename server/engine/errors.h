@@ -127,6 +127,8 @@ inline constexpr std::string_view kConfigDebugCommandValue =
 inline constexpr std::string_view kConfigBadLogLevel =
     "argument(s) must be one of the following: debug, verbose, notice, warning";
 inline constexpr std::string_view kConfigBadSave = "Invalid save parameters";
+inline constexpr std::string_view kConfigBadPubsubDefault =
+    "argument(s) must be one of the following: allchannels, resetchannels";
 inline constexpr std::string_view kBufferLimitArgCount =
     "Wrong number of arguments in buffer limit configuration.";
 inline constexpr std::string_view kBufferLimitClass =
