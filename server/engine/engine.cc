@@ -495,6 +495,7 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
   std::vector<size_t> redacted = std::exchange(redacted_, {});
   const store::LookupCounts lookups_before = keyspace_.lookups();
   Client* const outer = std::exchange(running_, &client);
+  const RunningCall outer_call = std::exchange(running_call_, RunningCall{&client, &command, args});
   std::vector<std::pair<size_t, size_t>> pushes = std::exchange(running_pushes_, {});
   // One client's request must never take the server down: a command that throws answers an
   // error in place of whatever part of a reply it wrote.
@@ -507,6 +508,7 @@ void Engine::Run(Client& client, const RegisteredCommand& command,
     reply.Error(errors::CommandFailed(command.full_name, e.what()));
   }
   running_ = outer;
+  running_call_ = outer_call;
   std::swap(pushes, running_pushes_);
   std::swap(redacted, redacted_);  // `redacted` is now this command's
   RememberReadKeys(client, command, args);

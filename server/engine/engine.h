@@ -337,6 +337,8 @@ class Engine final : private store::KeyObserver {
   // After a read-only command: remembers its keys for the client, as its tracking mode says.
   void RememberReadKeys(Client& client, const RegisteredCommand& command,
                         std::span<const std::string_view> args);
+  void RememberKeysOf(Client& client, const RegisteredCommand& command,
+                      std::span<const std::string_view> args);
   // A key changed: its readers are told (the client making the change after its reply) and
   // the BCAST prefixes it falls under note it.
   void InvalidateKey(std::string_view key);
@@ -396,6 +398,13 @@ class Engine final : private store::KeyObserver {
 
   TrackingTable tracking_;
   size_t tracking_clients_ = 0;
+  // The command Run is running (the innermost): a script's reads remember its caller's keys.
+  struct RunningCall {
+    Client* client = nullptr;
+    const RegisteredCommand* command = nullptr;
+    std::span<const std::string_view> args;
+  };
+  RunningCall running_call_;
   bool broadcast_scheduled_ = false;
   // Invalidations of the executing client's own changes (nullopt: a flush), in order.
   std::vector<std::optional<std::string>> pending_invalidations_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "server/engine/engine.h"
+#include "server/engine/scripting/script_run.h"
 
 namespace understudy::engine {
 
@@ -91,8 +92,20 @@ void Engine::DisableTracking(Client& client) {
 
 void Engine::RememberReadKeys(Client& client, const RegisteredCommand& command,
                               std::span<const std::string_view> args) {
+  if (!(command.spec->flags & kReadOnly)) return;
+  // A read inside a script remembers, for the script's caller, the keys the caller's command
+  // declared (EVAL's KEYS), not the keys the script reached, as Redis 7.0 does.
+  if (running_script_ != nullptr && running_script_->OwnsClient(client)) {
+    if (running_call_.client == nullptr || running_call_.client == &client) return;
+    return RememberKeysOf(*running_call_.client, *running_call_.command, running_call_.args);
+  }
+  RememberKeysOf(client, command, args);
+}
+
+void Engine::RememberKeysOf(Client& client, const RegisteredCommand& command,
+                            std::span<const std::string_view> args) {
   const ClientTracking& tracking = client.tracking;
-  if (!tracking.on || tracking.bcast || !(command.spec->flags & kReadOnly)) return;
+  if (!tracking.on || tracking.bcast) return;
   if ((tracking.optin && !tracking.caching) || (tracking.optout && tracking.caching)) return;
   const auto keys = RequestKeys(command.spec->keys, args);
   if (!keys) return;
