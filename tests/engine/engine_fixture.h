@@ -14,6 +14,28 @@
 
 namespace understudy::engine {
 
+// A transport that counts the engine's calls to send output outside a client's own request.
+struct CountingTransport final : ClientTransport {
+  void OutputReady() override { ++output_ready; }
+  void Resumed() override {}
+  void RequestClose() override {}
+  int output_ready = 0;
+};
+
+// Every reply and push in a client's output, rendered by resp::ToString; the output is cleared.
+inline std::vector<std::string> TakeReplies(Client& client) {
+  std::vector<std::string> replies;
+  std::string_view rest = client.output;
+  resp::ReplyParser parser;
+  while (!rest.empty() && parser.Parse(rest) == resp::ReplyParser::Status::kReply) {
+    replies.push_back(resp::ToString(parser.reply()));
+    rest.remove_prefix(parser.consumed());
+    parser.Reset();
+  }
+  client.output.clear();
+  return replies;
+}
+
 // Runs commands in process through the same dispatch as the network, on a manual clock.
 class EngineTest : public ::testing::Test {
  protected:

@@ -13,6 +13,7 @@
 #include "server/engine/config.h"
 #include "server/engine/engine.h"
 #include "store/clock.h"
+#include "tests/engine/engine_fixture.h"
 
 namespace understudy::engine {
 namespace {
@@ -62,27 +63,6 @@ TEST(NotificationChannelsTest, BuildsBothChannelNames) {
   EXPECT_EQ(channels.Keyspace(123456, ""), "__keyspace@123456__:");
 }
 
-struct CountingTransport final : ClientTransport {
-  void OutputReady() override { ++output_ready; }
-  void Resumed() override {}
-  void RequestClose() override {}
-  int output_ready = 0;
-};
-
-// Every reply and push in a client's output, rendered; the output is cleared.
-std::vector<std::string> Take(Client& client) {
-  std::vector<std::string> replies;
-  std::string_view rest = client.output;
-  resp::ReplyParser parser;
-  while (!rest.empty() && parser.Parse(rest) == resp::ReplyParser::Status::kReply) {
-    replies.push_back(resp::ToString(parser.reply()));
-    rest.remove_prefix(parser.consumed());
-    parser.Reset();
-  }
-  client.output.clear();
-  return replies;
-}
-
 std::vector<std::string> Expired(std::string_view key, int db = 0) {
   const std::string db_text = std::to_string(db);
   return {"[\"pmessage\", \"__key*__:*\", \"__keyspace@" + db_text + "__:" + std::string(key) +
@@ -95,7 +75,7 @@ class NotificationsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     Execute(subscriber_, {"PSUBSCRIBE", "__key*__:*"});
-    Take(subscriber_);
+    TakeReplies(subscriber_);
     transport_.output_ready = 0;
   }
   void Execute(Client& client, std::vector<std::string_view> args) {
@@ -114,7 +94,7 @@ TEST_F(NotificationsTest, NothingIsSentWhileTheSettingIsEmpty) {
   Execute(writer_, {"SET", "k", "v", "PX", "10"});
   Execute(writer_, {"DEL", "k"});
   engine_.AdvanceClock(100);
-  EXPECT_TRUE(Take(subscriber_).empty());
+  EXPECT_TRUE(TakeReplies(subscriber_).empty());
   EXPECT_EQ(transport_.output_ready, 0);
 }
 
@@ -124,11 +104,11 @@ TEST_F(NotificationsTest, AdvanceClockExpiresKeysWithAnEvent) {
   Execute(writer_, {"SET", "other", "v", "PX", "1000"});
   Execute(writer_, {"SELECT", "2"});
   Execute(writer_, {"SET", "k2", "v", "PX", "50"});
-  EXPECT_TRUE(Take(subscriber_).empty());  // x alone: no set or expire event
+  EXPECT_TRUE(TakeReplies(subscriber_).empty());  // x alone: no set or expire event
   engine_.AdvanceClock(100);
   std::vector<std::string> expected = Expired("k");  // database by database
   for (std::string& line : Expired("k2", 2)) expected.push_back(line);
-  EXPECT_EQ(Take(subscriber_), expected);
+  EXPECT_EQ(TakeReplies(subscriber_), expected);
   EXPECT_GT(transport_.output_ready, 0);  // sent outside any request of its own
 }
 
@@ -137,25 +117,25 @@ TEST_F(NotificationsTest, TheActiveExpiryCycleSendsExpired) {
   Execute(writer_, {"SET", "k", "v", "PX", "100"});
   clock_.AdvanceMs(150);
   executor_.RunDue();  // the cron's ticks: the timing wheel hands over the due key
-  EXPECT_EQ(Take(subscriber_), Expired("k"));
+  EXPECT_EQ(TakeReplies(subscriber_), Expired("k"));
 }
 
 TEST_F(NotificationsTest, AnAccessAfterTheDeadlineSendsExpired) {
   Execute(writer_, {"CONFIG", "SET", "notify-keyspace-events", "KEA"});
   Execute(writer_, {"SET", "k", "v", "PX", "100"});
-  Take(subscriber_);
+  TakeReplies(subscriber_);
   clock_.AdvanceMs(150);  // no tick runs: the key is still stored
   Execute(writer_, {"GET", "k"});
-  EXPECT_EQ(Take(subscriber_), Expired("k"));
+  EXPECT_EQ(TakeReplies(subscriber_), Expired("k"));
   // A write over an expired key: expired, then the write's own event.
   Execute(writer_, {"SET", "k", "v", "PX", "100"});
-  Take(subscriber_);
+  TakeReplies(subscriber_);
   clock_.AdvanceMs(150);
   Execute(writer_, {"LPUSH", "k", "a"});
   std::vector<std::string> expected = Expired("k");
   expected.push_back("[\"pmessage\", \"__key*__:*\", \"__keyspace@0__:k\", \"lpush\"]");
   expected.push_back("[\"pmessage\", \"__key*__:*\", \"__keyevent@0__:lpush\", \"k\"]");
-  EXPECT_EQ(Take(subscriber_), expected);
+  EXPECT_EQ(TakeReplies(subscriber_), expected);
 }
 
 TEST_F(NotificationsTest, AKeyCreatedByAServedBlockedPopIsReportedOnce) {
@@ -165,7 +145,7 @@ TEST_F(NotificationsTest, AKeyCreatedByAServedBlockedPopIsReportedOnce) {
   ASSERT_TRUE(blocked.is_blocked());
   Execute(writer_, {"RPUSH", "src", "v"});
   EXPECT_FALSE(blocked.is_blocked());
-  EXPECT_EQ(Take(subscriber_),
+  EXPECT_EQ(TakeReplies(subscriber_),
             (std::vector<std::string>{
                 "[\"pmessage\", \"__key*__:*\", \"__keyevent@0__:new\", \"src\"]",
                 "[\"pmessage\", \"__key*__:*\", \"__keyevent@0__:new\", \"dst\"]"}));

@@ -10,30 +10,10 @@
 #include "server/engine/config.h"
 #include "server/engine/engine.h"
 #include "store/clock.h"
+#include "tests/engine/engine_fixture.h"
 
 namespace understudy::engine {
 namespace {
-
-struct CountingTransport final : ClientTransport {
-  void OutputReady() override { ++output_ready; }
-  void Resumed() override {}
-  void RequestClose() override {}
-  int output_ready = 0;
-};
-
-// Every reply and push in a client's output, rendered; the output is cleared.
-std::vector<std::string> Take(Client& client) {
-  std::vector<std::string> replies;
-  std::string_view rest = client.output;
-  resp::ReplyParser parser;
-  while (!rest.empty() && parser.Parse(rest) == resp::ReplyParser::Status::kReply) {
-    replies.push_back(resp::ToString(parser.reply()));
-    rest.remove_prefix(parser.consumed());
-    parser.Reset();
-  }
-  client.output.clear();
-  return replies;
-}
 
 class PubSubTest : public ::testing::Test {
  protected:
@@ -51,10 +31,10 @@ class PubSubTest : public ::testing::Test {
 TEST_F(PubSubTest, TheEnginePublishesOutsideAnyCommand) {
   Execute(subscriber_, {"SUBSCRIBE", "events"});
   Execute(subscriber_, {"PSUBSCRIBE", "ev*"});
-  Take(subscriber_);
+  TakeReplies(subscriber_);
   EXPECT_EQ(engine_.Publish("events", "hello"), 2u);
   EXPECT_EQ(transport_.output_ready, 2);
-  EXPECT_EQ(Take(subscriber_),
+  EXPECT_EQ(TakeReplies(subscriber_),
             (std::vector<std::string>{"[\"message\", \"events\", \"hello\"]",
                                       "[\"pmessage\", \"ev*\", \"events\", \"hello\"]"}));
   EXPECT_EQ(engine_.Publish("other", "x"), 0u);
@@ -64,10 +44,10 @@ TEST_F(PubSubTest, TheEnginePublishesOutsideAnyCommand) {
 TEST_F(PubSubTest, AClientsOwnMessageGoesOutWithItsReply) {
   Execute(subscriber_, {"HELLO", "3"});
   Execute(subscriber_, {"SUBSCRIBE", "c"});
-  Take(subscriber_);
+  TakeReplies(subscriber_);
   Execute(subscriber_, {"PUBLISH", "c", "self"});
   EXPECT_EQ(transport_.output_ready, 0);  // the transport sends it after the request anyway
-  EXPECT_EQ(Take(subscriber_), (std::vector<std::string>{">[\"message\", \"c\", \"self\"]", ":1"}));
+  EXPECT_EQ(TakeReplies(subscriber_), (std::vector<std::string>{">[\"message\", \"c\", \"self\"]", ":1"}));
 }
 
 TEST_F(PubSubTest, UnregisteringForgetsEverySubscription) {

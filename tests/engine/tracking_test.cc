@@ -11,6 +11,7 @@
 #include "server/engine/config.h"
 #include "server/engine/engine.h"
 #include "store/clock.h"
+#include "tests/engine/engine_fixture.h"
 
 namespace understudy::engine {
 namespace {
@@ -18,31 +19,12 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-struct CountingTransport final : ClientTransport {
-  void OutputReady() override { ++output_ready; }
-  void Resumed() override {}
-  void RequestClose() override {}
-  int output_ready = 0;
-};
-
 class TrackingTest : public ::testing::Test {
  protected:
   // Runs a request and returns everything the client's output holds after it, rendered.
   std::vector<std::string> Execute(Client& client, std::vector<std::string_view> args) {
     engine_.Execute(client, args);
-    return Take(client);
-  }
-  static std::vector<std::string> Take(Client& client) {
-    std::vector<std::string> replies;
-    std::string_view rest = client.output;
-    resp::ReplyParser parser;
-    while (!rest.empty() && parser.Parse(rest) == resp::ReplyParser::Status::kReply) {
-      replies.push_back(resp::ToString(parser.reply()));
-      rest.remove_prefix(parser.consumed());
-      parser.Reset();
-    }
-    client.output.clear();
-    return replies;
+    return TakeReplies(client);
   }
 
   store::ManualClock clock_;
@@ -64,7 +46,7 @@ TEST_F(TrackingTest, TheTableCountsKeysAndReadersUntilAWrite) {
   EXPECT_EQ(engine_.tracking().keys(), 2u);
   EXPECT_EQ(engine_.tracking().items(), 4u);
   EXPECT_THAT(Execute(writer_, {"SET", "a", "1"}), ElementsAre("+OK"));
-  EXPECT_THAT(Take(tracker_), ElementsAre(">[\"invalidate\", [\"a\"]]"));
+  EXPECT_THAT(TakeReplies(tracker_), ElementsAre(">[\"invalidate\", [\"a\"]]"));
   EXPECT_EQ(tracker_transport_.output_ready, 1);
   EXPECT_EQ(engine_.tracking().keys(), 1u);
   EXPECT_EQ(engine_.tracking().items(), 2u);
@@ -92,7 +74,7 @@ TEST_F(TrackingTest, BroadcastsWaitForTheRequestsAtHandAndComeOncePerPrefix) {
   Execute(writer_, {"DEL", "b2"});
   EXPECT_TRUE(tracker_.output.empty());
   EXPECT_EQ(executor_.RunDue(), 1u);
-  EXPECT_THAT(Take(tracker_), ElementsAre(">[\"invalidate\", [\"a1\"]]",
+  EXPECT_THAT(TakeReplies(tracker_), ElementsAre(">[\"invalidate\", [\"a1\"]]",
                                           ">[\"invalidate\", [\"b1\", \"b2\"]]"));
   EXPECT_EQ(executor_.RunDue(), 0u);
 }
@@ -103,7 +85,7 @@ TEST_F(TrackingTest, ExpiryInvalidates) {
   Execute(tracker_, {"CLIENT", "TRACKING", "on"});
   Execute(tracker_, {"GET", "k"});
   engine_.AdvanceClock(1000);
-  EXPECT_THAT(Take(tracker_), ElementsAre(">[\"invalidate\", [\"k\"]]"));
+  EXPECT_THAT(TakeReplies(tracker_), ElementsAre(">[\"invalidate\", [\"k\"]]"));
 }
 
 TEST_F(TrackingTest, ATableOverItsLimitForgetsKeysAndTellsTheirReaders) {
@@ -115,7 +97,7 @@ TEST_F(TrackingTest, ATableOverItsLimitForgetsKeysAndTellsTheirReaders) {
   clock_.AdvanceMs(1000);
   executor_.RunDue();
   EXPECT_EQ(engine_.tracking().keys(), 2u);
-  EXPECT_EQ(Take(tracker_).size(), 3u);
+  EXPECT_EQ(TakeReplies(tracker_).size(), 3u);
 }
 
 TEST_F(TrackingTest, ADepartedBcastClientLeavesNoPrefixBehind) {
