@@ -98,6 +98,7 @@ class EngineHost {
   std::shared_ptr<EngineSession> Connect(EngineSession::PushCallback on_push = {},
                                          EngineSession::CloseCallback on_close = {});
 
+  std::shared_ptr<class EngineStream> OpenStream(std::function<void(std::string)> on_output, std::function<void()> on_close = {});
   // Runs fn on the engine's thread with the engine and waits for it (tests, introspection).
   void Run(const std::function<void(engine::Engine&)>& fn);
   // Moves the engine's time forward (see engine::Engine::AdvanceClock): what a test of TTLs

@@ -1,0 +1,118 @@
+#pragma once
+
+#include <exception>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "asio/any_io_executor.hpp"
+#include "asio/associated_executor.hpp"
+#include "asio/async_result.hpp"
+#include "asio/dispatch.hpp"
+#include "asio/executor_work_guard.hpp"
+#include "client/command.h"
+#include "client/connection.h"
+#include "client/error.h"
+#include "client/options.h"
+#include "client/request.h"
+#include "resp/reply.h"
+
+namespace understudy::client {
+
+// The asynchronous client, with Asio completion tokens: callbacks, asio::use_future,
+// asio::use_awaitable (C++20 coroutines), asio::deferred. Thread-safe: commands issued at the
+// same time from many coroutines or threads share its one connection, go out coalesced in one
+// write, and get their replies in order (automatic pipelining).
+//
+// Completion signatures:
+//   async_connect:  void(std::exception_ptr)
+//   async_command:  void(std::exception_ptr, resp::Reply)  - an error reply is an Error(kServer)
+//   async_execute:  void(std::exception_ptr, std::vector<resp::Reply>) - error replies as values
+// Handlers run on their associated executor (by default the client's).
+class AsyncClient {
+ public:
+  AsyncClient(asio::any_io_executor executor, Options options)
+      : connection_(Connection::Create(std::move(executor), std::move(options))) {}
+  ~AsyncClient() { connection_->Close(); }
+  AsyncClient(const AsyncClient&) = delete;
+  AsyncClient& operator=(const AsyncClient&) = delete;
+
+  // Pushes (RESP3 Pub/Sub on this shared connection, invalidations) go here, on the client's
+  // strand. Set before connecting.
+  void set_push_handler(Connection::PushHandler handler) {
+    connection_->set_push_handler(std::move(handler));
+  }
+
+  template <typename Token>
+  auto async_connect(Token&& token) {
+    return asio::async_initiate<Token, void(std::exception_ptr)>(
+        [connection = connection_](auto handler) {
+          auto work = asio::make_work_guard(
+              asio::get_associated_executor(handler, connection->strand()));
+          connection->Connect([handler = std::move(handler),
+                               work = std::move(work)](std::exception_ptr error) mutable {
+            auto executor = work.get_executor();
+            asio::dispatch(executor, [handler = std::move(handler), work = std::move(work),
+                                      error]() mutable { handler(error); });
+          });
+        },
+        token);
+  }
+
+  template <typename Token>
+  auto async_execute(Request request, Token&& token) {
+    return asio::async_initiate<Token, void(std::exception_ptr, std::vector<resp::Reply>)>(
+        [connection = connection_](auto handler, Request request) {
+          auto work = asio::make_work_guard(
+              asio::get_associated_executor(handler, connection->strand()));
+          connection->Submit(std::move(request),
+                             [handler = std::move(handler), work = std::move(work)](
+                                 std::exception_ptr error, std::vector<resp::Reply> replies) mutable {
+                               auto executor = work.get_executor();
+                               asio::dispatch(executor, [handler = std::move(handler),
+                                                         work = std::move(work), error,
+                                                         replies = std::move(replies)]() mutable {
+                                 handler(error, std::move(replies));
+                               });
+                             });
+        },
+        token, std::move(request));
+  }
+
+  template <typename Token>
+  auto async_command(const Command& command, Token&& token) {
+    return asio::async_initiate<Token, void(std::exception_ptr, resp::Reply)>(
+        [connection = connection_](auto handler, Request request) {
+          auto work = asio::make_work_guard(
+              asio::get_associated_executor(handler, connection->strand()));
+          connection->Submit(std::move(request),
+                             [handler = std::move(handler), work = std::move(work)](
+                                 std::exception_ptr error, std::vector<resp::Reply> replies) mutable {
+                               resp::Reply reply;
+                               if (!error) {
+                                 reply = std::move(replies.front());
+                                 if (reply.is_error()) {
+                                   error = std::make_exception_ptr(Error::FromServer(reply.str));
+                                 }
+                               }
+                               auto executor = work.get_executor();
+                               asio::dispatch(executor, [handler = std::move(handler),
+                                                         work = std::move(work), error,
+                                                         reply = std::move(reply)]() mutable {
+                                 handler(error, std::move(reply));
+                               });
+                             });
+        },
+        token, Request(command));
+  }
+
+  void close() { connection_->Close(); }
+  bool connected() const { return connection_->connected(); }
+  resp::Protocol protocol() const { return connection_->protocol(); }
+  const Options& options() const { return connection_->options(); }
+
+ private:
+  std::shared_ptr<Connection> connection_;
+};
+
+}  // namespace understudy::client
