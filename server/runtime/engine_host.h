@@ -63,6 +63,9 @@ class EngineSession : public engine::ClientTransport,
   // go to on_push under RESP2 too; a (P|S)(UN)SUBSCRIBE request is answered with its last
   // confirmation (the one with the final count), the others are dropped.
   void Deliver();
+  // Closes now, or once the running request is done (see executing_); on_close is called if
+  // `tell`.
+  void CloseSoon(bool tell);
   void CloseNow();
 
   EngineHost& host_;
@@ -80,11 +83,18 @@ class EngineSession : public engine::ClientTransport,
 
   std::vector<Awaiting> awaiting_;  // executed, reply not yet delivered, in order
   bool closed_ = false;
+  // A request of this session is running. A busy script serves the event loop from inside it,
+  // where this session's posted work may run: new requests wait in queue_ for the running
+  // loop, and a close waits for the request.
+  bool executing_ = false;
+  bool close_deferred_ = false;
+  bool tell_deferred_close_ = false;
 };
 
 // Runs an engine on a thread of its own and serves in-process sessions from any thread: the
 // client library's embedded mode stands on it. Timers (expiry, blocking deadlines, idle
-// timeouts) run on the same thread.
+// timeouts) run on the same thread, and a busy script serves the other clients from inside its
+// run, as the network server does.
 class EngineHost {
  public:
   // The clock must outlive the host; by default the system clock.
@@ -121,6 +131,7 @@ class EngineHost {
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   AsioExecutor executor_;
   std::unique_ptr<engine::Engine> engine_;
+  bool stopping_ = false;  // the destructor runs: a busy script no longer serves the loop
   // Sessions the engine knows, kept alive until closed.
   absl::flat_hash_map<uint64_t, std::shared_ptr<EngineSession>> sessions_;
   absl::flat_hash_map<uint64_t, std::shared_ptr<EngineStream>> streams_;

@@ -257,6 +257,53 @@ TEST(EngineStreamTest, InputOverTheQueryBufferLimitClosesWithoutAReply) {
   EXPECT_EQ(receiver.TakeAll(), "");
 }
 
+constexpr std::string_view kBusy =
+    "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.\r\n";
+constexpr std::string_view kKilled =
+    "-ERR Script killed by user with SCRIPT KILL... script: "
+    "694a5fe1ddb97a4c6a1bf299d9537c7d3d0f84e7, on @user_script:1.\r\n";
+
+// The loop is served from inside a busy script: other streams are answered BUSY, the script's
+// own stream keeps what it writes meanwhile for after the script.
+TEST(EngineStreamTest, BusyScriptServesOtherStreamsAndHoldsItsOwnRequests) {
+  engine::Config config;
+  config.busy_reply_threshold_ms = 10;
+  EngineHost host(config);
+  Receiver runner;
+  Receiver other;
+  auto a = host.OpenStream(runner.output());
+  auto b = host.OpenStream(other.output());
+  a->Write("EVAL \"while true do end\" 0\r\n");
+  b->Write("PING\r\n");  // runs once the script is busy, from inside it
+  ExpectReply(other, kBusy);
+  a->Write("PING\r\n");
+  b->Write("SCRIPT KILL\r\n");
+  ExpectReply(other, "+OK\r\n");
+  ExpectReply(runner, std::string(kKilled) + "+PONG\r\n");
+}
+
+TEST(EngineStreamTest, CloseDuringItsBusyScriptWaitsForTheScript) {
+  engine::Config config;
+  config.busy_reply_threshold_ms = 10;
+  EngineHost host(config);
+  Receiver runner;
+  Receiver other;
+  auto a = host.OpenStream(runner.output(), runner.close());
+  auto b = host.OpenStream(other.output());
+  const std::string id_field = "id=" + std::to_string(a->id()) + " ";
+  a->Write("EVAL \"while true do end\" 0\r\n");
+  b->Write("PING\r\n");
+  ExpectReply(other, kBusy);
+  a->Close();
+  b->Write("SCRIPT KILL\r\n");
+  ExpectReply(other, "+OK\r\n");
+  b->Write("CLIENT LIST\r\n");
+  Settle(host);
+  EXPECT_EQ(other.TakeAll().find(id_field), std::string::npos);
+  EXPECT_EQ(runner.TakeAll(), "");
+  EXPECT_EQ(runner.closes(), 0);
+}
+
 TEST(EngineStreamTest, HostShutdownClosesOpenStreams) {
   Receiver receiver;
   {
