@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config
   libasio-dev libabsl-dev libspdlog-dev libfmt-dev
+  libssl-dev openssl  # the client's TLS; the openssl CLI makes the TLS tests' certificates
   libgtest-dev libgmock-dev libbenchmark-dev
   redis-server redis-tools
   liblua5.1-0-dev lua-cjson lua-bitop
