@@ -17,7 +17,8 @@ void Run(RedisService& redis) {
   Check(health.latency.has_value(), "the PING's latency was measured");
   Check(health.status == (health.mode == "embedded" ? "embedded" : "connected"),
         "the status names the mode");
-  Check(health.mode == "embedded" ? !health.port && health.host == "embedded" : health.port.has_value(),
+  Check(health.mode == "embedded" ? !health.port && health.host == "embedded"
+                                  : health.port.has_value(),
         "the report names the server, or says embedded");
   Check(redis.is_connected(), "is_connected agrees");
 }

@@ -115,20 +115,23 @@ void Run(RedisService& redis) {
       std::unique_lock lock(mutex);
       changed.wait(lock, [&] { return first_holds; });
     }
-    locks.WithLock("account:42", [&] {
-      {
-        std::lock_guard lock(mutex);
-        order.push_back("second");
-      }
-      add(50);
-      return 0;
-    }, [&] {
-      {
-        std::lock_guard lock(mutex);
-        ++refusals;
-      }
-      changed.notify_all();
-    });
+    locks.WithLock(
+        "account:42",
+        [&] {
+          {
+            std::lock_guard lock(mutex);
+            order.push_back("second");
+          }
+          add(50);
+          return 0;
+        },
+        [&] {
+          {
+            std::lock_guard lock(mutex);
+            ++refusals;
+          }
+          changed.notify_all();
+        });
   });
 
   locks.WithLock("account:42", [&] {

@@ -51,9 +51,8 @@ void Run(RedisService& redis) {
   int allowed = 0;
   for (int request = 1; request <= 7; ++request) {
     const Decision decision = limiter.Check("203.0.113.7");
-    std::cout << "request " << request << ": "
-              << (decision.allowed ? "allowed" : "refused (429)") << ", remaining "
-              << decision.remaining;
+    std::cout << "request " << request << ": " << (decision.allowed ? "allowed" : "refused (429)")
+              << ", remaining " << decision.remaining;
     if (!decision.allowed) std::cout << ", resets in " << decision.reset_in.count() << " s";
     std::cout << "\n";
     if (request <= kLimit) {

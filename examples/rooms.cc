@@ -40,9 +40,7 @@ class Rooms {
   std::vector<std::string> RecentMessages(const std::string& room, int64_t count) {
     return redis_.client()->lrange(MessagesKey(room), 0, count - 1);
   }
-  void Clear(const std::string& room) {
-    redis_.client()->del({UsersKey(room), MessagesKey(room)});
-  }
+  void Clear(const std::string& room) { redis_.client()->del({UsersKey(room), MessagesKey(room)}); }
   static std::string Channel(const std::string& room) { return "room:" + room + ":events"; }
 
  private:
@@ -92,8 +90,8 @@ void Run(RedisService& redis) {
 
   const int sent = 105;
   for (int i = 1; i <= sent; ++i) {
-    rooms.StoreMessage("lobby", R"({"userId":"alice","content":"message )" + std::to_string(i) +
-                                    R"("})");
+    rooms.StoreMessage("lobby",
+                       R"({"userId":"alice","content":"message )" + std::to_string(i) + R"("})");
   }
   const auto recent = rooms.RecentMessages("lobby", 3);
   std::cout << "stored " << sent << " messages; newest 3:\n";
@@ -106,8 +104,8 @@ void Run(RedisService& redis) {
 
   const auto received = inbox.WaitFor(sent, std::chrono::seconds(10));
   std::cout << "subscriber received " << received.size() << " messages on "
-            << Rooms::Channel("lobby") << "; last: "
-            << (received.empty() ? "(none)" : received.back()) << "\n";
+            << Rooms::Channel("lobby")
+            << "; last: " << (received.empty() ? "(none)" : received.back()) << "\n";
   Check(received.size() == static_cast<size_t>(sent), "the subscriber received every message");
   Check(received.back() == R"({"userId":"alice","content":"message 105"})",
         "the subscriber received them in order");

@@ -24,9 +24,10 @@ class SessionManager {
     const std::string id = NewSessionId();
     const std::string key = Key(id);
     redis_.hset(key, "userId", user_id);
-    redis_.hset(key, "createdAt", std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                                     std::chrono::system_clock::now().time_since_epoch())
-                                                     .count()));
+    redis_.hset(key, "createdAt",
+                std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
+                                   std::chrono::system_clock::now().time_since_epoch())
+                                   .count()));
     for (const auto& [field, value] : data) redis_.hset(key, field, value);
     redis_.expire(key, kSessionLifetime);
     return id;
@@ -57,7 +58,8 @@ class SessionManager {
 
 void Run(RedisService& redis) {
   SessionManager sessions(redis);
-  const std::string id = sessions.Create("user123", {{"role", "admin"}, {"permissions", "read,write"}});
+  const std::string id =
+      sessions.Create("user123", {{"role", "admin"}, {"permissions", "read,write"}});
   std::cout << "created session " << id << "\n";
 
   Session session = sessions.Get(id);

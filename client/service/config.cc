@@ -13,9 +13,7 @@ namespace {
 constexpr std::string_view kUrlForm =
     "redis://[[username][:password]@]host[:port][/db] or rediss://... for TLS";
 
-[[noreturn]] void Fail(std::string message) {
-  throw Error(ErrorKind::kConfig, std::move(message));
-}
+[[noreturn]] void Fail(std::string message) { throw Error(ErrorKind::kConfig, std::move(message)); }
 
 // `NAME="value"`, as every message about a bad variable starts.
 std::string Quoted(std::string_view name, std::string_view value) {
@@ -111,9 +109,12 @@ std::string Redacted(std::string_view url) {
 
 std::string_view FallbackName(Fallback fallback) {
   switch (fallback) {
-    case Fallback::kEmbedded: return "embedded";
-    case Fallback::kDegrade: return "degrade";
-    case Fallback::kOff: return "off";
+    case Fallback::kEmbedded:
+      return "embedded";
+    case Fallback::kDegrade:
+      return "degrade";
+    case Fallback::kOff:
+      return "off";
   }
   return "unknown";
 }
@@ -154,9 +155,9 @@ void ServiceConfig::ApplyUrl(std::string_view url, std::string_view source) {
     rest = rest.substr(at + 1);
     const size_t colon = user_info.find(':');
     const std::optional<std::string> user = PercentDecode(user_info.substr(0, colon));
-    const std::optional<std::string> pass =
-        colon == std::string_view::npos ? std::optional<std::string>("")
-                                        : PercentDecode(user_info.substr(colon + 1));
+    const std::optional<std::string> pass = colon == std::string_view::npos
+                                                ? std::optional<std::string>("")
+                                                : PercentDecode(user_info.substr(colon + 1));
     if (!user || !pass) Fail(shown + " has a malformed %-escape in its user or password");
     if (!user->empty()) username = *user;
     if (!pass->empty()) password = *pass;

@@ -22,11 +22,21 @@ void AppendJsonString(std::string& out, std::string_view text) {
   out.push_back('"');
   for (const char c : text) {
     switch (c) {
-      case '"': out.append("\\\""); break;
-      case '\\': out.append("\\\\"); break;
-      case '\n': out.append("\\n"); break;
-      case '\r': out.append("\\r"); break;
-      case '\t': out.append("\\t"); break;
+      case '"':
+        out.append("\\\"");
+        break;
+      case '\\':
+        out.append("\\\\");
+        break;
+      case '\n':
+        out.append("\\n");
+        break;
+      case '\r':
+        out.append("\\r");
+        break;
+      case '\t':
+        out.append("\\t");
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char escaped[8];
@@ -59,9 +69,12 @@ bool IsConnectionError(ErrorKind kind) {
 
 std::string_view ModeName(Mode mode) {
   switch (mode) {
-    case Mode::kNone: return "none";
-    case Mode::kServer: return "server";
-    case Mode::kEmbedded: return "embedded";
+    case Mode::kNone:
+      return "none";
+    case Mode::kServer:
+      return "server";
+    case Mode::kEmbedded:
+      return "embedded";
   }
   return "unknown";
 }
@@ -270,8 +283,7 @@ bool RedisService::set(std::string_view key, std::string_view value,
 }
 
 std::optional<std::string> RedisService::get(std::string_view key) {
-  return Run("GET", std::optional<std::string>(),
-             [&](Client& client) { return client.get(key); });
+  return Run("GET", std::optional<std::string>(), [&](Client& client) { return client.get(key); });
 }
 
 bool RedisService::exists(std::string_view key) {

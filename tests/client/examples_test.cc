@@ -14,6 +14,13 @@
 #include "tests/support/server_process.h"
 
 namespace understudy::client {
+namespace testing {
+// Names the backend in ctest's listing of the parameters.
+inline void PrintTo(Backend backend, std::ostream* out) {
+  *out << BackendName(::testing::TestParamInfo<Backend>(backend, 0));
+}
+}  // namespace testing
+
 namespace {
 
 using testing::Backend;
@@ -24,9 +31,19 @@ TEST_P(ExamplesTest, RunsAndChecksItself) {
   const auto& [example, backend] = GetParam();
   std::optional<understudy::testing::ServerProcess> server;
   // Only the variables this run sets reach the example: none inherited from the test's shell.
-  std::vector<std::string> argv = {"env",          "-u", "REDIS_URL",      "-u", "REDIS_TLS",
-                                   "-u",           "REDIS_USERNAME",       "-u", "REDIS_PASSWORD",
-                                   "-u",           "REDIS_DB",             "-u", "REDIS_FALLBACK",
+  std::vector<std::string> argv = {"env",
+                                   "-u",
+                                   "REDIS_URL",
+                                   "-u",
+                                   "REDIS_TLS",
+                                   "-u",
+                                   "REDIS_USERNAME",
+                                   "-u",
+                                   "REDIS_PASSWORD",
+                                   "-u",
+                                   "REDIS_DB",
+                                   "-u",
+                                   "REDIS_FALLBACK",
                                    "REDIS_HOST=127.0.0.1"};
   switch (backend) {
     case Backend::kRedis: {
@@ -72,13 +89,12 @@ std::string Name(const ::testing::TestParamInfo<std::tuple<std::string, Backend>
          testing::BackendName(::testing::TestParamInfo<Backend>(backend, info.index));
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Examples, ExamplesTest,
-    ::testing::Combine(::testing::Values("cache", "sessions", "rate_limiter", "rooms", "lock",
-                                         "health", "batch"),
-                       ::testing::Values(Backend::kRedis, Backend::kUnderstudy,
-                                         Backend::kEmbedded)),
-    Name);
+INSTANTIATE_TEST_SUITE_P(Examples, ExamplesTest,
+                         ::testing::Combine(::testing::Values("cache", "sessions", "rate_limiter",
+                                                              "rooms", "lock", "health", "batch"),
+                                            ::testing::Values(Backend::kRedis, Backend::kUnderstudy,
+                                                              Backend::kEmbedded)),
+                         Name);
 
 }  // namespace
 }  // namespace understudy::client

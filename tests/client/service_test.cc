@@ -1,5 +1,3 @@
-#include "client/service/redis_service.h"
-
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -16,6 +14,7 @@
 #include "client/error.h"
 #include "client/service/config.h"
 #include "client/service/embedded_redis.h"
+#include "client/service/redis_service.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "spdlog/sinks/ostream_sink.h"
@@ -195,7 +194,8 @@ TEST(ServiceConfigTest, EachBadUrlSaysWhatIsWrong) {
   EXPECT_EQ(ConfigError({{"REDIS_URL", "redis://h:port"}}),
             "REDIS_URL=\"redis://h:port\" has the port \"port\": expected a port number (1 to "
             "65535)");
-  EXPECT_EQ(ConfigError({{"REDIS_URL", "redis://h:"}}), "REDIS_URL=\"redis://h:\" has an empty port");
+  EXPECT_EQ(ConfigError({{"REDIS_URL", "redis://h:"}}),
+            "REDIS_URL=\"redis://h:\" has an empty port");
   EXPECT_EQ(ConfigError({{"REDIS_URL", "redis://h/db1"}}),
             "REDIS_URL=\"redis://h/db1\" has the database \"db1\": expected an integer >= 0");
   EXPECT_EQ(ConfigError({{"REDIS_URL", "redis://h?timeout=1"}}),
@@ -324,8 +324,8 @@ TEST(ServiceFallbackTest, DegradeReturnsEmptyDefaultsAndLogsTheOperation) {
   EXPECT_NO_THROW(service.subscribe({"c"}, [](const Message&) {}));
 
   const std::string text = log.text();
-  for (const char* operation :
-       {"SET", "GET", "EXISTS", "DEL", "EXPIRE", "HSET", "HGET", "HGETALL", "PUBLISH", "SUBSCRIBE"}) {
+  for (const char* operation : {"SET", "GET", "EXISTS", "DEL", "EXPIRE", "HSET", "HGET", "HGETALL",
+                                "PUBLISH", "SUBSCRIBE"}) {
     EXPECT_THAT(text, HasSubstr(std::string("[warning] Redis not connected - skipping ") +
                                 operation + " operation"));
   }
@@ -436,6 +436,33 @@ TEST(ServiceFallbackTest, DegradeSkipsOnceAConnectedServerIsLost) {
   EXPECT_EQ(service.health_check().status, "degraded");
 }
 
+TEST(ServiceFallbackTest, ClientLeasesNeedAConnection) {
+  RedisService service(NothingListens(Fallback::kOff));
+  try {
+    service.client();
+    FAIL() << "client() before connect() must throw";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.kind(), ErrorKind::kNotConnected);
+    EXPECT_STREQ(error.what(), "Redis not connected: call connect() before client()");
+  }
+  EXPECT_THROW(service.try_client(), Error);
+  EXPECT_FALSE(service.is_connected());
+}
+
+TEST(HealthReportTest, JsonNamesEveryField) {
+  HealthReport report;
+  report.status = "disconnected";
+  report.host = "cache.internal";
+  report.port = 6380;
+  report.mode = "server";
+  report.error = "cannot connect to \"cache.internal\":6380\n";
+  EXPECT_EQ(report.ToJson(),
+            R"({"status":"disconnected","latency":null,"host":"cache.internal","port":6380,)"
+            R"("mode":"server","error":"cannot connect to \"cache.internal\":6380\n"})");
+  report.latency = std::chrono::microseconds(2150);
+  EXPECT_EQ(report.LatencyText(), "2.150ms");
+}
+
 // ---- the embedded fixture
 
 TEST(EmbeddedRedisTest, SeedsInspectsAndMovesTime) {
@@ -507,8 +534,8 @@ TEST_P(ServiceTest, Hashes) {
   EXPECT_EQ(service->hget("user:123:profile", "name"), "Jane Doe");
   EXPECT_EQ(service->hget("user:123:profile", "missing"), std::nullopt);
   const auto profile = service->hgetall("user:123:profile");
-  EXPECT_EQ(profile, (std::unordered_map<std::string, std::string>{
-                         {"name", "Jane Doe"}, {"email", "john@example.com"}}));
+  EXPECT_EQ(profile, (std::unordered_map<std::string, std::string>{{"name", "Jane Doe"},
+                                                                   {"email", "john@example.com"}}));
   EXPECT_TRUE(service->hgetall("missing").empty());
 }
 
