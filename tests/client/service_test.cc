@@ -463,6 +463,38 @@ TEST(HealthReportTest, JsonNamesEveryField) {
   EXPECT_EQ(report.LatencyText(), "2.150ms");
 }
 
+TEST(ServiceFallbackTest, PasswordAndDatabaseReachTheServer) {
+  auto server = understudy::testing::StartUnderstudy({"--requirepass", "s3cret"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  const ServiceConfig config = FromEnv(
+      {{"REDIS_URL", "redis://:s3cret@127.0.0.1:" + std::to_string(server->port()) + "/2"}});
+  RedisService service(config);
+  service.connect();
+  service.set("k", "in db 2");
+  EXPECT_THAT(service.client()->command("CLIENT", "INFO").str, HasSubstr(" db=2 "));
+  EXPECT_EQ(service.get("k"), "in db 2");
+}
+
+TEST(ServiceFallbackTest, ARefusedPasswordThrowsEvenInDegradeMode) {
+  auto server = understudy::testing::StartUnderstudy({"--requirepass", "s3cret"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  for (const Fallback fallback : {Fallback::kEmbedded, Fallback::kDegrade, Fallback::kOff}) {
+    ServiceConfig config;
+    config.host = "127.0.0.1";
+    config.port = server->port();
+    config.password = "wrong";
+    config.fallback = fallback;
+    RedisService service(config);
+    try {
+      service.connect();
+      FAIL() << "a refused password must throw with fallback " << FallbackName(fallback);
+    } catch (const Error& error) {
+      EXPECT_EQ(error.kind(), ErrorKind::kAuth) << error.what();
+    }
+    EXPECT_EQ(service.mode(), Mode::kNone);
+  }
+}
+
 // ---- the embedded fixture
 
 TEST(EmbeddedRedisTest, SeedsInspectsAndMovesTime) {
