@@ -370,29 +370,33 @@ bool RedisService::is_connected() {
   }
 }
 
-std::shared_ptr<Subscriber> RedisService::SubscriberFor(std::string_view operation) {
-  std::shared_ptr<ClientPool> pool = PoolFor(operation);
-  if (!pool) return nullptr;
-  std::lock_guard lock(mutex_);
-  if (!subscriber_) subscriber_ = std::make_shared<Subscriber>(pool->options());
-  return subscriber_;
+template <typename Subscribe>
+void RedisService::WithSubscriber(std::string_view operation, Subscribe&& subscribe) {
+  // Through Run, for the same skipping (degrade mode) and connection-error handling as a
+  // command; the subscriber's own connection takes the pooled client's options.
+  Run(operation, true, [&](Client& client) {
+    std::shared_ptr<Subscriber> subscriber;
+    {
+      std::lock_guard lock(mutex_);
+      if (!subscriber_) subscriber_ = std::make_shared<Subscriber>(client.options());
+      subscriber = subscriber_;
+    }
+    subscribe(*subscriber);
+    return true;
+  });
 }
 
 void RedisService::subscribe(const std::vector<std::string>& channels,
                              Subscriber::Handler handler) {
-  Run("SUBSCRIBE", true, [&](Client&) {
-    std::shared_ptr<Subscriber> subscriber = SubscriberFor("SUBSCRIBE");
-    subscriber->subscribe(channels, std::move(handler));
-    return true;
+  WithSubscriber("SUBSCRIBE", [&](Subscriber& subscriber) {
+    subscriber.subscribe(channels, std::move(handler));
   });
 }
 
 void RedisService::psubscribe(const std::vector<std::string>& patterns,
                               Subscriber::Handler handler) {
-  Run("PSUBSCRIBE", true, [&](Client&) {
-    std::shared_ptr<Subscriber> subscriber = SubscriberFor("PSUBSCRIBE");
-    subscriber->psubscribe(patterns, std::move(handler));
-    return true;
+  WithSubscriber("PSUBSCRIBE", [&](Subscriber& subscriber) {
+    subscriber.psubscribe(patterns, std::move(handler));
   });
 }
 

@@ -144,7 +144,8 @@ class RedisService {
   // The pool to use now, or null when the operation is to be skipped (degrade mode, down).
   // Throws Error(kNotConnected) before connect() outside degrade mode.
   std::shared_ptr<ClientPool> PoolFor(std::string_view operation);
-  std::shared_ptr<Subscriber> SubscriberFor(std::string_view operation);
+  template <typename Subscribe>
+  void WithSubscriber(std::string_view operation, Subscribe&& subscribe);
   void Skipped(std::string_view operation);
   void MarkUp();
   void MarkDown(const Error& error);
