@@ -176,6 +176,9 @@ EngineHost::~EngineHost() {
       session->CloseNow();
       if (session->on_close_) session->on_close_();
     }
+    std::vector<std::shared_ptr<EngineStream>> streams;
+    for (auto& [id, stream] : streams_) streams.push_back(stream);
+    for (auto& stream : streams) stream->CloseByEngine();
     engine_.reset();
   });
   work_.reset();
@@ -189,6 +192,14 @@ std::shared_ptr<EngineSession> EngineHost::Connect(EngineSession::PushCallback o
       new EngineSession(*this, std::move(on_push), std::move(on_close)));
   Run([&](engine::Engine&) { session->Open(); });
   return session;
+}
+
+std::shared_ptr<EngineStream> EngineHost::OpenStream(EngineStream::OutputCallback on_output,
+                                                     EngineStream::CloseCallback on_close) {
+  std::shared_ptr<EngineStream> stream(
+      new EngineStream(*this, std::move(on_output), std::move(on_close)));
+  Run([&](engine::Engine&) { stream->Open(); });
+  return stream;
 }
 
 void EngineHost::Run(const std::function<void(engine::Engine&)>& fn) {

@@ -16,6 +16,7 @@
 #include "server/engine/config.h"
 #include "server/engine/engine.h"
 #include "server/runtime/asio_executor.h"
+#include "server/runtime/engine_stream.h"
 #include "store/clock.h"
 
 namespace understudy::runtime {
@@ -88,7 +89,8 @@ class EngineHost {
  public:
   // The clock must outlive the host; by default the system clock.
   explicit EngineHost(engine::Config config, const store::Clock* clock = nullptr);
-  // Closes every session (each learns it through its close callback) and stops the thread.
+  // Closes every session and stream (each learns it through its close callback) and stops the
+  // thread.
   ~EngineHost();
   EngineHost(const EngineHost&) = delete;
   EngineHost& operator=(const EngineHost&) = delete;
@@ -98,7 +100,12 @@ class EngineHost {
   std::shared_ptr<EngineSession> Connect(EngineSession::PushCallback on_push = {},
                                          EngineSession::CloseCallback on_close = {});
 
-  std::shared_ptr<class EngineStream> OpenStream(std::function<void(std::string)> on_output, std::function<void()> on_close = {});
+  // Opens a byte stream (see EngineStream): on_output receives reply and push bytes, on_close
+  // is called once if the engine closes the stream (QUIT, a protocol error, CLIENT KILL, host
+  // shutdown).
+  std::shared_ptr<EngineStream> OpenStream(EngineStream::OutputCallback on_output,
+                                           EngineStream::CloseCallback on_close = {});
+
   // Runs fn on the engine's thread with the engine and waits for it (tests, introspection).
   void Run(const std::function<void(engine::Engine&)>& fn);
   // Moves the engine's time forward (see engine::Engine::AdvanceClock): what a test of TTLs
@@ -107,6 +114,7 @@ class EngineHost {
 
  private:
   friend class EngineSession;
+  friend class EngineStream;
 
   store::SystemClock system_clock_;
   asio::io_context io_;
@@ -115,6 +123,7 @@ class EngineHost {
   std::unique_ptr<engine::Engine> engine_;
   // Sessions the engine knows, kept alive until closed.
   absl::flat_hash_map<uint64_t, std::shared_ptr<EngineSession>> sessions_;
+  absl::flat_hash_map<uint64_t, std::shared_ptr<EngineStream>> streams_;
   std::thread thread_;
 };
 
