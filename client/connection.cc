@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "client/detail/text.h"
-#include "client/detail/text.h"
 #include "asio/async_result.hpp"
 #include "asio/co_spawn.hpp"
 #include "asio/dispatch.hpp"
@@ -117,6 +116,7 @@ void Connection::StartConnect() {
 
 asio::awaitable<void> Connection::Establish() {
   stream_.Close();
+  const auto deadline = std::chrono::steady_clock::now() + options_.connect_timeout;
   detail::Stream stream = co_await detail::Stream::Open(strand_, options_, tls_.get());
   if (state() == ConnectionState::kClosed) {
     stream.Close();
@@ -124,10 +124,49 @@ asio::awaitable<void> Connection::Establish() {
   }
   stream_ = std::move(stream);
   ++generation_;
+  // A timer armed for the previous generation ignores its expiry: the next ArmTimeout must arm
+  // it again even for the same deadline.
+  armed_deadline_ = {};
   input_.clear();
   parsed_ = filled_ = 0;
   parser_.Reset();
-  co_await Handshake();
+
+  // The connect timeout covers the setup too: a peer that accepts but never answers HELLO (a
+  // hung server, or not Redis at all) would otherwise stall the connection for ever. Closing
+  // the stream fails the handshake's pending read.
+  struct Deadline {
+    bool expired = false;
+    bool disarmed = false;
+  };
+  struct Disarm {
+    std::shared_ptr<Deadline> state;
+    asio::steady_timer& timer;
+    ~Disarm() {
+      state->disarmed = true;
+      timer.cancel();
+    }
+  };
+  auto expiry = std::make_shared<Deadline>();
+  asio::steady_timer timer(strand_);
+  timer.expires_at(deadline);
+  timer.async_wait([self = shared_from_this(), expiry](const std::error_code& error) {
+    if (error || expiry->disarmed) return;
+    expiry->expired = true;
+    self->stream_.Close();
+  });
+  const Disarm disarm{expiry, timer};
+  try {
+    co_await Handshake();
+  } catch (const Error& error) {
+    if (!expiry->expired) throw;
+  }
+  if (expiry->expired) {
+    throw Error(ErrorKind::kConnectTimeout,
+                detail::Cat("no connection to ", options_.Endpoint(), " within ",
+                            options_.connect_timeout.count(),
+                            " ms (the server accepted but did not answer the handshake)"),
+                true);
+  }
 }
 
 asio::awaitable<std::vector<resp::Reply>> Connection::Roundtrip(const Request& request) {
@@ -315,6 +354,8 @@ void Connection::WriteMore() {
   batch->buffers.reserve(batch->payloads.size());
   for (const std::string& payload : batch->payloads) batch->buffers.push_back(asio::buffer(payload));
   writing_ = true;
+  writes_.fetch_add(1, std::memory_order_relaxed);
+  requests_written_.fetch_add(batch->payloads.size(), std::memory_order_relaxed);
   stream_.AsyncWrite(batch->buffers, [self = shared_from_this(), batch, generation = generation_](
                                          const std::error_code& error, size_t) {
     if (generation != self->generation_) return;
@@ -536,6 +577,11 @@ void Connection::ScheduleReconnect() {
     if (error || self->state() != ConnectionState::kDisconnected) return;
     self->StartConnect();
   });
+}
+
+ConnectionStats Connection::stats() const {
+  return {writes_.load(std::memory_order_relaxed),
+          requests_written_.load(std::memory_order_relaxed)};
 }
 
 void Connection::Close() {

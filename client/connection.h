@@ -28,6 +28,13 @@ namespace understudy::client {
 
 enum class ConnectionState : uint8_t { kDisconnected, kConnecting, kConnected, kClosed };
 
+// Counters of what the connection wrote, for measuring automatic pipelining: requests issued
+// together go out in fewer writes than there are requests.
+struct ConnectionStats {
+  uint64_t writes = 0;            // writes started on the stream (after the handshake)
+  uint64_t requests_written = 0;  // requests those writes carried
+};
+
 // One connection to a server (or an in-process engine), shared by every caller: requests from
 // any thread are queued, coalesced into one write, and their replies matched in order. This is
 // the core that Client, AsyncClient, Subscriber and the pool stand on.
@@ -74,11 +81,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool connected() const { return state() == ConnectionState::kConnected; }
   // The protocol the server agreed to (RESP2 until connected).
   resp::Protocol protocol() const { return protocol_.load(std::memory_order_acquire); }
+  // Any thread.
+  ConnectionStats stats() const;
 
  private:
   struct Pending {
     std::vector<Request::Shape> shapes;
-    std::string payload;  // moved to in_flight_ once the write starts
+    std::string payload;  // moved to the write once it starts
     std::vector<resp::Reply> replies;
     Completion done;
     std::chrono::steady_clock::time_point deadline{};  // default: none
@@ -125,8 +134,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<Pending> queue_;  // sent first, then not yet sent
   size_t sent_count_ = 0;
   bool writing_ = false;
-  std::vector<std::string> in_flight_;  // payloads of the write in progress
-  std::vector<asio::const_buffer> write_buffers_;
+  std::atomic<uint64_t> writes_{0};
+  std::atomic<uint64_t> requests_written_{0};
 
   std::string input_;  // read bytes; those before parsed_ were handled
   size_t parsed_ = 0;
