@@ -8,7 +8,7 @@
 #include "asio/any_io_executor.hpp"
 #include "asio/associated_executor.hpp"
 #include "asio/async_result.hpp"
-#include "asio/dispatch.hpp"
+#include "asio/post.hpp"
 #include "asio/execution/outstanding_work.hpp"
 #include "asio/prefer.hpp"
 #include "client/command.h"
@@ -29,7 +29,9 @@ namespace understudy::client {
 //   async_connect:  void(std::exception_ptr)
 //   async_command:  void(std::exception_ptr, resp::Reply)  - an error reply is an Error(kServer)
 //   async_execute:  void(std::exception_ptr, std::vector<resp::Reply>) - error replies as values
-// Handlers run on their associated executor (by default the client's).
+// Handlers run on their associated executor (by default the client's), always posted: never
+// inside the connection's reply processing, so that a handler that throws (the exception leaves
+// io_context::run, as Asio's do) cannot leave the connection half-way through its replies.
 class AsyncClient {
  public:
   AsyncClient(asio::any_io_executor executor, Options options)
@@ -51,7 +53,7 @@ class AsyncClient {
           auto work = TrackWork(handler, connection->strand());
           connection->Connect([handler = std::move(handler),
                                work = std::move(work)](std::exception_ptr error) mutable {
-            asio::dispatch(work, [handler = std::move(handler), error]() mutable { handler(error); });
+            asio::post(work, [handler = std::move(handler), error]() mutable { handler(error); });
           });
         },
         token);
@@ -65,7 +67,7 @@ class AsyncClient {
           connection->Submit(std::move(request),
                              [handler = std::move(handler), work = std::move(work)](
                                  std::exception_ptr error, std::vector<resp::Reply> replies) mutable {
-                               asio::dispatch(work, [handler = std::move(handler),
+                               asio::post(work, [handler = std::move(handler),
                                                          error,
                                                          replies = std::move(replies)]() mutable {
                                  handler(error, std::move(replies));
@@ -90,7 +92,7 @@ class AsyncClient {
                                    error = std::make_exception_ptr(Error::FromServer(reply.str));
                                  }
                                }
-                               asio::dispatch(work, [handler = std::move(handler),
+                               asio::post(work, [handler = std::move(handler),
                                                          error,
                                                          reply = std::move(reply)]() mutable {
                                  handler(error, std::move(reply));

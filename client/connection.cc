@@ -469,11 +469,26 @@ void Connection::HandlePush(const resp::Reply& reply) {
     } else if (!name.is_null()) {
       names.erase(name.str);
     }
-    if (push_handler_) push_handler_(reply);
+    DeliverPush(reply);
     if (answers) Answer(reply, true);
     return;
   }
-  if (push_handler_) push_handler_(reply);
+  DeliverPush(reply);
+}
+
+void Connection::DeliverPush(const resp::Reply& reply) {
+  if (!push_handler_) return;
+  // The handler is the application's: an exception from it must not stop the read loop half-way
+  // through what was read, nor escape the event loop.
+  try {
+    push_handler_(reply);
+  } catch (const std::exception& error) {
+    spdlog::error("Push handler for {} threw on {}: {}", options_.Endpoint(), ToString(reply),
+                  error.what());
+  } catch (...) {
+    spdlog::error("Push handler for {} threw a non-standard exception on {}",
+                  options_.Endpoint(), ToString(reply));
+  }
 }
 
 void Connection::PrepareCurrent(Pending& pending) {

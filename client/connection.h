@@ -50,7 +50,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using Completion = detail::UniqueFunction<void(std::exception_ptr, std::vector<resp::Reply>)>;
   using ConnectCompletion = detail::UniqueFunction<void(std::exception_ptr)>;
-  // Called on the connection's strand for every push, subscription confirmations included.
+  // Called on the connection's strand for every push, subscription confirmations included. An
+  // exception from it is logged and dropped.
   using PushHandler = std::function<void(const resp::Reply&)>;
   // Called on the strand after each successful (re)connection.
   using ConnectedHandler = std::function<void()>;
@@ -112,6 +113,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool Dispatch(resp::Reply reply);
   bool IsPush(const resp::Reply& reply) const;
   void HandlePush(const resp::Reply& reply);
+  void DeliverPush(const resp::Reply& reply);
   // Records a reply (or the latest confirmation) for the front request's current command.
   void Answer(resp::Reply reply, bool confirmation);
   void PrepareCurrent(Pending& pending);

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -331,6 +332,72 @@ TEST_P(AsyncClientTest, ClosedClientRefusesCommands) {
   }(client), outcome);
   ASSERT_TRUE(RunUntil(io, [&] { return outcome.finished; }));
   if (outcome.failure) std::rethrow_exception(outcome.failure);
+}
+
+// A completion handler that throws propagates out of io_context::run, as Asio's handlers do;
+// the connection must not be left half-way through its replies by it.
+TEST_P(AsyncClientTest, ThrowingCompletionHandlerLeavesTheConnectionWorking) {
+  asio::io_context io;
+  AsyncClient client(io.get_executor(), options());
+  bool connected = false;
+  client.async_connect([&](std::exception_ptr error) {
+    ASSERT_FALSE(error);
+    connected = true;
+  });
+  ASSERT_TRUE(RunUntil(io, [&] { return connected; }));
+  int answered = 0;
+  // Two pipelined commands: the first handler throws while the second reply may already be
+  // read.
+  client.async_command(Command("PING"), [&](std::exception_ptr, resp::Reply) {
+    ++answered;
+    throw std::runtime_error("handler bug");
+  });
+  client.async_command(Command("ECHO", "second"), [&](std::exception_ptr error, resp::Reply reply) {
+    EXPECT_FALSE(error);
+    EXPECT_EQ(reply, resp::Reply::Bulk("second"));
+    ++answered;
+  });
+  bool thrown = false;
+  try {
+    RunUntil(io, [&] { return answered == 2; });
+  } catch (const std::runtime_error& error) {
+    thrown = true;
+    EXPECT_STREQ(error.what(), "handler bug");
+  }
+  EXPECT_TRUE(thrown);
+  ASSERT_TRUE(RunUntil(io, [&] { return answered == 2; }));
+  resp::Reply echoed;
+  bool done = false;
+  client.async_command(Command("ECHO", "third"), [&](std::exception_ptr error, resp::Reply reply) {
+    EXPECT_FALSE(error);
+    echoed = std::move(reply);
+    done = true;
+  });
+  ASSERT_TRUE(RunUntil(io, [&] { return done; }));
+  EXPECT_EQ(echoed, resp::Reply::Bulk("third"));
+}
+
+// A push handler that throws is logged; the connection goes on reading.
+TEST_P(AsyncClientTest, ThrowingPushHandlerIsLoggedAndTheConnectionGoesOn) {
+  asio::io_context io;
+  AsyncClient client(io.get_executor(), options());
+  int pushes = 0;
+  client.set_push_handler([&](const resp::Reply&) {
+    ++pushes;
+    throw std::runtime_error("push handler bug");
+  });
+  Client publisher(options());
+  Spawned outcome;
+  Spawn(io, [](AsyncClient& client, Client& publisher) -> asio::awaitable<void> {
+    co_await client.async_connect(asio::use_awaitable);
+    co_await client.async_command(Command("SUBSCRIBE", "ch"), asio::use_awaitable);
+    EXPECT_EQ(publisher.publish("ch", "m"), 1);
+    EXPECT_EQ(co_await client.async_command(Command("ECHO", "after"), asio::use_awaitable),
+              resp::Reply::Bulk("after"));
+  }(client, publisher), outcome);
+  ASSERT_TRUE(RunUntil(io, [&] { return outcome.finished; }));
+  if (outcome.failure) std::rethrow_exception(outcome.failure);
+  EXPECT_EQ(pushes, 2);  // the confirmation and the message
 }
 
 UNDERSTUDY_CLIENT_BACKENDS(AsyncClientTest);

@@ -121,7 +121,9 @@ TEST_P(PubSubTest, ThrowingHandlerIsLoggedAndTheThreadGoesOn) {
   Subscriber subscriber(options());
   Client publisher(options());
   subscriber.subscribe({"bad"}, [](const Message&) { throw std::runtime_error("handler bug"); });
+  subscriber.subscribe({"odd"}, [](const Message&) { throw 42; });  // not a std::exception
   subscriber.subscribe({"good"}, inbox.handler());
+  EXPECT_EQ(publisher.publish("odd", "boom"), 1);
   EXPECT_EQ(publisher.publish("bad", "boom"), 1);
   EXPECT_EQ(publisher.publish("good", "fine"), 1);
   ASSERT_TRUE(inbox.WaitFor("good=fine"));
