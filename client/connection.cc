@@ -273,6 +273,7 @@ void Connection::OnConnectDone(std::exception_ptr error) {
     state_.store(ConnectionState::kDisconnected, std::memory_order_release);
     std::deque<Pending> waiting = std::move(queue_);
     queue_.clear();
+    deadlines_.clear();
     sent_count_ = 0;
     for (Pending& pending : waiting) pending.done(error, {});
     for (ConnectCompletion& waiter : waiters) waiter(error);
@@ -332,9 +333,12 @@ void Connection::Enqueue(Request request, Completion done) {
   pending.payload = request.TakePayload();
   pending.done = std::move(done);
   const std::chrono::milliseconds timeout = request.timeout().value_or(options_.command_timeout);
-  if (timeout.count() > 0) pending.deadline = std::chrono::steady_clock::now() + timeout;
+  if (timeout.count() > 0) {
+    pending.deadline = std::chrono::steady_clock::now() + timeout;
+    deadlines_.insert(pending.deadline);
+  }
   queue_.push_back(std::move(pending));
-  if (queue_.size() == 1) ArmTimeout();
+  ArmTimeout();
   WriteMore();
 }
 
@@ -510,13 +514,16 @@ void Connection::Answer(resp::Reply reply, bool confirmation) {
   Pending done = std::move(front);
   queue_.pop_front();
   --sent_count_;
+  if (done.deadline != std::chrono::steady_clock::time_point{}) {
+    deadlines_.erase(deadlines_.find(done.deadline));
+  }
   ArmTimeout();
   if (done.done) done.done(nullptr, std::move(done.replies));
 }
 
 void Connection::ArmTimeout() {
   const auto deadline =
-      queue_.empty() ? std::chrono::steady_clock::time_point{} : queue_.front().deadline;
+      deadlines_.empty() ? std::chrono::steady_clock::time_point{} : *deadlines_.begin();
   if (deadline == armed_deadline_) return;
   armed_deadline_ = deadline;
   if (deadline == std::chrono::steady_clock::time_point{}) {
@@ -533,18 +540,14 @@ void Connection::ArmTimeout() {
 
 void Connection::OnTimeout() {
   armed_deadline_ = {};
-  if (queue_.empty()) return;
-  const auto deadline = queue_.front().deadline;
-  if (deadline == std::chrono::steady_clock::time_point{} ||
-      deadline > std::chrono::steady_clock::now()) {
-    return ArmTimeout();
-  }
+  const auto now = std::chrono::steady_clock::now();
+  if (deadlines_.empty() || *deadlines_.begin() > now) return ArmTimeout();
   Fail(Error(ErrorKind::kTimeout, detail::Cat("no reply from ", options_.Endpoint(),
                                                " within the command timeout")),
-       true);
+       now);
 }
 
-void Connection::Fail(const Error& error, bool front_timed_out) {
+void Connection::Fail(const Error& error, std::chrono::steady_clock::time_point timed_out_by) {
   const bool was_connected = connected();
   stream_.Close();
   ++generation_;
@@ -562,12 +565,13 @@ void Connection::Fail(const Error& error, bool front_timed_out) {
   }
   std::deque<Pending> failed = std::move(queue_);
   queue_.clear();
+  deadlines_.clear();
   sent_count_ = 0;
-  for (size_t i = 0; i < failed.size(); ++i) {
-    Pending& pending = failed[i];
+  for (Pending& pending : failed) {
     if (!pending.done) continue;
     std::exception_ptr reason;
-    if (i == 0 && front_timed_out) {
+    if (pending.deadline != std::chrono::steady_clock::time_point{} &&
+        pending.deadline <= timed_out_by) {
       reason = std::make_exception_ptr(error);
     } else if (pending.sent) {
       reason = std::make_exception_ptr(

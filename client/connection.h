@@ -119,7 +119,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void PrepareCurrent(Pending& pending);
   void ArmTimeout();
   void OnTimeout();
-  void Fail(const Error& error, bool front_timed_out = false);
+  // Fails every pending request: those whose deadline is at or before `timed_out_by` with
+  // `error` itself (a timeout), the others as lost or not sent.
+  void Fail(const Error& error, std::chrono::steady_clock::time_point timed_out_by = {});
   void ScheduleReconnect();
   void ResubscribeAll();
 
@@ -145,6 +147,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool reading_ = false;
   resp::ReplyParser parser_;
 
+  // The deadlines of the queued requests: the timer waits for the earliest, which need not be
+  // the front's (a blocking command with no timeout may be ahead of one with a timeout).
+  absl::btree_multiset<std::chrono::steady_clock::time_point> deadlines_;
   asio::steady_timer timeout_timer_;
   std::chrono::steady_clock::time_point armed_deadline_{};
   asio::steady_timer reconnect_timer_;

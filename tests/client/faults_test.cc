@@ -174,6 +174,37 @@ TEST_P(TimeoutTest, AsyncClientRecoversAfterATimeout) {
   EXPECT_EQ(echoed, resp::Reply::Bulk("mine"));
 }
 
+// A command behind one that may wait for ever (a blocking pop with no timeout) still times out
+// after its own command timeout.
+TEST_P(TimeoutTest, CommandQueuedBehindAnEndlessOneKeepsItsTimeout) {
+  Options impatient = options();
+  impatient.command_timeout = milliseconds(200);
+  asio::io_context io;
+  AsyncClient client(io.get_executor(), impatient);
+  std::vector<ErrorKind> kinds(2, ErrorKind::kConfig);
+  int answered = 0;
+  client.async_connect([&](std::exception_ptr error) {
+    ASSERT_FALSE(error);
+    Request endless;
+    endless.Add("BLPOP", "queue", 0);
+    endless.set_timeout(milliseconds(0));
+    client.async_execute(std::move(endless),
+                         [&](std::exception_ptr error, std::vector<resp::Reply>) {
+                           ASSERT_TRUE(error);
+                           kinds[0] = KindOfFailure([&] { std::rethrow_exception(error); });
+                           ++answered;
+                         });
+    client.async_command(Command("GET", "k"), [&](std::exception_ptr error, resp::Reply) {
+      ASSERT_TRUE(error);
+      kinds[1] = KindOfFailure([&] { std::rethrow_exception(error); });
+      ++answered;
+    });
+  });
+  ASSERT_TRUE(RunUntil(io, [&] { return answered == 2; })) << "the GET never timed out";
+  EXPECT_EQ(kinds[0], ErrorKind::kConnectionLost);  // closed because the GET timed out
+  EXPECT_EQ(kinds[1], ErrorKind::kTimeout);
+}
+
 UNDERSTUDY_CLIENT_BACKENDS(TimeoutTest);
 
 // ---- connecting to nothing, or to something that does not answer
