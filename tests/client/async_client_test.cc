@@ -400,6 +400,34 @@ TEST_P(AsyncClientTest, ThrowingPushHandlerIsLoggedAndTheConnectionGoesOn) {
   EXPECT_EQ(pushes, 2);  // the confirmation and the message
 }
 
+// A pipeline mixing a subscription of several channels with ordinary commands: the
+// subscription is answered once every channel is confirmed, the others in order after it.
+TEST_P(AsyncClientTest, PipelineMixingSubscribeAndCommandsUnderResp3) {
+  asio::io_context io;
+  AsyncClient client(io.get_executor(), options());
+  Client writer(options());
+  writer.set("k", "v");
+  Spawned outcome;
+  Spawn(io, [](AsyncClient& client) -> asio::awaitable<void> {
+    co_await client.async_connect(asio::use_awaitable);
+    Request mixed;
+    mixed.Add("SUBSCRIBE", "a", "b", "c").Add("PING").Add("GET", "k").Add("UNSUBSCRIBE");
+    mixed.Add("ECHO", "last");
+    const std::vector<resp::Reply> replies =
+        co_await client.async_execute(std::move(mixed), asio::use_awaitable);
+    EXPECT_EQ(replies.size(), 5u);
+    EXPECT_EQ(replies.at(0).elements.at(0).str, "subscribe");
+    EXPECT_EQ(replies.at(0).elements.at(2), resp::Reply::Int(3));  // the last confirmation
+    EXPECT_EQ(replies.at(1), resp::Reply::Simple("PONG"));
+    EXPECT_EQ(replies.at(2), resp::Reply::Bulk("v"));
+    EXPECT_EQ(replies.at(3).elements.at(0).str, "unsubscribe");
+    EXPECT_EQ(replies.at(3).elements.at(2), resp::Reply::Int(0));
+    EXPECT_EQ(replies.at(4), resp::Reply::Bulk("last"));
+  }(client), outcome);
+  ASSERT_TRUE(RunUntil(io, [&] { return outcome.finished; }));
+  if (outcome.failure) std::rethrow_exception(outcome.failure);
+}
+
 UNDERSTUDY_CLIENT_BACKENDS(AsyncClientTest);
 
 }  // namespace

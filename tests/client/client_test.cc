@@ -717,6 +717,26 @@ TEST_P(SyncClientTest, FcallAfterFunctionLoad) {
   });
 }
 
+TEST_P(SyncClientTest, PushHandlerReceivesTrackingInvalidationsDuringCalls) {
+  Client client(options());
+  std::vector<std::string> invalidated;
+  client.set_push_handler([&](const resp::Reply& push) {
+    if (push.elements.size() == 2 && push.elements[0].str == "invalidate") {
+      for (const resp::Reply& key : push.elements[1].elements) invalidated.push_back(key.str);
+    }
+  });
+  Client writer(options());
+  writer.set("cached", "1");
+  ASSERT_EQ(client.protocol(), resp::Protocol::kResp2);  // not connected yet
+  client.command("CLIENT", "TRACKING", "on");
+  ASSERT_EQ(client.protocol(), resp::Protocol::kResp3);
+  EXPECT_EQ(client.get("cached"), "1");
+  writer.set("cached", "2");
+  // The invalidation was sent before the writer's reply: the next call reads it first.
+  EXPECT_EQ(client.ping(), "PONG");
+  EXPECT_EQ(invalidated, (std::vector<std::string>{"cached"}));
+}
+
 UNDERSTUDY_CLIENT_BACKENDS(SyncClientTest);
 
 }  // namespace
