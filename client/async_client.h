@@ -8,8 +8,9 @@
 #include "asio/any_io_executor.hpp"
 #include "asio/associated_executor.hpp"
 #include "asio/async_result.hpp"
-#include "asio/dispatch.hpp"
-#include "asio/executor_work_guard.hpp"
+#include "asio/post.hpp"
+#include "asio/execution/outstanding_work.hpp"
+#include "asio/prefer.hpp"
 #include "client/command.h"
 #include "client/connection.h"
 #include "client/error.h"
@@ -28,7 +29,9 @@ namespace understudy::client {
 //   async_connect:  void(std::exception_ptr)
 //   async_command:  void(std::exception_ptr, resp::Reply)  - an error reply is an Error(kServer)
 //   async_execute:  void(std::exception_ptr, std::vector<resp::Reply>) - error replies as values
-// Handlers run on their associated executor (by default the client's).
+// Handlers run on their associated executor (by default the client's), always posted: never
+// inside the connection's reply processing, so that a handler that throws (the exception leaves
+// io_context::run, as Asio's do) cannot leave the connection half-way through its replies.
 class AsyncClient {
  public:
   AsyncClient(asio::any_io_executor executor, Options options)
@@ -47,13 +50,10 @@ class AsyncClient {
   auto async_connect(Token&& token) {
     return asio::async_initiate<Token, void(std::exception_ptr)>(
         [connection = connection_](auto handler) {
-          auto work = asio::make_work_guard(
-              asio::get_associated_executor(handler, connection->strand()));
+          auto work = TrackWork(handler, connection->strand());
           connection->Connect([handler = std::move(handler),
                                work = std::move(work)](std::exception_ptr error) mutable {
-            auto executor = work.get_executor();
-            asio::dispatch(executor, [handler = std::move(handler), work = std::move(work),
-                                      error]() mutable { handler(error); });
+            asio::post(work, [handler = std::move(handler), error]() mutable { handler(error); });
           });
         },
         token);
@@ -63,14 +63,12 @@ class AsyncClient {
   auto async_execute(Request request, Token&& token) {
     return asio::async_initiate<Token, void(std::exception_ptr, std::vector<resp::Reply>)>(
         [connection = connection_](auto handler, Request request) {
-          auto work = asio::make_work_guard(
-              asio::get_associated_executor(handler, connection->strand()));
+          auto work = TrackWork(handler, connection->strand());
           connection->Submit(std::move(request),
                              [handler = std::move(handler), work = std::move(work)](
                                  std::exception_ptr error, std::vector<resp::Reply> replies) mutable {
-                               auto executor = work.get_executor();
-                               asio::dispatch(executor, [handler = std::move(handler),
-                                                         work = std::move(work), error,
+                               asio::post(work, [handler = std::move(handler),
+                                                         error,
                                                          replies = std::move(replies)]() mutable {
                                  handler(error, std::move(replies));
                                });
@@ -83,8 +81,7 @@ class AsyncClient {
   auto async_command(const Command& command, Token&& token) {
     return asio::async_initiate<Token, void(std::exception_ptr, resp::Reply)>(
         [connection = connection_](auto handler, Request request) {
-          auto work = asio::make_work_guard(
-              asio::get_associated_executor(handler, connection->strand()));
+          auto work = TrackWork(handler, connection->strand());
           connection->Submit(std::move(request),
                              [handler = std::move(handler), work = std::move(work)](
                                  std::exception_ptr error, std::vector<resp::Reply> replies) mutable {
@@ -95,9 +92,8 @@ class AsyncClient {
                                    error = std::make_exception_ptr(Error::FromServer(reply.str));
                                  }
                                }
-                               auto executor = work.get_executor();
-                               asio::dispatch(executor, [handler = std::move(handler),
-                                                         work = std::move(work), error,
+                               asio::post(work, [handler = std::move(handler),
+                                                         error,
                                                          reply = std::move(reply)]() mutable {
                                  handler(error, std::move(reply));
                                });
@@ -110,8 +106,17 @@ class AsyncClient {
   bool connected() const { return connection_->connected(); }
   resp::Protocol protocol() const { return connection_->protocol(); }
   const Options& options() const { return connection_->options(); }
+  ConnectionStats stats() const { return connection_->stats(); }
 
  private:
+  // The handler's executor (the client's strand by default), kept busy until the handler ran:
+  // a work guard would not do, as a strand of any_io_executor has no on_work_started.
+  template <typename Handler>
+  static auto TrackWork(const Handler& handler, const asio::strand<asio::any_io_executor>& strand) {
+    return asio::prefer(asio::get_associated_executor(handler, strand),
+                        asio::execution::outstanding_work.tracked);
+  }
+
   std::shared_ptr<Connection> connection_;
 };
 

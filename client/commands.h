@@ -24,7 +24,7 @@ namespace understudy::client {
 struct SetOptions {
   enum class Condition : uint8_t { kAlways, kIfAbsent /* NX */, kIfPresent /* XX */ };
   std::optional<std::chrono::milliseconds> ttl;  // PX (EX when a whole number of seconds)
-  std::optional<std::chrono::system_clock::time_point> expire_at;  // PXAT
+  std::optional<std::chrono::system_clock::time_point> expire_at;  // PXAT (EXAT on a second)
   bool keep_ttl = false;                                          // KEEPTTL
   Condition condition = Condition::kAlways;
 };
@@ -452,9 +452,14 @@ class Commands {
         command.arg("PX").arg(ms);
       }
     } else if (options.expire_at) {
-      command.arg("PXAT").arg(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                  options.expire_at->time_since_epoch())
-                                  .count());
+      const int64_t ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                             options.expire_at->time_since_epoch())
+                             .count();
+      if (ms % 1000 == 0) {
+        command.arg("EXAT").arg(ms / 1000);
+      } else {
+        command.arg("PXAT").arg(ms);
+      }
     } else if (options.keep_ttl) {
       command.arg("KEEPTTL");
     }

@@ -5,7 +5,6 @@
 #include <utility>
 
 #include "client/detail/text.h"
-#include "client/detail/text.h"
 #include "asio/async_result.hpp"
 #include "asio/co_spawn.hpp"
 #include "asio/dispatch.hpp"
@@ -117,6 +116,7 @@ void Connection::StartConnect() {
 
 asio::awaitable<void> Connection::Establish() {
   stream_.Close();
+  const auto deadline = std::chrono::steady_clock::now() + options_.connect_timeout;
   detail::Stream stream = co_await detail::Stream::Open(strand_, options_, tls_.get());
   if (state() == ConnectionState::kClosed) {
     stream.Close();
@@ -124,10 +124,49 @@ asio::awaitable<void> Connection::Establish() {
   }
   stream_ = std::move(stream);
   ++generation_;
+  // A timer armed for the previous generation ignores its expiry: the next ArmTimeout must arm
+  // it again even for the same deadline.
+  armed_deadline_ = {};
   input_.clear();
   parsed_ = filled_ = 0;
   parser_.Reset();
-  co_await Handshake();
+
+  // The connect timeout covers the setup too: a peer that accepts but never answers HELLO (a
+  // hung server, or not Redis at all) would otherwise stall the connection for ever. Closing
+  // the stream fails the handshake's pending read.
+  struct Deadline {
+    bool expired = false;
+    bool disarmed = false;
+  };
+  struct Disarm {
+    std::shared_ptr<Deadline> state;
+    asio::steady_timer& timer;
+    ~Disarm() {
+      state->disarmed = true;
+      timer.cancel();
+    }
+  };
+  auto expiry = std::make_shared<Deadline>();
+  asio::steady_timer timer(strand_);
+  timer.expires_at(deadline);
+  timer.async_wait([self = shared_from_this(), expiry](const std::error_code& error) {
+    if (error || expiry->disarmed) return;
+    expiry->expired = true;
+    self->stream_.Close();
+  });
+  const Disarm disarm{expiry, timer};
+  try {
+    co_await Handshake();
+  } catch (const Error& error) {
+    if (!expiry->expired) throw;
+  }
+  if (expiry->expired) {
+    throw Error(ErrorKind::kConnectTimeout,
+                detail::Cat("no connection to ", options_.Endpoint(), " within ",
+                            options_.connect_timeout.count(),
+                            " ms (the server accepted but did not answer the handshake)"),
+                true);
+  }
 }
 
 asio::awaitable<std::vector<resp::Reply>> Connection::Roundtrip(const Request& request) {
@@ -234,6 +273,7 @@ void Connection::OnConnectDone(std::exception_ptr error) {
     state_.store(ConnectionState::kDisconnected, std::memory_order_release);
     std::deque<Pending> waiting = std::move(queue_);
     queue_.clear();
+    deadlines_.clear();
     sent_count_ = 0;
     for (Pending& pending : waiting) pending.done(error, {});
     for (ConnectCompletion& waiter : waiters) waiter(error);
@@ -293,9 +333,12 @@ void Connection::Enqueue(Request request, Completion done) {
   pending.payload = request.TakePayload();
   pending.done = std::move(done);
   const std::chrono::milliseconds timeout = request.timeout().value_or(options_.command_timeout);
-  if (timeout.count() > 0) pending.deadline = std::chrono::steady_clock::now() + timeout;
+  if (timeout.count() > 0) {
+    pending.deadline = std::chrono::steady_clock::now() + timeout;
+    deadlines_.insert(pending.deadline);
+  }
   queue_.push_back(std::move(pending));
-  if (queue_.size() == 1) ArmTimeout();
+  ArmTimeout();
   WriteMore();
 }
 
@@ -315,6 +358,8 @@ void Connection::WriteMore() {
   batch->buffers.reserve(batch->payloads.size());
   for (const std::string& payload : batch->payloads) batch->buffers.push_back(asio::buffer(payload));
   writing_ = true;
+  writes_.fetch_add(1, std::memory_order_relaxed);
+  requests_written_.fetch_add(batch->payloads.size(), std::memory_order_relaxed);
   stream_.AsyncWrite(batch->buffers, [self = shared_from_this(), batch, generation = generation_](
                                          const std::error_code& error, size_t) {
     if (generation != self->generation_) return;
@@ -428,11 +473,26 @@ void Connection::HandlePush(const resp::Reply& reply) {
     } else if (!name.is_null()) {
       names.erase(name.str);
     }
-    if (push_handler_) push_handler_(reply);
+    DeliverPush(reply);
     if (answers) Answer(reply, true);
     return;
   }
-  if (push_handler_) push_handler_(reply);
+  DeliverPush(reply);
+}
+
+void Connection::DeliverPush(const resp::Reply& reply) {
+  if (!push_handler_) return;
+  // The handler is the application's: an exception from it must not stop the read loop half-way
+  // through what was read, nor escape the event loop.
+  try {
+    push_handler_(reply);
+  } catch (const std::exception& error) {
+    spdlog::error("Push handler for {} threw on {}: {}", options_.Endpoint(), ToString(reply),
+                  error.what());
+  } catch (...) {
+    spdlog::error("Push handler for {} threw a non-standard exception on {}",
+                  options_.Endpoint(), ToString(reply));
+  }
 }
 
 void Connection::PrepareCurrent(Pending& pending) {
@@ -454,13 +514,16 @@ void Connection::Answer(resp::Reply reply, bool confirmation) {
   Pending done = std::move(front);
   queue_.pop_front();
   --sent_count_;
+  if (done.deadline != std::chrono::steady_clock::time_point{}) {
+    deadlines_.erase(deadlines_.find(done.deadline));
+  }
   ArmTimeout();
   if (done.done) done.done(nullptr, std::move(done.replies));
 }
 
 void Connection::ArmTimeout() {
   const auto deadline =
-      queue_.empty() ? std::chrono::steady_clock::time_point{} : queue_.front().deadline;
+      deadlines_.empty() ? std::chrono::steady_clock::time_point{} : *deadlines_.begin();
   if (deadline == armed_deadline_) return;
   armed_deadline_ = deadline;
   if (deadline == std::chrono::steady_clock::time_point{}) {
@@ -477,18 +540,14 @@ void Connection::ArmTimeout() {
 
 void Connection::OnTimeout() {
   armed_deadline_ = {};
-  if (queue_.empty()) return;
-  const auto deadline = queue_.front().deadline;
-  if (deadline == std::chrono::steady_clock::time_point{} ||
-      deadline > std::chrono::steady_clock::now()) {
-    return ArmTimeout();
-  }
+  const auto now = std::chrono::steady_clock::now();
+  if (deadlines_.empty() || *deadlines_.begin() > now) return ArmTimeout();
   Fail(Error(ErrorKind::kTimeout, detail::Cat("no reply from ", options_.Endpoint(),
                                                " within the command timeout")),
-       true);
+       now);
 }
 
-void Connection::Fail(const Error& error, bool front_timed_out) {
+void Connection::Fail(const Error& error, std::chrono::steady_clock::time_point timed_out_by) {
   const bool was_connected = connected();
   stream_.Close();
   ++generation_;
@@ -506,12 +565,13 @@ void Connection::Fail(const Error& error, bool front_timed_out) {
   }
   std::deque<Pending> failed = std::move(queue_);
   queue_.clear();
+  deadlines_.clear();
   sent_count_ = 0;
-  for (size_t i = 0; i < failed.size(); ++i) {
-    Pending& pending = failed[i];
+  for (Pending& pending : failed) {
     if (!pending.done) continue;
     std::exception_ptr reason;
-    if (i == 0 && front_timed_out) {
+    if (pending.deadline != std::chrono::steady_clock::time_point{} &&
+        pending.deadline <= timed_out_by) {
       reason = std::make_exception_ptr(error);
     } else if (pending.sent) {
       reason = std::make_exception_ptr(
@@ -536,6 +596,11 @@ void Connection::ScheduleReconnect() {
     if (error || self->state() != ConnectionState::kDisconnected) return;
     self->StartConnect();
   });
+}
+
+ConnectionStats Connection::stats() const {
+  return {writes_.load(std::memory_order_relaxed),
+          requests_written_.load(std::memory_order_relaxed)};
 }
 
 void Connection::Close() {

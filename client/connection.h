@@ -28,6 +28,13 @@ namespace understudy::client {
 
 enum class ConnectionState : uint8_t { kDisconnected, kConnecting, kConnected, kClosed };
 
+// Counters of what the connection wrote, for measuring automatic pipelining: requests issued
+// together go out in fewer writes than there are requests.
+struct ConnectionStats {
+  uint64_t writes = 0;            // writes started on the stream (after the handshake)
+  uint64_t requests_written = 0;  // requests those writes carried
+};
+
 // One connection to a server (or an in-process engine), shared by every caller: requests from
 // any thread are queued, coalesced into one write, and their replies matched in order. This is
 // the core that Client, AsyncClient, Subscriber and the pool stand on.
@@ -43,7 +50,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
  public:
   using Completion = detail::UniqueFunction<void(std::exception_ptr, std::vector<resp::Reply>)>;
   using ConnectCompletion = detail::UniqueFunction<void(std::exception_ptr)>;
-  // Called on the connection's strand for every push, subscription confirmations included.
+  // Called on the connection's strand for every push, subscription confirmations included. An
+  // exception from it is logged and dropped.
   using PushHandler = std::function<void(const resp::Reply&)>;
   // Called on the strand after each successful (re)connection.
   using ConnectedHandler = std::function<void()>;
@@ -74,11 +82,13 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool connected() const { return state() == ConnectionState::kConnected; }
   // The protocol the server agreed to (RESP2 until connected).
   resp::Protocol protocol() const { return protocol_.load(std::memory_order_acquire); }
+  // Any thread.
+  ConnectionStats stats() const;
 
  private:
   struct Pending {
     std::vector<Request::Shape> shapes;
-    std::string payload;  // moved to in_flight_ once the write starts
+    std::string payload;  // moved to the write once it starts
     std::vector<resp::Reply> replies;
     Completion done;
     std::chrono::steady_clock::time_point deadline{};  // default: none
@@ -103,12 +113,15 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool Dispatch(resp::Reply reply);
   bool IsPush(const resp::Reply& reply) const;
   void HandlePush(const resp::Reply& reply);
+  void DeliverPush(const resp::Reply& reply);
   // Records a reply (or the latest confirmation) for the front request's current command.
   void Answer(resp::Reply reply, bool confirmation);
   void PrepareCurrent(Pending& pending);
   void ArmTimeout();
   void OnTimeout();
-  void Fail(const Error& error, bool front_timed_out = false);
+  // Fails every pending request: those whose deadline is at or before `timed_out_by` with
+  // `error` itself (a timeout), the others as lost or not sent.
+  void Fail(const Error& error, std::chrono::steady_clock::time_point timed_out_by = {});
   void ScheduleReconnect();
   void ResubscribeAll();
 
@@ -125,8 +138,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   std::deque<Pending> queue_;  // sent first, then not yet sent
   size_t sent_count_ = 0;
   bool writing_ = false;
-  std::vector<std::string> in_flight_;  // payloads of the write in progress
-  std::vector<asio::const_buffer> write_buffers_;
+  std::atomic<uint64_t> writes_{0};
+  std::atomic<uint64_t> requests_written_{0};
 
   std::string input_;  // read bytes; those before parsed_ were handled
   size_t parsed_ = 0;
@@ -134,6 +147,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool reading_ = false;
   resp::ReplyParser parser_;
 
+  // The deadlines of the queued requests: the timer waits for the earliest, which need not be
+  // the front's (a blocking command with no timeout may be ahead of one with a timeout).
+  absl::btree_multiset<std::chrono::steady_clock::time_point> deadlines_;
   asio::steady_timer timeout_timer_;
   std::chrono::steady_clock::time_point armed_deadline_{};
   asio::steady_timer reconnect_timer_;

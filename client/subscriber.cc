@@ -110,6 +110,8 @@ void Subscriber::OnPush(const resp::Reply& push) {
     handler(message);
   } catch (const std::exception& error) {
     spdlog::error("Pub/Sub handler for {} threw: {}", key, error.what());
+  } catch (...) {
+    spdlog::error("Pub/Sub handler for {} threw a non-standard exception", key);
   }
 }
 

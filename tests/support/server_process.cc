@@ -137,9 +137,11 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(std::string path, std::vector
   std::string log_path = dir + "/output.log";
 
   // Everything the child needs is prepared before fork: only async-signal-safe calls after.
+  std::string exec_path = path;
+  std::vector<std::string> exec_args = args;
   std::vector<char*> argv;
-  argv.push_back(path.data());
-  for (std::string& arg : args) argv.push_back(arg.data());
+  argv.push_back(exec_path.data());
+  for (std::string& arg : exec_args) argv.push_back(arg.data());
   argv.push_back(nullptr);
   pid_t parent = getpid();
   // Tells the parent why exec failed: the child writes errno here; exec closes it.
@@ -166,7 +168,7 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(std::string path, std::vector
       (void)!write(exec_pipe[1], &error, sizeof error);
       _exit(127);
     }
-    execv(path.c_str(), argv.data());
+    execv(exec_path.c_str(), argv.data());
     int error = errno;
     (void)!write(exec_pipe[1], &error, sizeof error);
     _exit(127);
@@ -174,11 +176,10 @@ absl::StatusOr<ServerProcess> ServerProcess::Start(std::string path, std::vector
   close(exec_pipe[1]);
   const int exec_errno = ReadExecErrno(exec_pipe[0]);
 
-  std::string name = std::filesystem::path(path).filename();
-  ServerProcess server(name, pid, port, dir);
+  ServerProcess server(std::move(path), std::move(args), pid, port, dir);
   if (exec_errno != 0) {
     return absl::InternalError(
-        absl::StrCat("cannot execute ", path, ": ", std::strerror(exec_errno)));
+        absl::StrCat("cannot execute ", server.path_, ": ", std::strerror(exec_errno)));
   }
   if (absl::Status status = server.WaitUntilListening(startup_timeout); !status.ok()) {
     return status;
@@ -205,8 +206,19 @@ absl::Status ServerProcess::WaitUntilListening(milliseconds timeout) {
   }
 }
 
+ServerProcess::ServerProcess(std::string path, std::vector<std::string> args, pid_t pid,
+                             uint16_t port, std::string dir)
+    : path_(std::move(path)),
+      args_(std::move(args)),
+      name_(std::filesystem::path(path_).filename()),
+      pid_(pid),
+      port_(port),
+      dir_(std::move(dir)) {}
+
 ServerProcess::ServerProcess(ServerProcess&& other) noexcept
-    : name_(std::move(other.name_)),
+    : path_(std::move(other.path_)),
+      args_(std::move(other.args_)),
+      name_(std::move(other.name_)),
       pid_(std::exchange(other.pid_, -1)),
       exit_status_(other.exit_status_),
       port_(other.port_),
@@ -215,6 +227,8 @@ ServerProcess::ServerProcess(ServerProcess&& other) noexcept
 ServerProcess& ServerProcess::operator=(ServerProcess&& other) noexcept {
   if (this != &other) {
     Stop();
+    path_ = std::move(other.path_);
+    args_ = std::move(other.args_);
     name_ = std::move(other.name_);
     pid_ = std::exchange(other.pid_, -1);
     exit_status_ = other.exit_status_;
@@ -245,6 +259,21 @@ void ServerProcess::Stop() {
     std::filesystem::remove_all(dir_, ignored);
     dir_.clear();
   }
+}
+
+void ServerProcess::Kill() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGKILL);
+  waitpid(pid_, &exit_status_, 0);
+  pid_ = -1;
+}
+
+absl::Status ServerProcess::Restart(milliseconds startup_timeout) {
+  Stop();
+  absl::StatusOr<ServerProcess> restarted = Start(path_, args_, port_, startup_timeout);
+  if (!restarted.ok()) return restarted.status();
+  *this = std::move(*restarted);
+  return absl::OkStatus();
 }
 
 absl::Status ServerProcess::Alive() {

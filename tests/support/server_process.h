@@ -43,6 +43,12 @@ class ServerProcess {
   pid_t pid() const { return pid_; }
   const std::string& name() const { return name_; }
 
+  // Kills the server with SIGKILL and reaps it: it says goodbye to nobody, as in a crash.
+  void Kill();
+  // Starts the same executable with the same arguments on the same port again (after Kill, or
+  // stopping it first) and waits until it accepts connections: a server restarted in place.
+  absl::Status Restart(std::chrono::milliseconds startup_timeout = std::chrono::seconds(10));
+
   // OK while the process runs; otherwise how it ended and the end of its output.
   absl::Status Alive();
 
@@ -62,12 +68,14 @@ class ServerProcess {
       std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
 
  private:
-  ServerProcess(std::string name, pid_t pid, uint16_t port, std::string dir)
-      : name_(std::move(name)), pid_(pid), port_(port), dir_(std::move(dir)) {}
+  ServerProcess(std::string path, std::vector<std::string> args, pid_t pid, uint16_t port,
+                std::string dir);
   void Stop();
   absl::Status WaitUntilListening(std::chrono::milliseconds timeout);
   std::string OutputTail() const;
 
+  std::string path_;  // what was started, for Restart
+  std::vector<std::string> args_;
   std::string name_;  // file name of the executable, for messages
   pid_t pid_ = -1;    // -1 once reaped or moved from
   int exit_status_ = 0;
