@@ -9,6 +9,7 @@ packages=(
   redis-server redis-tools
   liblua5.1-0-dev lua-cjson lua-bitop
   python3-redis
+  openssl libssl-dev
 )
 # Node.js runs the node-redis and ioredis scenarios of tests/clients; a newer one already
 # installed is kept.
