@@ -6,10 +6,10 @@
 #include <system_error>
 #include <utility>
 
-#include "absl/strings/escaping.h"
 #include "asio/buffer.hpp"
 #include "asio/post.hpp"
 #include "resp/base/mapped.h"
+#include "server/engine/request_input.h"
 #include "server/server.h"
 #include "store/value.h"
 #include "spdlog/spdlog.h"
@@ -141,9 +141,7 @@ Connection::Stop Connection::RunRequests() {
   const size_t slice_start = input_begin_;
   size_t commands = 0;
   while (true) {
-    if (client_->closing || client_->close_after_reply || client_->is_blocked() || OutputPaused()) {
-      return Stop::kWaiting;
-    }
+    if (!engine::TakesRequests(*client_) || OutputPaused()) return Stop::kWaiting;
     if (input_begin_ == input_end_) return Stop::kNeedInput;
     if (commands == kSliceCommands || input_begin_ - slice_start >= kSliceBytes) {
       return Stop::kSliceDone;
@@ -152,10 +150,7 @@ Connection::Stop Connection::RunRequests() {
     const auto status = parser_.Parse(pending);
     if (status == resp::RequestParser::Status::kNeedMore) return Stop::kNeedInput;
     if (status == resp::RequestParser::Status::kError) {
-      spdlog::debug("client {}: {}", id_, parser_.error());
-      resp::ReplyWriter(&client_->output, client_->protocol)
-          .Error(std::string("ERR ") + std::string(parser_.error()));
-      client_->close_after_reply = true;
+      engine::ReplyProtocolError(*client_, parser_.error());
       return Stop::kWaiting;
     }
     executing_ = true;
@@ -304,18 +299,8 @@ void Connection::OnRead(const std::error_code& error, size_t bytes) {
   input_end_ += bytes;
   engine_.CountNetInput(bytes);
   client_->last_interaction_ms = engine_.clock().NowMs();
-  const size_t pending = input_end_ - input_begin_;
-  if (pending > static_cast<size_t>(engine_.config().client_query_buffer_limit)) {
-    // As Redis: no reply, the client is closed with a log line.
-    const std::string_view head(input_.get() + input_begin_, std::min<size_t>(pending, 64));
-    spdlog::warn(
-        "Closing client that reached max query buffer length: {} qbuf={} (qbuf initial bytes: "
-        "\"{}\")",
-        engine_.ClientInfo(*client_), pending,
-        absl::CHexEscape(absl::string_view(head.data(), head.size())));
-    engine_.CloseClient(*client_);
-    return;
-  }
+  const std::string_view pending(input_.get() + input_begin_, input_end_ - input_begin_);
+  if (engine::CloseIfQueryBufferFull(engine_, *client_, pending)) return;
   Serve();
 }
 

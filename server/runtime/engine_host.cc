@@ -63,10 +63,23 @@ std::future<resp::Reply> EngineSession::Execute(std::vector<std::string> args) {
 }
 
 void EngineSession::Close() {
-  asio::post(host_.io_, [self = shared_from_this()] { self->CloseNow(); });
+  asio::post(host_.io_, [self = shared_from_this()] { self->CloseSoon(false); });
+}
+
+void EngineSession::CloseSoon(bool tell) {
+  if (closed_) return;
+  if (executing_) {
+    close_deferred_ = true;
+    tell_deferred_close_ = tell_deferred_close_ || tell;
+    return;
+  }
+  const std::shared_ptr<EngineSession> self = shared_from_this();  // CloseNow drops the host's
+  CloseNow();
+  if (tell && on_close_) on_close_();
 }
 
 void EngineSession::RunQueued() {
+  if (executing_) return;  // the running request's loop takes the new ones
   size_t next = 0;
   while (!closed_ && next < queue_.size() && !client_->is_blocked() &&
          !client_->close_after_reply) {
@@ -74,7 +87,14 @@ void EngineSession::RunQueued() {
     const std::vector<std::string_view> argv(request.args.begin(), request.args.end());
     const size_t before = client_->output.size();
     awaiting_.push_back({std::move(request.done), IsSubscribeCommand(argv[0])});
+    executing_ = true;
     host_.engine_->Execute(*client_, argv);
+    executing_ = false;
+    if (close_deferred_) {
+      queue_.erase(queue_.begin(), queue_.begin() + static_cast<ptrdiff_t>(next));
+      CloseSoon(tell_deferred_close_);
+      return;
+    }
     // CLIENT REPLY OFF/SKIP and a blocked command write nothing; the first is answered now.
     if (client_->output.size() == before && !client_->is_blocked()) {
       awaiting_.back().done(resp::Reply::Nil());
@@ -126,7 +146,7 @@ void EngineSession::Answer(resp::Reply reply) {
 }
 
 void EngineSession::OutputReady() {
-  if (client_ != nullptr) Deliver();
+  if (client_ != nullptr && !executing_) Deliver();  // else RunQueued delivers after the request
 }
 
 void EngineSession::Resumed() {
@@ -136,11 +156,7 @@ void EngineSession::Resumed() {
 }
 
 void EngineSession::RequestClose() {
-  asio::post(host_.io_, [self = shared_from_this()] {
-    if (self->closed_) return;
-    self->CloseNow();
-    if (self->on_close_) self->on_close_();
-  });
+  asio::post(host_.io_, [self = shared_from_this()] { self->CloseSoon(true); });
 }
 
 void EngineSession::CloseNow() {
@@ -165,17 +181,24 @@ EngineHost::EngineHost(engine::Config config, const store::Clock* clock)
       executor_(io_),
       engine_(std::make_unique<engine::Engine>(clock != nullptr ? *clock : system_clock_,
                                                std::move(config), executor_)) {
+  // A busy script serves the other clients from inside its run, as on the network server.
+  engine_->set_busy_poller([this] {
+    if (!stopping_) io_.poll();
+  });
   thread_ = std::thread([this] { io_.run(); });
 }
 
 EngineHost::~EngineHost() {
+  // A busy script stops serving the loop, so the shutdown below waits for it to end rather
+  // than running inside it.
+  Run([this](engine::Engine&) { stopping_ = true; });
   Run([this](engine::Engine&) {
     std::vector<std::shared_ptr<EngineSession>> open;
     for (auto& [id, session] : sessions_) open.push_back(session);
-    for (auto& session : open) {
-      session->CloseNow();
-      if (session->on_close_) session->on_close_();
-    }
+    for (auto& session : open) session->CloseSoon(true);
+    std::vector<std::shared_ptr<EngineStream>> streams;
+    for (auto& [id, stream] : streams_) streams.push_back(stream);
+    for (auto& stream : streams) stream->CloseByEngine();
     engine_.reset();
   });
   work_.reset();
@@ -189,6 +212,14 @@ std::shared_ptr<EngineSession> EngineHost::Connect(EngineSession::PushCallback o
       new EngineSession(*this, std::move(on_push), std::move(on_close)));
   Run([&](engine::Engine&) { session->Open(); });
   return session;
+}
+
+std::shared_ptr<EngineStream> EngineHost::OpenStream(EngineStream::OutputCallback on_output,
+                                                     EngineStream::CloseCallback on_close) {
+  std::shared_ptr<EngineStream> stream(
+      new EngineStream(*this, std::move(on_output), std::move(on_close)));
+  Run([&](engine::Engine&) { stream->Open(); });
+  return stream;
 }
 
 void EngineHost::Run(const std::function<void(engine::Engine&)>& fn) {

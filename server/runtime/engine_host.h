@@ -16,6 +16,7 @@
 #include "server/engine/config.h"
 #include "server/engine/engine.h"
 #include "server/runtime/asio_executor.h"
+#include "server/runtime/engine_stream.h"
 #include "store/clock.h"
 
 namespace understudy::runtime {
@@ -62,6 +63,9 @@ class EngineSession : public engine::ClientTransport,
   // go to on_push under RESP2 too; a (P|S)(UN)SUBSCRIBE request is answered with its last
   // confirmation (the one with the final count), the others are dropped.
   void Deliver();
+  // Closes now, or once the running request is done (see executing_); on_close is called if
+  // `tell`.
+  void CloseSoon(bool tell);
   void CloseNow();
 
   EngineHost& host_;
@@ -79,16 +83,24 @@ class EngineSession : public engine::ClientTransport,
 
   std::vector<Awaiting> awaiting_;  // executed, reply not yet delivered, in order
   bool closed_ = false;
+  // A request of this session is running. A busy script serves the event loop from inside it,
+  // where this session's posted work may run: new requests wait in queue_ for the running
+  // loop, and a close waits for the request.
+  bool executing_ = false;
+  bool close_deferred_ = false;
+  bool tell_deferred_close_ = false;
 };
 
 // Runs an engine on a thread of its own and serves in-process sessions from any thread: the
 // client library's embedded mode stands on it. Timers (expiry, blocking deadlines, idle
-// timeouts) run on the same thread.
+// timeouts) run on the same thread, and a busy script serves the other clients from inside its
+// run, as the network server does.
 class EngineHost {
  public:
   // The clock must outlive the host; by default the system clock.
   explicit EngineHost(engine::Config config, const store::Clock* clock = nullptr);
-  // Closes every session (each learns it through its close callback) and stops the thread.
+  // Closes every session and stream (each learns it through its close callback) and stops the
+  // thread.
   ~EngineHost();
   EngineHost(const EngineHost&) = delete;
   EngineHost& operator=(const EngineHost&) = delete;
@@ -98,7 +110,12 @@ class EngineHost {
   std::shared_ptr<EngineSession> Connect(EngineSession::PushCallback on_push = {},
                                          EngineSession::CloseCallback on_close = {});
 
-  std::shared_ptr<class EngineStream> OpenStream(std::function<void(std::string)> on_output, std::function<void()> on_close = {});
+  // Opens a byte stream (see EngineStream): on_output receives reply and push bytes, on_close
+  // is called once if the engine closes the stream (QUIT, a protocol error, CLIENT KILL, host
+  // shutdown).
+  std::shared_ptr<EngineStream> OpenStream(EngineStream::OutputCallback on_output,
+                                           EngineStream::CloseCallback on_close = {});
+
   // Runs fn on the engine's thread with the engine and waits for it (tests, introspection).
   void Run(const std::function<void(engine::Engine&)>& fn);
   // Moves the engine's time forward (see engine::Engine::AdvanceClock): what a test of TTLs
@@ -107,14 +124,17 @@ class EngineHost {
 
  private:
   friend class EngineSession;
+  friend class EngineStream;
 
   store::SystemClock system_clock_;
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   AsioExecutor executor_;
   std::unique_ptr<engine::Engine> engine_;
+  bool stopping_ = false;  // the destructor runs: a busy script no longer serves the loop
   // Sessions the engine knows, kept alive until closed.
   absl::flat_hash_map<uint64_t, std::shared_ptr<EngineSession>> sessions_;
+  absl::flat_hash_map<uint64_t, std::shared_ptr<EngineStream>> streams_;
   std::thread thread_;
 };
 

@@ -92,6 +92,26 @@ TEST(EngineHostTest, BlockedPopIsWokenByAnotherSessionOnAnotherThread) {
   pusher.join();
 }
 
+// A busy script serves the other sessions from inside its run; its own session's requests wait
+// for it.
+TEST(EngineHostTest, BusyScriptAnswersOthersBusyUntilKilled) {
+  engine::Config config;
+  config.busy_reply_threshold_ms = 10;
+  EngineHost host(config);
+  auto runner = host.Connect();
+  auto other = host.Connect();
+  std::future<resp::Reply> script = runner->Execute({"EVAL", "while true do end", "0"});
+  EXPECT_EQ(Text(other->Execute({"PING"})),
+            "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN "
+            "NOSAVE.");
+  std::future<resp::Reply> after = runner->Execute({"PING"});
+  EXPECT_EQ(Text(other->Execute({"SCRIPT", "KILL"})), "+OK");
+  EXPECT_EQ(Text(std::move(script)),
+            "-ERR Script killed by user with SCRIPT KILL... script: "
+            "694a5fe1ddb97a4c6a1bf299d9537c7d3d0f84e7, on @user_script:1.");
+  EXPECT_EQ(Text(std::move(after)), "+PONG");
+}
+
 TEST(EngineHostTest, ClientKillClosesTheSessionAndTellsIt) {
   EngineHost host(engine::Config{});
   std::promise<void> closed;

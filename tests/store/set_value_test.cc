@@ -235,6 +235,24 @@ TEST(SetValueTest, PopRandomWithCountIsUniform) {
   }
 }
 
+// SPOP of one member, put back each time (the engine's SetsTest does this): the set changes
+// under the picks, a hashtable's chains with it, and each member still goes as often as any.
+TEST(SetValueTest, PopRandomOneWithPutBackIsUniform) {
+  const EncodingConfig config;
+  for (const bool ints : {true, false}) {
+    SetValue set = Filled(30, ints, config);
+    std::map<std::string, int> hits;
+    for (int round = 0; round < 30000; ++round) {
+      const std::vector<std::string> popped = Pop(set, 1, config);
+      ASSERT_EQ(popped.size(), 1u);
+      ++hits[popped[0]];
+      ASSERT_TRUE(set.Add(popped[0], config));
+    }
+    EXPECT_EQ(set.encoding(), ints ? "intset" : "hashtable");
+    ExpectUniform(hits, 30);
+  }
+}
+
 // n integers in a hashtable: a string member made it one, then went.
 SetValue IntegerHashtable(int n, const EncodingConfig& config) {
   SetValue set;
