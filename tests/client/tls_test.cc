@@ -5,13 +5,18 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "asio/co_spawn.hpp"
 #include "asio/io_context.hpp"
+#include "asio/ip/tcp.hpp"
+#include "asio/ssl/context.hpp"
+#include "asio/ssl/stream.hpp"
 #include "asio/use_awaitable.hpp"
 #include "client/async_client.h"
 #include "client/client.h"
@@ -172,6 +177,97 @@ class TlsTest : public ::testing::Test {
 };
 
 Certificates* TlsTest::certs_ = nullptr;
+
+// A TLS server in the test, for one connection: it records the server name (SNI) the client's
+// handshake carried, then hangs up. Redis does not tell which name a client sent.
+class ServerNameRecorder {
+ public:
+  explicit ServerNameRecorder(const Certificates& certs)
+      : context_(asio::ssl::context::tls_server),
+        acceptor_(io_, asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    context_.use_certificate_chain_file(certs.path("server.crt"));
+    context_.use_private_key_file(certs.path("server.key"), asio::ssl::context::pem);
+    acceptor_.async_accept([this](std::error_code error, asio::ip::tcp::socket socket) {
+      if (error) return;
+      stream_.emplace(std::move(socket), context_);
+      stream_->async_handshake(asio::ssl::stream_base::server, [this](std::error_code error) {
+        {
+          std::lock_guard lock(mutex_);
+          handshake_error_ = error;
+          handshake_done_ = true;
+          const char* name =
+              SSL_get_servername(stream_->native_handle(), TLSEXT_NAMETYPE_host_name);
+          if (name != nullptr) server_name_ = name;
+        }
+        std::error_code ignored;
+        stream_->lowest_layer().close(ignored);
+      });
+    });
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~ServerNameRecorder() {
+    io_.stop();
+    thread_.join();
+  }
+
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  // Whether a handshake completed, and the name it carried (nullopt: none).
+  bool handshake_done() {
+    std::lock_guard lock(mutex_);
+    return handshake_done_ && !handshake_error_;
+  }
+  std::optional<std::string> server_name() {
+    std::lock_guard lock(mutex_);
+    return server_name_;
+  }
+
+ private:
+  asio::io_context io_;
+  asio::ssl::context context_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::optional<asio::ssl::stream<asio::ip::tcp::socket>> stream_;
+  std::thread thread_;
+  std::mutex mutex_;
+  bool handshake_done_ = false;
+  std::error_code handshake_error_;
+  std::optional<std::string> server_name_;
+};
+
+// The client's handshake with the recorder completes; the recorder then hangs up, so the
+// connection's setup fails after it (a TLS error, which the test does not look at).
+std::optional<std::string> ServerNameSent(const Certificates& certs, Options options) {
+  ServerNameRecorder recorder(certs);
+  options.port = recorder.port();
+  options.tls.enabled = true;
+  options.tls.ca_file = certs.path("ca.crt");
+  options.reconnect.enabled = false;
+  try {
+    Client(options).ping();
+  } catch (const Error&) {
+    // Expected: the recorder hangs up after the handshake.
+  }
+  EXPECT_TRUE(recorder.handshake_done());
+  return recorder.server_name();
+}
+
+TEST_F(TlsTest, ServerNameIsSentAsSni) {
+  Options options;
+  options.tls.server_name = "localhost";
+  EXPECT_EQ(ServerNameSent(*certs_, options), "localhost");
+}
+
+TEST_F(TlsTest, HostNameIsSentAsSniWhenNoServerNameIsGiven) {
+  Options options;
+  options.host = "localhost";
+  EXPECT_EQ(ServerNameSent(*certs_, options), "localhost");
+}
+
+// RFC 6066: SNI carries host names, never address literals.
+TEST_F(TlsTest, NoSniForAnAddress) {
+  Options options;
+  options.host = "127.0.0.1";
+  EXPECT_EQ(ServerNameSent(*certs_, options), std::nullopt);
+}
 
 TEST_F(TlsTest, SetGetTrustingTheCaFile) {
   StartServer();
