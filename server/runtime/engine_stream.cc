@@ -38,12 +38,16 @@ void EngineStream::Close() {
 }
 
 void EngineStream::Receive(std::string bytes) {
-  if (closed_) return;
+  if (closed_ || client_->closing) return;
   if (executing_) {
     held_input_ += bytes;
     return;
   }
-  input_ += bytes;
+  if (input_.empty()) {
+    input_ = std::move(bytes);
+  } else {
+    input_ += bytes;
+  }
   input_peak_ = std::max(input_peak_, input_.capacity());
   client_->last_interaction_ms = host_.engine_->clock().NowMs();
   if (engine::CloseIfQueryBufferFull(*host_.engine_, *client_, pending())) return;

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "resp/request_parser.h"
 #include "server/engine/client.h"
@@ -61,9 +62,7 @@ class EngineStream : public engine::ClientTransport,
   // Closes at the engine's request: on_close is called unless the client hung up first.
   void CloseByEngine();
   void CloseNow();
-  std::string_view pending() const {
-    return std::string_view(input_).substr(input_begin_);
-  }
+  std::string_view pending() const { return std::string_view(input_).substr(input_begin_); }
 
   EngineHost& host_;
   OutputCallback on_output_;
@@ -73,9 +72,9 @@ class EngineStream : public engine::ClientTransport,
   engine::Client* client_ = nullptr;  // engine-owned; null before Open and after close
   uint64_t id_ = 0;
   resp::RequestParser parser_;
-  std::string input_;       // received bytes; those before input_begin_ have run
+  std::string input_;  // received bytes; those before input_begin_ have run
   size_t input_begin_ = 0;
-  size_t input_peak_ = 0;   // largest input storage so far, for CLIENT LIST's rbp
+  size_t input_peak_ = 0;  // largest input storage so far, for CLIENT LIST's rbp
   // A request of this client is running. A busy script serves the event loop from inside it,
   // where this stream's posted work may run: bytes written meanwhile wait in held_input_ (the
   // running request's arguments are views into input_), and a close waits for the request.

@@ -97,7 +97,8 @@ TEST(EngineStreamTest, PipelinedRequestsSplitAnywhereGetByteExactReplies) {
     EngineHost host(engine::Config{});
     Receiver receiver;
     auto stream = host.OpenStream(receiver.output(), receiver.close());
-    for (size_t at = 0; at < requests.size(); at += piece) stream->Write(requests.substr(at, piece));
+    for (size_t at = 0; at < requests.size(); at += piece)
+      stream->Write(requests.substr(at, piece));
     ExpectReply(receiver, replies);
     Settle(host);
     EXPECT_EQ(receiver.TakeAll(), "") << "piece " << piece;
