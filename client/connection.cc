@@ -176,6 +176,18 @@ asio::awaitable<std::vector<resp::Reply>> Connection::Roundtrip(const Request& r
   co_await asio::async_initiate<decltype(token), void(std::error_code, size_t)>(
       [this, &buffers](auto handler) { stream_.AsyncWrite(buffers, std::move(handler)); }, token);
   const auto lost = [&](std::string_view what) {
+    // Over TLS, a server that refuses the client's certificate (or its absence) does so after
+    // the client's side of a TLS 1.3 handshake is done: the first write or read after it
+    // fails, with the server's alert or a reset. That is a TLS failure, which retrying the same
+    // settings will not cure.
+    if (options_.tls.enabled && !options_.engine) {
+      return Error(ErrorKind::kTls,
+                   detail::Cat("TLS connection to ", options_.Endpoint(),
+                                " ended by the server right after the handshake (", what, "): ",
+                                error.message(),
+                                "; a server that requires a client certificate does this when "
+                                "none, or one it does not trust, is given"));
+    }
     return Error(ErrorKind::kConnectionLost,
                  detail::Cat("connection to ", options_.Endpoint(), " lost while setting it up (",
                               what, "): ", error.message()),

@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "asio/error.hpp"
+#include "asio/execution/outstanding_work.hpp"
+#include "asio/prefer.hpp"
 #include "asio/post.hpp"
 #include "server/runtime/engine_host.h"
 #include "server/runtime/engine_stream.h"
@@ -49,6 +51,7 @@ void InProcessStream::AsyncReadSome(asio::mutable_buffer buffer,
   std::lock_guard lock(inbox_->mutex);
   inbox_->buffer = buffer;
   inbox_->waiting = std::move(handler);
+  inbox_->waiting_work = asio::prefer(inbox_->executor, asio::execution::outstanding_work.tracked);
   inbox_->CompleteLocked();
 }
 
@@ -71,6 +74,7 @@ void InProcessStream::Inbox::CompleteLocked() {
   }
   asio::post(executor, [handler = std::move(waiting), error, n]() mutable { handler(error, n); });
   waiting = {};
+  waiting_work = {};
 }
 
 void InProcessStream::Close() {
@@ -86,6 +90,7 @@ void InProcessStream::Close() {
       handler(asio::error::operation_aborted, 0);
     });
     inbox_->waiting = {};
+    inbox_->waiting_work = {};
   }
 }
 

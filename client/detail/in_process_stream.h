@@ -42,6 +42,9 @@ class InProcessStream {
     asio::mutable_buffer buffer;
     UniqueFunction<void(std::error_code, size_t)> waiting;  // a read with nothing to read yet
     asio::any_io_executor executor;
+    // The executor, counting the waiting read as outstanding work, as a socket's pending read
+    // counts: without it io_context::run() returns while a reply is still on its way.
+    asio::any_io_executor waiting_work;
     // Completes the waiting read if there is something for it; called with the mutex held,
     // posts the completion.
     void CompleteLocked();

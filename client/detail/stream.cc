@@ -2,13 +2,14 @@
 
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "client/detail/text.h"
 #include "asio/connect.hpp"
 #include "asio/error.hpp"
+#include "asio/ip/address.hpp"
 #include "asio/post.hpp"
 #include "asio/redirect_error.hpp"
-#include "asio/ssl/host_name_verification.hpp"
 #include "asio/steady_timer.hpp"
 #include "asio/use_awaitable.hpp"
 #include "client/error.h"
@@ -154,10 +155,24 @@ asio::awaitable<Stream> Stream::Open(asio::any_io_executor executor, const Optio
   auto& secure =
       result.stream_.emplace<asio::ssl::stream<tcp::socket>>(std::move(socket), *tls);
   const std::string& name = options.tls.server_name.empty() ? options.host : options.tls.server_name;
-  if (SSL_set_tlsext_host_name(secure.native_handle(), name.c_str()) != 1) {
+  std::error_code not_an_address;
+  asio::ip::make_address(name, not_an_address);
+  const bool is_address = !not_an_address;
+  // SNI carries host names only (RFC 6066 forbids address literals there).
+  if (!is_address && SSL_set_tlsext_host_name(secure.native_handle(), name.c_str()) != 1) {
     throw Error(ErrorKind::kTls, detail::Cat("cannot set TLS server name ", name));
   }
-  if (options.tls.verify) secure.set_verify_callback(asio::ssl::host_name_verification(name));
+  if (options.tls.verify) {
+    // OpenSSL's own name check (rather than a verify callback) records why a name does not
+    // match ("hostname mismatch", "IP address mismatch") where TlsFailure reads it.
+    X509_VERIFY_PARAM* param = SSL_get0_param(secure.native_handle());
+    X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
+    const int set = is_address ? X509_VERIFY_PARAM_set1_ip_asc(param, name.c_str())
+                               : X509_VERIFY_PARAM_set1_host(param, name.c_str(), name.size());
+    if (set != 1) {
+      throw Error(ErrorKind::kTls, detail::Cat("cannot set the TLS name to verify: ", name));
+    }
+  }
   connect_deadline.Arm([&secure] {
     std::error_code ignored;
     secure.lowest_layer().close(ignored);

@@ -68,20 +68,28 @@ bool IsExecutable(const std::string& path) {
   return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode) && access(path.c_str(), X_OK) == 0;
 }
 
+// What the free port is for: the plain port, or the TLS port with the plain one off (Redis's
+// --port 0), so that the server is reachable only through TLS.
+enum class Listen { kPlain, kTlsOnly };
+
 // Starts path on a fresh free port, retrying when the child exits early: another process
 // may have taken the port between FreeLoopbackPort() and the child's bind.
 // `leading` goes before the port flags: a config file must be the first argument.
 absl::StatusOr<ServerProcess> StartOnFreePort(const std::string& path,
                                               std::vector<std::string> args,
-                                              std::vector<std::string> leading = {}) {
+                                              std::vector<std::string> leading = {},
+                                              Listen listen = Listen::kPlain) {
   absl::Status last;
   for (int attempt = 0; attempt < kStartAttempts; ++attempt) {
     absl::StatusOr<uint16_t> port = FreeLoopbackPort();
     if (!port.ok()) return port.status();
     std::vector<std::string> full_args = leading;
-    for (std::string flag : {"--port", "", "--bind", "127.0.0.1"}) {
-      full_args.push_back(flag.empty() ? std::to_string(*port) : flag);
+    if (listen == Listen::kTlsOnly) {
+      full_args.insert(full_args.end(), {"--port", "0", "--tls-port"});
+    } else {
+      full_args.push_back("--port");
     }
+    full_args.insert(full_args.end(), {std::to_string(*port), "--bind", "127.0.0.1"});
     full_args.insert(full_args.end(), args.begin(), args.end());
     absl::StatusOr<ServerProcess> server = ServerProcess::Start(path, full_args, *port);
     if (server.ok() || !absl::IsAborted(server.status())) return server;
@@ -331,7 +339,10 @@ absl::StatusOr<ServerProcess> StartUnderstudyWithConfigFile(const std::string& c
   return StartOnFreePort(UNDERSTUDY_SERVER_PATH, std::move(args), {config_file});
 }
 
-absl::StatusOr<ServerProcess> StartRedis(std::vector<std::string> extra_args) {
+namespace {
+
+absl::StatusOr<ServerProcess> StartRedisListening(std::vector<std::string> extra_args,
+                                                  Listen listen) {
   absl::StatusOr<std::string> path = FindExecutable("redis-server");
   if (!path.ok()) return path.status();
   // Redis acts on SIGTERM in its cron, every 1/hz s: hz 100 makes each test's stop 10 ms.
@@ -339,7 +350,17 @@ absl::StatusOr<ServerProcess> StartRedis(std::vector<std::string> extra_args) {
       "--save", "",           "--appendonly", "no",   "--protected-mode",
       "no",     "--loglevel", "warning",      "--hz", "100"};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
-  return StartOnFreePort(*path, std::move(args));
+  return StartOnFreePort(*path, std::move(args), {}, listen);
+}
+
+}  // namespace
+
+absl::StatusOr<ServerProcess> StartRedis(std::vector<std::string> extra_args) {
+  return StartRedisListening(std::move(extra_args), Listen::kPlain);
+}
+
+absl::StatusOr<ServerProcess> StartRedisTls(std::vector<std::string> tls_args) {
+  return StartRedisListening(std::move(tls_args), Listen::kTlsOnly);
 }
 
 }  // namespace understudy::testing

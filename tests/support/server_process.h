@@ -94,4 +94,11 @@ absl::StatusOr<ServerProcess> StartUnderstudyWithConfigFile(
 // protected mode off. NotFound if redis-server is not installed, so tests can skip.
 absl::StatusOr<ServerProcess> StartRedis(std::vector<std::string> extra_args = {});
 
+// The installed redis-server listening only for TLS (`--port 0 --tls-port N`) on a free
+// loopback port; port() is the TLS port. tls_args name its certificate files
+// (--tls-cert-file, --tls-key-file, --tls-ca-cert-file) and settings (--tls-auth-clients).
+// Ready once the port accepts TCP connections; Connect() does not speak TLS, so it cannot reach
+// it.
+absl::StatusOr<ServerProcess> StartRedisTls(std::vector<std::string> tls_args);
+
 }  // namespace understudy::testing
