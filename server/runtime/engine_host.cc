@@ -182,8 +182,11 @@ EngineHost::EngineHost(engine::Config config, const store::Clock* clock)
       engine_(std::make_unique<engine::Engine>(clock != nullptr ? *clock : system_clock_,
                                                std::move(config), executor_)) {
   // A busy script serves the other clients from inside its run, as on the network server.
+  // One handler at a time: once the destructor's first task has set stopping_, the shutdown
+  // task it posts next must not run inside the script (poll() would run it in the same call).
   engine_->set_busy_poller([this] {
-    if (!stopping_) io_.poll();
+    while (!stopping_ && io_.poll_one() > 0) {
+    }
   });
   thread_ = std::thread([this] { io_.run(); });
 }

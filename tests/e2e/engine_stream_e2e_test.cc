@@ -124,7 +124,9 @@ TEST(EngineStreamE2eTest, StreamAnswersAsTheServersSocketDoes) {
       "PING\r\nECHO \"a b\"\r\n\r\n*2\r\n$4\r\nECHO\r\n$0\r\n\r\n",
       "FLUSHALL\r\nMULTI\r\nINCR n\r\nLPUSH n x\r\nEXEC\r\nGET\r\nNOSUCH a b\r\n",
       "FLUSHALL\r\nCLIENT REPLY OFF\r\nSET k v\r\nCLIENT REPLY ON\r\nGET k\r\n",
-      "SUBSCRIBE a b\r\nPING\r\nGET k\r\nUNSUBSCRIBE\r\n",
+      // UNSUBSCRIBE without names lists channels in Redis's hash order, which changes from one
+      // redis-server to the next: by then only one is left.
+      "SUBSCRIBE a b\r\nPING\r\nGET k\r\nUNSUBSCRIBE b\r\nUNSUBSCRIBE\r\n",
       "HELLO 4\r\n",
       "QUIT\r\nPING\r\n",
       "PING\r\n*1\r\n$x\r\n",
