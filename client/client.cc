@@ -26,6 +26,7 @@ Client::Client(Options options) : options_(std::move(options)) {
 Client::~Client() { close(); }
 
 void Client::close() {
+  session_changed_ = in_transaction_ = false;
   if (!connection_) return;
   connection_->Close();
   io_.restart();
@@ -93,6 +94,14 @@ std::vector<resp::Reply> Client::execute(const Request& request) { return Execut
 
 std::vector<resp::Reply> Client::Execute(Request request) {
   EnsureConnected();
+  for (const Request::Shape& shape : request.shapes()) {
+    switch (shape.effect) {
+      case SessionEffect::kNone: break;
+      case SessionEffect::kOpensTransaction: in_transaction_ = true; break;
+      case SessionEffect::kClosesTransaction: in_transaction_ = false; break;
+      case SessionEffect::kChangesSession: session_changed_ = true; break;
+    }
+  }
   bool done = false;
   std::exception_ptr failure;
   std::vector<resp::Reply> replies;

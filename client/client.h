@@ -42,6 +42,10 @@ class Client : public Commands<Client> {
   std::vector<resp::Reply> execute(const Request& request);
 
   const Options& options() const { return options_; }
+  // False once a command left state on the connection that outlives it (an open MULTI or
+  // WATCH, another database, a subscription, AUTH, CLIENT REPLY...): ClientPool then closes the
+  // connection rather than lend it on. close() makes the client reusable again.
+  bool reusable() const { return !session_changed_ && !in_transaction_; }
   // The protocol agreed with the server (RESP3 when HELLO 3 succeeded).
   resp::Protocol protocol() const;
   // Receives pushes (RESP3 invalidations, messages) that arrive during calls. Set before
@@ -60,6 +64,8 @@ class Client : public Commands<Client> {
   asio::io_context io_{1};
   std::shared_ptr<Connection> connection_;
   Connection::PushHandler push_handler_;
+  bool session_changed_ = false;
+  bool in_transaction_ = false;
   int failed_attempts_ = 0;
   std::chrono::steady_clock::time_point next_attempt_{};
   std::minstd_rand jitter_random_{std::random_device{}()};

@@ -2,10 +2,16 @@
 
 #include <cmath>
 
+#include "client/detail/text.h"
+
 namespace understudy::client {
 
 Command& Command::arg(std::string_view value) {
-  if (argc_ == 0) name_ = std::string(value);
+  if (argc_ == 0) {
+    name_ = std::string(value);
+  } else if (argc_ == 1 && name_.size() == 6 && detail::EqualsIgnoreCase(name_, "CLIENT")) {
+    subcommand_ = std::string(value);
+  }
   char header[24];
   header[0] = '$';
   const auto end = std::to_chars(header + 1, header + sizeof header, value.size()).ptr;

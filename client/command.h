@@ -43,6 +43,9 @@ class Command {
   bool empty() const { return argc_ == 0; }
   // The command's name as given (its first argument).
   std::string_view name() const { return name_; }
+  // CLIENT's second argument ("SETNAME"), which decides what it does to the connection; empty
+  // for other commands.
+  std::string_view subcommand() const { return subcommand_; }
   // The arguments after the header "*N\r\n", which AppendTo writes.
   const std::string& body() const { return body_; }
   void AppendTo(std::string* out) const;
@@ -51,6 +54,7 @@ class Command {
  private:
   std::string body_;
   std::string name_;
+  std::string subcommand_;
   size_t argc_ = 0;
 };
 

@@ -49,6 +49,9 @@ ClientPool::Lease ClientPool::acquire() {
 }
 
 void ClientPool::Return(std::unique_ptr<Client> client) {
+  // The next user must find the connection as the options made it: no open transaction, no
+  // other database, no subscription. Closing is rare and cheap; the next acquire reconnects.
+  if (!client->reusable()) client->close();
   {
     std::lock_guard lock(mutex_);
     idle_.push_back(std::move(client));

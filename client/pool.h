@@ -19,7 +19,8 @@ struct PoolOptions {
 
 // A thread-safe pool of synchronous clients. acquire() lends one client to one thread until
 // the lease ends; it hands out only a connected client (one found broken is reconnected
-// first), and never more than max_size at once.
+// first), and never more than max_size at once. A client returned with state left on its
+// connection (Client::reusable) is closed, so the next user starts clean.
 class ClientPool {
  public:
   class Lease {

@@ -25,6 +25,17 @@ enum class PubSubAction : uint8_t {
 
 PubSubAction PubSubActionOf(std::string_view command_name);
 
+// What a command leaves behind on its connection, beyond its reply: a pool must not lend a
+// connection on to the next user in a transaction, another database or a subscription.
+enum class SessionEffect : uint8_t {
+  kNone,
+  kOpensTransaction,   // MULTI, WATCH
+  kClosesTransaction,  // EXEC, DISCARD, UNWATCH
+  kChangesSession,     // SELECT, AUTH, HELLO, the subscribe family, MONITOR, CLIENT REPLY...
+};
+
+SessionEffect SessionEffectOf(const Command& command);
+
 // Commands sent together in one write and answered together, one reply each, in order: a
 // single command, a pipeline, or a transaction's MULTI ... EXEC.
 class Request {
@@ -54,6 +65,7 @@ class Request {
   struct Shape {
     PubSubAction pubsub = PubSubAction::kNone;
     uint32_t names = 0;  // the names a Pub/Sub command lists
+    SessionEffect effect = SessionEffect::kNone;
   };
   const std::vector<Shape>& shapes() const { return shapes_; }
   std::string TakePayload() { return std::move(payload_); }

@@ -35,6 +35,35 @@ TEST_P(PoolTest, LeasesAreConnectedAndReused) {
   EXPECT_EQ(pool.open_count(), 1u);  // the returned client was lent again
 }
 
+// A lease returned mid-transaction, in another database or subscribed would hand its state to
+// the next user: the pool closes such a connection, and the next lease starts clean.
+TEST_P(PoolTest, StateLeftOnAConnectionIsNotLentOn) {
+  ClientPool pool(options(), PoolOptions{.max_size = 1});
+  {
+    ClientPool::Lease lease = pool.acquire();
+    lease->set("k", "db0");
+    lease->command("SELECT", "1");
+    lease->command("MULTI");
+    EXPECT_FALSE(lease->reusable());
+  }
+  {
+    ClientPool::Lease lease = pool.acquire();
+    EXPECT_TRUE(lease->reusable());
+    EXPECT_EQ(lease->get("k"), "db0");  // database 0, and not QUEUED inside a MULTI
+    lease->transaction(Request().Add("SET", "k", "in-tx"));
+    lease->optimistic({"k"}, [](Client&) { return Request().Add("SET", "k", "watched"); });
+    EXPECT_TRUE(lease->reusable());  // transactions that ended leave nothing behind
+  }
+  {
+    ClientPool::Lease lease = pool.acquire();
+    EXPECT_EQ(lease->get("k"), "watched");
+    lease->command("WATCH", "k");
+  }
+  ClientPool::Lease lease = pool.acquire();
+  EXPECT_TRUE(lease->reusable());
+  EXPECT_EQ(pool.open_count(), 1u);
+}
+
 TEST_P(PoolTest, WaitingBeyondTheSizeLimitTimesOut) {
   ClientPool pool(options(), PoolOptions{.max_size = 2, .wait_timeout = milliseconds(100)});
   ClientPool::Lease first = pool.acquire();
