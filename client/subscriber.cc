@@ -23,6 +23,22 @@ Subscriber::~Subscriber() {
 void Subscriber::close() { connection_->Close(); }
 
 void Subscriber::Send(Request request) {
+  if (std::this_thread::get_id() == thread_.get_id()) {
+    // From a handler, on the I/O thread: waiting here would stop the very thread that reads
+    // the confirmation. Sent without waiting; a refusal is logged.
+    connection_->Submit(std::move(request), [](std::exception_ptr error,
+                                               std::vector<resp::Reply> replies) {
+      try {
+        if (error) std::rethrow_exception(error);
+        for (const resp::Reply& reply : replies) {
+          if (reply.is_error()) throw Error::FromServer(reply.str);
+        }
+      } catch (const Error& failure) {
+        spdlog::error("Pub/Sub request from a handler failed: {}", failure.what());
+      }
+    });
+    return;
+  }
   auto connected = std::make_shared<std::promise<void>>();
   connection_->Connect([connected](std::exception_ptr error) {
     if (error) return connected->set_exception(error);

@@ -38,7 +38,9 @@ class Subscriber {
   Subscriber& operator=(const Subscriber&) = delete;
 
   // Each returns once the server confirmed every name, so that a message published afterwards
-  // is received. Throws Error (the connection, or the server's refusal such as NOPERM).
+  // is received. Throws Error (the connection, or the server's refusal such as NOPERM). Called
+  // from a handler, on the subscriber's own thread, they return at once instead (waiting there
+  // would stall the thread that reads the confirmation) and a refusal is logged.
   void subscribe(const std::vector<std::string>& channels, Handler handler);
   void psubscribe(const std::vector<std::string>& patterns, Handler handler);
   void ssubscribe(const std::vector<std::string>& channels, Handler handler);

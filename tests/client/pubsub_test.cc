@@ -91,6 +91,25 @@ TEST_P(PubSubTest, ChannelPatternAndShardSubscriptionsReceive) {
   });
 }
 
+// A handler may subscribe further: the call returns at once on the subscriber's own thread
+// (waiting there would stall the thread that reads the confirmation).
+TEST_P(PubSubTest, HandlerSubscribesToAnotherChannel) {
+  ForEachProtocol([&](const Options& chosen) {
+    Inbox inbox;
+    Subscriber subscriber(chosen);
+    subscriber.subscribe({"start"}, [&](const Message&) {
+      subscriber.subscribe({"next"}, inbox.handler());
+    });
+    Client publisher(options());
+    publisher.publish("start", "go");
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (publisher.publish("next", "hello") == 0 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::yield();
+    }
+    EXPECT_TRUE(inbox.WaitFor("next=hello"));
+  });
+}
+
 TEST_P(PubSubTest, UnsubscribeStopsMessages) {
   ForEachProtocol([&](const Options& chosen) {
     Inbox inbox;
