@@ -125,6 +125,12 @@ void BM_PipelinedGet(benchmark::State& state, Backend backend) {
     }
   }
   state.SetItemsProcessed(state.iterations() * kCoroutines * kGetsPerCoroutine);
+  // How well the connection coalesced the coroutines' GETs: requests carried per write.
+  const ConnectionStats stats = client.stats();
+  if (stats.writes > 0) {
+    state.counters["gets_per_write"] =
+        static_cast<double>(stats.requests_written) / static_cast<double>(stats.writes);
+  }
   client.close();
   // Lets the closed connection's handlers finish before the io_context goes.
   io.restart();

@@ -28,11 +28,14 @@ python3 - "$out" "$repetitions" <<'EOF'
 import json, sys
 
 rates = {}  # (mode, backend) -> GETs per second, median of the repetitions
+per_write = {}  # backend -> GETs the pipelined connection carried per write
 for run in json.load(open(sys.argv[1]))["benchmarks"]:
     if run.get("aggregate_name") != "median" or "items_per_second" not in run:
         continue
     mode, backend = run["run_name"].split("/")[:2]
     rates[(mode, backend)] = run["items_per_second"]
+    if "gets_per_write" in run:
+        per_write[backend] = run["gets_per_write"]
 
 modes = [("BM_SyncGet", "sync Client, 1 GET in flight"),
          ("BM_PipelinedGet", "AsyncClient, 100 coroutines")]
@@ -51,4 +54,7 @@ for key, label in modes:
     embedded, understudy, redis = (rates.get((key, b)) for b in backends)
     print(f"{label:<30} {cell(embedded)} {cell(understudy)} {cell(redis)} "
           f"{ratio(understudy, redis):>16} {ratio(embedded, redis):>16}")
+if per_write:
+    print("automatic pipelining, GETs per write: " +
+          ", ".join(f"{b} {per_write[b]:.1f}" for b in backends if b in per_write))
 EOF
