@@ -14,7 +14,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "client/sync_connection.h"
+#include "tests/support/sync_connection.h"
 #include "resp/base/strings.h"
 
 namespace understudy::testing {
@@ -124,7 +124,7 @@ absl::StatusOr<resp::Reply> CaseConnection::Read(milliseconds timeout) {
 
 absl::StatusOr<resp::Reply> CaseConnection::Command(const std::vector<std::string>& args) {
   std::vector<std::string_view> views(args.begin(), args.end());
-  if (absl::Status sent = Write(client::EncodeCommand(views)); !sent.ok()) return sent;
+  if (absl::Status sent = Write(testing::EncodeCommand(views)); !sent.ok()) return sent;
   return Read();
 }
 

@@ -11,7 +11,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "client/sync_connection.h"
+#include "tests/support/sync_connection.h"
 #include "resp/base/strings.h"
 #include "tests/conformance/case_connection.h"
 #include "tests/conformance/reply_match.h"
@@ -181,7 +181,7 @@ class Execution {
         absl::StatusOr<std::vector<std::string>> args = Expanded(step.args);
         if (!args.ok()) return CaseFailure{step.line, Failed(step, args.status())};
         std::vector<std::string_view> views(args->begin(), args->end());
-        request = client::EncodeCommand(views);
+        request = testing::EncodeCommand(views);
       }
       absl::Status sent = conn.Write(request);
       if (step.kind == Step::Kind::kSend) {

@@ -49,7 +49,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "client/sync_connection.h"
+#include "tests/support/sync_connection.h"
 #include "gtest/gtest.h"
 #include "resp/reply.h"
 #include "tests/support/server_process.h"
@@ -1512,7 +1512,7 @@ std::optional<std::pair<std::string, std::vector<std::string>>> ParseScan(const 
 struct Side {
   const char* name;
   ServerProcess* server;
-  client::SyncConnection connection;
+  testing::SyncConnection connection;
 };
 
 absl::Status WithContext(const Side& side, const absl::Status& status) {
@@ -1527,7 +1527,7 @@ absl::Status WithContext(const Side& side, const absl::Status& status) {
 absl::StatusOr<std::pair<Reply, Reply>> SendBoth(Side& redis, Side& understudy,
                                                  const std::vector<std::string>& args) {
   const std::vector<std::string_view> views(args.begin(), args.end());
-  const std::string request = client::EncodeCommand(views);
+  const std::string request = testing::EncodeCommand(views);
   if (absl::Status s = redis.connection.WriteRaw(request); !s.ok()) return WithContext(redis, s);
   if (absl::Status s = understudy.connection.WriteRaw(request); !s.ok()) {
     return WithContext(understudy, s);
@@ -1635,9 +1635,9 @@ TEST_P(DifferentialTest, SameRepliesAsRedis) {
   ASSERT_TRUE(redis_->ok()) << "cannot start redis-server: " << redis_->status();
   ASSERT_TRUE(understudy_->ok()) << "cannot start understudy-server: " << understudy_->status();
 
-  absl::StatusOr<client::SyncConnection> redis_connection = (*redis_)->Connect();
+  absl::StatusOr<testing::SyncConnection> redis_connection = (*redis_)->Connect();
   ASSERT_TRUE(redis_connection.ok()) << redis_connection.status();
-  absl::StatusOr<client::SyncConnection> understudy_connection = (*understudy_)->Connect();
+  absl::StatusOr<testing::SyncConnection> understudy_connection = (*understudy_)->Connect();
   ASSERT_TRUE(understudy_connection.ok()) << understudy_connection.status();
   Side redis{"redis-server", &**redis_, *std::move(redis_connection)};
   Side understudy{"understudy-server", &**understudy_, *std::move(understudy_connection)};

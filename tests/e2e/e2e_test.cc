@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "client/sync_connection.h"
+#include "tests/support/sync_connection.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/run_process.h"
@@ -36,7 +36,7 @@ class E2eTest : public ::testing::Test {
   void SetUp() override {
     ASSERT_TRUE(server_->ok()) << "cannot start understudy-server: " << server_->status();
     port_ = (*server_)->port();
-    absl::StatusOr<client::SyncConnection> conn = (*server_)->Connect();
+    absl::StatusOr<testing::SyncConnection> conn = (*server_)->Connect();
     ASSERT_TRUE(conn.ok()) << conn.status();
     conn_.emplace(*std::move(conn));
     absl::StatusOr<Reply> flushed = conn_->Command({"FLUSHALL"});
@@ -70,7 +70,7 @@ class E2eTest : public ::testing::Test {
 
   static absl::StatusOr<ServerProcess>* server_;
   uint16_t port_ = 0;
-  std::optional<client::SyncConnection> conn_;
+  std::optional<testing::SyncConnection> conn_;
 };
 
 absl::StatusOr<ServerProcess>* E2eTest::server_ = nullptr;
@@ -133,7 +133,7 @@ TEST_F(E2eTest, RedisBenchmarkRunsCleanly) {
 }
 
 TEST_F(E2eTest, ProtocolErrorClosesOnlyThatClient) {
-  absl::StatusOr<client::SyncConnection> bad = (*server_)->Connect();
+  absl::StatusOr<testing::SyncConnection> bad = (*server_)->Connect();
   ASSERT_TRUE(bad.ok()) << bad.status();
   ASSERT_TRUE(bad->WriteRaw("*1\r\n$x\r\n").ok());
   absl::StatusOr<Reply> error = bad->ReadReply();
@@ -157,7 +157,7 @@ TEST_F(E2eTest, LargeValuesRoundTrip) {
 }
 
 TEST_F(E2eTest, AnnouncedButUnsentBulkDoesNotStallOthers) {
-  absl::StatusOr<client::SyncConnection> slow = (*server_)->Connect();
+  absl::StatusOr<testing::SyncConnection> slow = (*server_)->Connect();
   ASSERT_TRUE(slow.ok()) << slow.status();
   ASSERT_TRUE(slow->WriteRaw("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$536870912\r\npartial").ok());
   absl::StatusOr<Reply> pong = conn_->Command({"PING"});
@@ -168,7 +168,7 @@ TEST_F(E2eTest, AnnouncedButUnsentBulkDoesNotStallOthers) {
 TEST(ServerFlagsTest, DatabasesFlagLimitsSelect) {
   absl::StatusOr<ServerProcess> server = StartUnderstudy({"--databases", "2"});
   ASSERT_TRUE(server.ok()) << server.status();
-  absl::StatusOr<client::SyncConnection> conn = server->Connect();
+  absl::StatusOr<testing::SyncConnection> conn = server->Connect();
   ASSERT_TRUE(conn.ok()) << conn.status();
   EXPECT_EQ(resp::ToString(*conn->Command({"SELECT", "1"})), "+OK");
   EXPECT_EQ(resp::ToString(*conn->Command({"SELECT", "2"})), "-ERR DB index is out of range");
@@ -198,7 +198,7 @@ TEST(ConfigRewriteTest, RewritesTheFileTheServerStartedWith) {
   }
   absl::StatusOr<ServerProcess> server = StartUnderstudyWithConfigFile(path);
   ASSERT_TRUE(server.ok()) << server.status();
-  absl::StatusOr<client::SyncConnection> conn = server->Connect();
+  absl::StatusOr<testing::SyncConnection> conn = server->Connect();
   ASSERT_TRUE(conn.ok()) << conn.status();
   EXPECT_EQ(resp::ToString(*conn->Command({"CONFIG", "SET", "hz", "20", "maxclients", "500",
                                            "requirepass", "a b", "proto-max-bulk-len", "1gb"})),
@@ -233,7 +233,7 @@ TEST(ConfigRewriteTest, RewritesTheFileTheServerStartedWith) {
 TEST(ConfigRewriteTest, RefusedWithoutAConfigFile) {
   absl::StatusOr<ServerProcess> server = StartUnderstudy();
   ASSERT_TRUE(server.ok()) << server.status();
-  absl::StatusOr<client::SyncConnection> conn = server->Connect();
+  absl::StatusOr<testing::SyncConnection> conn = server->Connect();
   ASSERT_TRUE(conn.ok()) << conn.status();
   EXPECT_EQ(resp::ToString(*conn->Command({"CONFIG", "REWRITE"})),
             "-ERR The server is running without a config file");
@@ -245,7 +245,7 @@ class ShutdownTest : public ::testing::TestWithParam<int> {};
 TEST_P(ShutdownTest, ExitsCleanly) {
   absl::StatusOr<ServerProcess> server = StartUnderstudy();
   ASSERT_TRUE(server.ok()) << server.status();
-  absl::StatusOr<client::SyncConnection> conn = server->Connect();
+  absl::StatusOr<testing::SyncConnection> conn = server->Connect();
   ASSERT_TRUE(conn.ok()) << conn.status();
   ASSERT_TRUE(conn->Command({"SET", "k", "v"}).ok());
   ASSERT_EQ(kill(server->pid(), GetParam()), 0);

@@ -6,14 +6,14 @@
 #include <string_view>
 #include <utility>
 
-#include "client/sync_connection.h"
+#include "tests/support/sync_connection.h"
 #include "gtest/gtest.h"
 #include "tests/support/server_process.h"
 
 namespace understudy::testing {
 namespace {
 
-using client::SyncConnection;
+using testing::SyncConnection;
 using resp::Reply;
 
 // Long and repetitive enough that both servers store it LZF-compressed in the payload.

@@ -21,7 +21,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "client/sync_connection.h"
+#include "tests/support/sync_connection.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/server_process.h"
@@ -29,7 +29,7 @@
 namespace understudy::testing {
 namespace {
 
-using client::SyncConnection;
+using testing::SyncConnection;
 using resp::Reply;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -95,7 +95,7 @@ class RawClient {
 };
 
 std::string Command(const std::vector<std::string_view>& args) {
-  return client::EncodeCommand(args);
+  return testing::EncodeCommand(args);
 }
 
 // One field of INFO, as an integer (-1 if missing).

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "client/sync_connection.h"
+#include "tests/support/sync_connection.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/support/server_process.h"
@@ -18,7 +18,7 @@
 namespace understudy::testing {
 namespace {
 
-using client::SyncConnection;
+using testing::SyncConnection;
 using resp::Reply;
 using std::chrono::milliseconds;
 using ::testing::HasSubstr;
@@ -28,7 +28,7 @@ constexpr std::string_view kBusy =
     "-BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSAVE.";
 
 std::string Request(const std::vector<std::string_view>& args) {
-  return client::EncodeCommand(args);
+  return testing::EncodeCommand(args);
 }
 
 std::string Shown(const absl::StatusOr<Reply>& reply) {

@@ -1,7 +1,7 @@
 // SyncConnection against real redis-server (the reference peer), and its timeouts against a
 // listener that never answers.
 
-#include "client/sync_connection.h"
+#include "tests/support/sync_connection.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -21,7 +21,7 @@
 namespace understudy::testing {
 namespace {
 
-using client::SyncConnection;
+using testing::SyncConnection;
 using resp::Reply;
 using resp::ReplyType;
 using std::chrono::milliseconds;
@@ -29,7 +29,7 @@ using ::testing::HasSubstr;
 
 TEST(EncodeCommandTest, Multibulk) {
   std::vector<std::string_view> args = {"SET", "k", std::string_view("a\0b", 3), ""};
-  EXPECT_EQ(client::EncodeCommand(args),
+  EXPECT_EQ(testing::EncodeCommand(args),
             std::string("*4\r\n$3\r\nSET\r\n$1\r\nk\r\n$3\r\na\0b\r\n$0\r\n\r\n", 35));
 }
 
@@ -142,7 +142,7 @@ TEST_F(SyncConnectionRedisTest, BinarySafeAndLargeValues) {
 TEST_F(SyncConnectionRedisTest, PipelinedRepliesComeInOrder) {
   std::vector<std::string_view> incr = {"INCR", "n"};
   std::string batch;
-  for (int i = 0; i < 100; ++i) batch += client::EncodeCommand(incr);
+  for (int i = 0; i < 100; ++i) batch += testing::EncodeCommand(incr);
   ASSERT_TRUE(conn_->WriteRaw(batch).ok());
   for (int i = 1; i <= 100; ++i) EXPECT_EQ(Next(), ":" + std::to_string(i));
 }
@@ -168,7 +168,7 @@ TEST_F(SyncConnectionRedisTest, ServerProcessReportsItsExit) {
   ASSERT_TRUE(conn.ok()) << conn.status();
   // SHUTDOWN answers nothing: the server just exits.
   std::vector<std::string_view> shutdown = {"SHUTDOWN", "NOSAVE"};
-  ASSERT_TRUE(conn->WriteRaw(client::EncodeCommand(shutdown)).ok());
+  ASSERT_TRUE(conn->WriteRaw(testing::EncodeCommand(shutdown)).ok());
   EXPECT_FALSE(conn->ReadReply().ok());
   for (int i = 0; i < 500 && redis->Alive().ok(); ++i) {
     std::this_thread::sleep_for(milliseconds(10));

@@ -322,8 +322,8 @@ std::string ServerProcess::OutputTail() const {
   return output;
 }
 
-absl::StatusOr<client::SyncConnection> ServerProcess::Connect(milliseconds timeout) const {
-  return client::SyncConnection::Connect("127.0.0.1", port_, timeout);
+absl::StatusOr<testing::SyncConnection> ServerProcess::Connect(milliseconds timeout) const {
+  return testing::SyncConnection::Connect("127.0.0.1", port_, timeout);
 }
 
 absl::StatusOr<ServerProcess> StartUnderstudy(std::vector<std::string> extra_args) {

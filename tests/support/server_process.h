@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "client/sync_connection.h"
+#include "tests/support/sync_connection.h"
 
 namespace understudy::testing {
 
@@ -64,7 +64,7 @@ class ServerProcess {
   absl::StatusOr<Memory> ReadMemory() const;
 
   // A new connection to the server.
-  absl::StatusOr<client::SyncConnection> Connect(
+  absl::StatusOr<testing::SyncConnection> Connect(
       std::chrono::milliseconds timeout = std::chrono::seconds(5)) const;
 
  private:

@@ -12,7 +12,7 @@
 #include "absl/status/statusor.h"
 #include "resp/reply.h"
 
-namespace understudy::client {
+namespace understudy::testing {
 
 // Encodes one request as a RESP multibulk ("*2\r\n$3\r\nGET\r\n$1\r\nk\r\n").
 std::string EncodeCommand(std::span<const std::string_view> args);
@@ -57,4 +57,4 @@ class SyncConnection {
   std::unique_ptr<Impl> impl_;
 };
 
-}  // namespace understudy::client
+}  // namespace understudy::testing

@@ -1,4 +1,4 @@
-#include "client/sync_connection.h"
+#include "tests/support/sync_connection.h"
 
 #include <array>
 #include <optional>
@@ -8,7 +8,7 @@
 #include "asio.hpp"
 #include "resp/base/strings.h"
 
-namespace understudy::client {
+namespace understudy::testing {
 
 std::string EncodeCommand(std::span<const std::string_view> args) {
   std::string out = absl::StrCat("*", args.size(), "\r\n");
@@ -164,4 +164,4 @@ std::chrono::milliseconds SyncConnection::timeout() const { return impl_->timeou
 
 void SyncConnection::set_timeout(std::chrono::milliseconds timeout) { impl_->timeout = timeout; }
 
-}  // namespace understudy::client
+}  // namespace understudy::testing
