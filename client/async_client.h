@@ -2,6 +2,7 @@
 
 #include <exception>
 #include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -16,6 +17,7 @@
 #include "client/error.h"
 #include "client/options.h"
 #include "client/request.h"
+#include "client/script.h"
 #include "resp/reply.h"
 
 namespace understudy::client {
@@ -27,7 +29,8 @@ namespace understudy::client {
 //
 // Completion signatures:
 //   async_connect:  void(std::exception_ptr)
-//   async_command:  void(std::exception_ptr, resp::Reply)  - an error reply is an Error(kServer)
+//   async_command, async_eval:  void(std::exception_ptr, resp::Reply) - an error reply is an
+//                               Error(kServer)
 //   async_execute:  void(std::exception_ptr, std::vector<resp::Reply>) - error replies as values
 // Handlers run on their associated executor (by default the client's), always posted: never
 // inside the connection's reply processing, so that a handler that throws (the exception leaves
@@ -85,21 +88,38 @@ class AsyncClient {
           connection->Submit(std::move(request),
                              [handler = std::move(handler), work = std::move(work)](
                                  std::exception_ptr error, std::vector<resp::Reply> replies) mutable {
-                               resp::Reply reply;
-                               if (!error) {
-                                 reply = std::move(replies.front());
-                                 if (reply.is_error()) {
-                                   error = std::make_exception_ptr(Error::FromServer(reply.str));
-                                 }
-                               }
-                               asio::post(work, [handler = std::move(handler),
-                                                         error,
-                                                         reply = std::move(reply)]() mutable {
-                                 handler(error, std::move(reply));
-                               });
+                               CompleteOne(std::move(handler), work, error, std::move(replies));
                              });
         },
         token, Request(command));
+  }
+
+  // The script by EVALSHA, falling back to EVAL (which loads it) when the server answers
+  // NOSCRIPT. Completes as async_command does.
+  template <typename Token>
+  auto async_eval(const Script& script, std::vector<std::string> keys,
+                  std::vector<std::string> args, Token&& token) {
+    return asio::async_initiate<Token, void(std::exception_ptr, resp::Reply)>(
+        [connection = connection_](auto handler, Request by_sha, Request by_source) {
+          auto work = TrackWork(handler, connection->strand());
+          connection->Submit(
+              std::move(by_sha),
+              [connection, by_source = std::move(by_source), handler = std::move(handler),
+               work = std::move(work)](std::exception_ptr error,
+                                       std::vector<resp::Reply> replies) mutable {
+                if (error || !Script::IsNoScript(replies.front())) {
+                  return CompleteOne(std::move(handler), work, error, std::move(replies));
+                }
+                connection->Submit(std::move(by_source),
+                                   [handler = std::move(handler), work = std::move(work)](
+                                       std::exception_ptr error,
+                                       std::vector<resp::Reply> replies) mutable {
+                                     CompleteOne(std::move(handler), work, error,
+                                                 std::move(replies));
+                                   });
+              });
+        },
+        token, Request(script.EvalSha(keys, args)), Request(script.Eval(keys, args)));
   }
 
   void close() { connection_->Close(); }
@@ -109,6 +129,21 @@ class AsyncClient {
   ConnectionStats stats() const { return connection_->stats(); }
 
  private:
+  // Hands a one-command request's reply to the handler, on its executor; an error reply is
+  // thrown as Error(kServer).
+  template <typename Handler, typename Work>
+  static void CompleteOne(Handler handler, const Work& work, std::exception_ptr error,
+                          std::vector<resp::Reply> replies) {
+    resp::Reply reply;
+    if (!error) {
+      reply = std::move(replies.front());
+      if (reply.is_error()) error = std::make_exception_ptr(Error::FromServer(reply.str));
+    }
+    asio::post(work, [handler = std::move(handler), error, reply = std::move(reply)]() mutable {
+      handler(error, std::move(reply));
+    });
+  }
+
   // The handler's executor (the client's strand by default), kept busy until the handler ran:
   // a work guard would not do, as a strand of any_io_executor has no on_work_started.
   template <typename Handler>

@@ -87,7 +87,9 @@ class Commands {
     return reply_cast::OptionalString(Run(SetCommand(key, value, options).arg("GET")));
   }
   bool set(std::string_view key, std::string_view value, std::chrono::milliseconds ttl) {
-    return set(key, value, SetOptions{.ttl = ttl});
+    SetOptions options;
+    options.ttl = ttl;
+    return set(key, value, options);
   }
   std::optional<std::string> getdel(std::string_view key) {
     return reply_cast::OptionalString(Run(Command("GETDEL", key)));
@@ -380,15 +382,13 @@ class Commands {
   // it (NOSCRIPT: a restarted or flushed server), which also loads it for next time.
   resp::Reply eval(const Script& script, const std::vector<std::string>& keys = {},
                    const std::vector<std::string>& args = {}) {
-    resp::Reply reply = Run(ScriptCommand("EVALSHA", script.sha(), keys, args));
-    if (reply.is_error() && reply.str.starts_with("NOSCRIPT")) {
-      reply = Run(ScriptCommand("EVAL", script.source(), keys, args));
-    }
+    resp::Reply reply = Run(script.EvalSha(keys, args));
+    if (Script::IsNoScript(reply)) reply = Run(script.Eval(keys, args));
     return reply_cast::Checked(reply);
   }
   resp::Reply fcall(std::string_view function, const std::vector<std::string>& keys = {},
                     const std::vector<std::string>& args = {}) {
-    return reply_cast::Checked(Run(ScriptCommand("FCALL", function, keys, args)));
+    return reply_cast::Checked(Run(ScriptInvocation("FCALL", function, keys, args)));
   }
   std::string script_load(std::string_view source) {
     return reply_cast::String(Run(Command("SCRIPT", "LOAD", source)));
@@ -475,13 +475,6 @@ class Commands {
       case ExpireCondition::kGT: command.arg("GT"); break;
       case ExpireCondition::kLT: command.arg("LT"); break;
     }
-    return command;
-  }
-  static Command ScriptCommand(std::string_view verb, std::string_view what,
-                               const std::vector<std::string>& keys,
-                               const std::vector<std::string>& args) {
-    Command command(verb, what, static_cast<int64_t>(keys.size()));
-    command.args(keys).args(args);
     return command;
   }
   static Request Transactional(const Request& commands) {

@@ -174,6 +174,46 @@ TEST_P(AsyncClientTest, Coroutines) {
   if (outcome.failure) std::rethrow_exception(outcome.failure);
 }
 
+// A script runs by its digest; after SCRIPT FLUSH (a restarted server) NOSCRIPT falls back to
+// EVAL, which loads it again.
+TEST_P(AsyncClientTest, ScriptFallsBackFromNoScriptToEval) {
+  asio::io_context io;
+  AsyncClient client(io.get_executor(), options());
+  const Script release(
+      "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end "
+      "return 0");
+  const Script failing("return redis.call('NOSUCH')");
+  Spawned outcome;
+  Spawn(io, [](AsyncClient& client, const Script& release, const Script& failing)
+                -> asio::awaitable<void> {
+    // No braced lists in here: GCC 12 rejects an initializer_list inside a coroutine ("array
+    // used as initializer").
+    const std::vector<std::string> keys(1, "lock");
+    const std::vector<std::string> stranger(1, "other");
+    const std::vector<std::string> owner(1, "token");
+    const std::vector<std::string> none;
+    co_await client.async_connect(asio::use_awaitable);
+    co_await client.async_command(Command("SET", "lock", "token"), asio::use_awaitable);
+    co_await client.async_command(Command("SCRIPT", "FLUSH"), asio::use_awaitable);
+    EXPECT_EQ(co_await client.async_eval(release, keys, stranger, asio::use_awaitable),
+              resp::Reply::Int(0));
+    const resp::Reply exists =
+        co_await client.async_command(Command("SCRIPT", "EXISTS", release.sha()),
+                                      asio::use_awaitable);
+    EXPECT_EQ(resp::ToString(exists), "[:1]");  // EVAL loaded it again
+    EXPECT_EQ(co_await client.async_eval(release, keys, owner, asio::use_awaitable),
+              resp::Reply::Int(1));
+    try {
+      co_await client.async_eval(failing, none, none, asio::use_awaitable);
+      ADD_FAILURE() << "a failing script must throw";
+    } catch (const Error& error) {
+      EXPECT_EQ(error.kind(), ErrorKind::kServer);
+    }
+  }(client, release, failing), outcome);
+  ASSERT_TRUE(RunUntil(io, [&] { return outcome.finished; }));
+  if (outcome.failure) std::rethrow_exception(outcome.failure);
+}
+
 // 100 coroutines issue commands at the same time on one client: each gets its own replies, and
 // the connection coalesces them into fewer writes than requests.
 TEST_P(AsyncClientTest, AutomaticPipeliningFromManyCoroutines) {
