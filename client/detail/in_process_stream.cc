@@ -40,7 +40,16 @@ InProcessStream::InProcessStream(asio::any_io_executor executor,
       });
 }
 
-InProcessStream::~InProcessStream() { Close(); }
+InProcessStream::~InProcessStream() {
+  if (!inbox_) return;
+  Close();
+  // The engine's thread may hold the inbox a moment longer (an output callback in flight) and
+  // drop the last reference after the client's io_context is gone: the executors, whose
+  // strand lives in that io_context, are released here, on the client's side.
+  std::lock_guard lock(inbox_->mutex);
+  inbox_->executor = {};
+  inbox_->waiting_work = {};
+}
 
 void InProcessStream::Write(std::string bytes) {
   if (stream_) stream_->Write(std::move(bytes));
