@@ -35,10 +35,4 @@ void Command::AppendTo(std::string* out) const {
   out->append(header, end - header).append("\r\n").append(body_);
 }
 
-std::string Command::Encoded() const {
-  std::string out;
-  AppendTo(&out);
-  return out;
-}
-
 }  // namespace understudy::client

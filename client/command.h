@@ -46,10 +46,8 @@ class Command {
   // CLIENT's second argument ("SETNAME"), which decides what it does to the connection; empty
   // for other commands.
   std::string_view subcommand() const { return subcommand_; }
-  // The arguments after the header "*N\r\n", which AppendTo writes.
-  const std::string& body() const { return body_; }
+  // Appends the command as RESP: the header "*N\r\n", then the arguments.
   void AppendTo(std::string* out) const;
-  std::string Encoded() const;
 
  private:
   std::string body_;

@@ -303,7 +303,6 @@ void Connection::OnConnectDone(std::exception_ptr error) {
   ReadMore();
   WriteMore();
   ArmTimeout();
-  if (connected_handler_) connected_handler_();
   for (ConnectCompletion& waiter : waiters) waiter(nullptr);
 }
 

@@ -53,8 +53,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Called on the connection's strand for every push, subscription confirmations included. An
   // exception from it is logged and dropped.
   using PushHandler = std::function<void(const resp::Reply&)>;
-  // Called on the strand after each successful (re)connection.
-  using ConnectedHandler = std::function<void()>;
 
   // Throws Error(kConfig or kTls) if the TLS settings cannot be loaded.
   static std::shared_ptr<Connection> Create(asio::any_io_executor executor, Options options);
@@ -68,7 +66,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Set before Connect.
   void set_push_handler(PushHandler handler) { push_handler_ = std::move(handler); }
-  void set_connected_handler(ConnectedHandler handler) { connected_handler_ = std::move(handler); }
 
   // Connects unless connected; `done` receives null or the Error. A failed first connection is
   // not retried by itself: the caller decides (the service facade falls back from it).
@@ -160,7 +157,6 @@ class Connection : public std::enable_shared_from_this<Connection> {
   absl::btree_set<std::string> subscriptions_[3];
 
   PushHandler push_handler_;
-  ConnectedHandler connected_handler_;
 };
 
 }  // namespace understudy::client
