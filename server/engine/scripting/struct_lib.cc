@@ -164,6 +164,14 @@ void ReadFloat(const char* data, void* value, size_t size, bool little) {
   std::memcpy(value, bytes, size);
 }
 
+// Reads a float of type T (as its format letter sized it) and pushes it as a Lua number.
+template <typename T>
+void PushFloat(lua_State* lua, const char* data, size_t size, bool little) {
+  T value;
+  ReadFloat(data, &value, size, little);
+  lua_pushnumber(lua, value);
+}
+
 // struct.pack(fmt, v1, v2, ...)
 int Pack(lua_State* lua) {
   FormatState state;
@@ -276,27 +284,18 @@ int Unpack(lua_State* lua) {
       }
       case 'x':
         break;
-      case 'f': {
-        float value;
-        ReadFloat(data + pos, &value, size, state.little);
-        lua_pushnumber(lua, value);
+      case 'f':
+        PushFloat<float>(lua, data + pos, size, state.little);
         ++pushed;
         break;
-      }
-      case 'd': {
-        double value;
-        ReadFloat(data + pos, &value, size, state.little);
-        lua_pushnumber(lua, value);
+      case 'd':
+        PushFloat<double>(lua, data + pos, size, state.little);
         ++pushed;
         break;
-      }
-      case 'n': {
-        lua_Number value;
-        ReadFloat(data + pos, &value, size, state.little);
-        lua_pushnumber(lua, value);
+      case 'n':
+        PushFloat<lua_Number>(lua, data + pos, size, state.little);
         ++pushed;
         break;
-      }
       case 'c': {
         if (size == 0) {
           if (pushed == 0 || !lua_isnumber(lua, -1)) {
