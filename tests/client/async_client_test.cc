@@ -17,6 +17,7 @@
 #include "client/error.h"
 #include "client/reply_cast.h"
 #include "gtest/gtest.h"
+#include "tests/client/async_test_util.h"
 #include "tests/client/client_fixture.h"
 
 namespace understudy::client {
@@ -25,19 +26,7 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testing::ClientTest;
-
-// Runs the io_context on this thread until `done` holds, for at most 20 s.
-template <typename Predicate>
-bool RunUntil(asio::io_context& io, Predicate done) {
-  const auto deadline = std::chrono::steady_clock::now() + seconds(20);
-  io.restart();
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io.run_one_for(milliseconds(50));
-    io.restart();
-  }
-  return true;
-}
+using testing::RunUntil;
 
 // Spawns a coroutine and records how it ended.
 struct Spawned {
@@ -340,16 +329,11 @@ TEST_P(AsyncClientTest, ClientTrackingInvalidationsArePushes) {
 TEST_P(AsyncClientTest, CommandsBeforeConnectFailAsNotSent) {
   asio::io_context io;
   AsyncClient client(io.get_executor(), options());
-  std::exception_ptr failure;
-  bool done = false;
-  client.async_command(Command("PING"), [&](std::exception_ptr error, resp::Reply) {
-    failure = error;
-    done = true;
-  });
-  ASSERT_TRUE(RunUntil(io, [&] { return done; }));
-  ASSERT_TRUE(failure);
+  const testing::CommandOutcome ping = testing::RunCommand(io, client, Command("PING"));
+  ASSERT_TRUE(ping.finished);
+  ASSERT_TRUE(ping.error);
   try {
-    std::rethrow_exception(failure);
+    std::rethrow_exception(ping.error);
   } catch (const Error& error) {
     EXPECT_EQ(error.kind(), ErrorKind::kNotConnected);
     EXPECT_TRUE(error.retry_safe());
@@ -406,15 +390,10 @@ TEST_P(AsyncClientTest, ThrowingCompletionHandlerLeavesTheConnectionWorking) {
   }
   EXPECT_TRUE(thrown);
   ASSERT_TRUE(RunUntil(io, [&] { return answered == 2; }));
-  resp::Reply echoed;
-  bool done = false;
-  client.async_command(Command("ECHO", "third"), [&](std::exception_ptr error, resp::Reply reply) {
-    EXPECT_FALSE(error);
-    echoed = std::move(reply);
-    done = true;
-  });
-  ASSERT_TRUE(RunUntil(io, [&] { return done; }));
-  EXPECT_EQ(echoed, resp::Reply::Bulk("third"));
+  const testing::CommandOutcome echoed = testing::RunCommand(io, client, Command("ECHO", "third"));
+  ASSERT_TRUE(echoed.finished);
+  EXPECT_FALSE(echoed.error);
+  EXPECT_EQ(echoed.reply, resp::Reply::Bulk("third"));
 }
 
 // A push handler that throws is logged; the connection goes on reading.

@@ -19,6 +19,7 @@
 #include "client/pool.h"
 #include "client/subscriber.h"
 #include "gtest/gtest.h"
+#include "tests/client/async_test_util.h"
 #include "tests/client/client_fixture.h"
 #include "tests/support/server_process.h"
 
@@ -29,20 +30,9 @@ using std::chrono::milliseconds;
 using std::chrono::seconds;
 using testing::Backend;
 using testing::ClientTest;
+using testing::RunUntil;
 
 constexpr auto kPatience = seconds(20);
-
-template <typename Predicate>
-bool RunUntil(asio::io_context& io, Predicate done) {
-  const auto deadline = std::chrono::steady_clock::now() + kPatience;
-  io.restart();
-  while (!done()) {
-    if (std::chrono::steady_clock::now() >= deadline) return false;
-    io.run_one_for(milliseconds(50));
-    io.restart();
-  }
-  return true;
-}
 
 // Calls `attempt` until it returns true or the patience runs out.
 template <typename Attempt>
@@ -163,15 +153,10 @@ TEST_P(TimeoutTest, AsyncClientRecoversAfterATimeout) {
   ASSERT_TRUE(RunUntil(io, [&] { return timed_out; }));
   EXPECT_EQ(KindOfFailure([&] { std::rethrow_exception(timeout); }), ErrorKind::kTimeout);
   ASSERT_TRUE(RunUntil(io, [&] { return client.connected(); }));
-  resp::Reply echoed;
-  bool done = false;
-  client.async_command(Command("ECHO", "mine"), [&](std::exception_ptr error, resp::Reply reply) {
-    EXPECT_FALSE(error);
-    echoed = std::move(reply);
-    done = true;
-  });
-  ASSERT_TRUE(RunUntil(io, [&] { return done; }));
-  EXPECT_EQ(echoed, resp::Reply::Bulk("mine"));
+  const testing::CommandOutcome echoed = testing::RunCommand(io, client, Command("ECHO", "mine"));
+  ASSERT_TRUE(echoed.finished);
+  EXPECT_FALSE(echoed.error);
+  EXPECT_EQ(echoed.reply, resp::Reply::Bulk("mine"));
 }
 
 // A command behind one that may wait for ever (a blocking pop with no timeout) still times out

@@ -391,14 +391,25 @@ TEST(ServiceFallbackTest, OffThrowsTheConnectionError) {
   EXPECT_EQ(service.health_check().status, "disconnected");
 }
 
-TEST(ServiceFallbackTest, ALostServerIsNeverReplacedByAnEmbeddedEngine) {
+// An understudy-server the test can stop, and a service configuration that names it.
+void StartServer(std::optional<understudy::testing::ServerProcess>& server) {
   auto started = understudy::testing::StartUnderstudy();
   ASSERT_TRUE(started.ok()) << started.status();
-  std::optional<understudy::testing::ServerProcess> server(std::move(*started));
+  server.emplace(std::move(*started));
+}
+
+ServiceConfig ConfigFor(const understudy::testing::ServerProcess& server, Fallback fallback) {
   ServiceConfig config;
   config.host = "127.0.0.1";
-  config.port = server->port();
-  config.fallback = Fallback::kEmbedded;
+  config.port = server.port();
+  config.fallback = fallback;
+  return config;
+}
+
+TEST(ServiceFallbackTest, ALostServerIsNeverReplacedByAnEmbeddedEngine) {
+  std::optional<understudy::testing::ServerProcess> server;
+  ASSERT_NO_FATAL_FAILURE(StartServer(server));
+  const ServiceConfig config = ConfigFor(*server, Fallback::kEmbedded);
   RedisService service(config);
   service.connect();
   EXPECT_EQ(service.mode(), Mode::kServer);
@@ -418,13 +429,9 @@ TEST(ServiceFallbackTest, ALostServerIsNeverReplacedByAnEmbeddedEngine) {
 }
 
 TEST(ServiceFallbackTest, DegradeSkipsOnceAConnectedServerIsLost) {
-  auto started = understudy::testing::StartUnderstudy();
-  ASSERT_TRUE(started.ok()) << started.status();
-  std::optional<understudy::testing::ServerProcess> server(std::move(*started));
-  ServiceConfig config;
-  config.host = "127.0.0.1";
-  config.port = server->port();
-  config.fallback = Fallback::kDegrade;
+  std::optional<understudy::testing::ServerProcess> server;
+  ASSERT_NO_FATAL_FAILURE(StartServer(server));
+  const ServiceConfig config = ConfigFor(*server, Fallback::kDegrade);
   RedisService service(config);
   service.connect();
   EXPECT_TRUE(service.set("k", "v"));
